@@ -1,0 +1,1037 @@
+#define _XOPEN_SOURCE 700 /* realpath */
+/* Building the model from YAML nodes: the shape of the catalog language (which keys exist, what
+ * kind of value each takes) lives here. Meaning (names, references, constraints, lifecycles) is
+ * checked afterwards in check.c. Every problem is reported with its position and building goes
+ * on, so one run shows as many errors as possible. */
+#include "build.h"
+#include "load.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+
+typedef struct builder {
+    gen_model *m;
+    gen_diags *diags;
+    gen_pool *pool;
+    /* files on the include stack, for cycle detection */
+    size_t *stack;
+    size_t depth, cap;
+} builder;
+
+static void err(builder *b, gen_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void err(builder *b, gen_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gen_verror(b->diags, loc, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- scalar readers ------------------------------------------------------------------------ */
+
+static bool is_scalar(builder *b, const gen_node *n, const char *what, const char *expected)
+{
+    if (n->kind == GEN_NODE_SCALAR)
+        return true;
+    err(b, n->loc, "expected %s for %s, got %s", expected, what, gen_node_kind_name(n));
+    return false;
+}
+
+static const char *read_string(builder *b, const gen_node *n, const char *what)
+{
+    if (!is_scalar(b, n, what, "a string"))
+        return NULL;
+    if (!n->quoted &&
+        (n->text_len == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0)) {
+        err(b, n->loc, "expected a string for %s, got nothing", what);
+        return NULL;
+    }
+    return n->text;
+}
+
+static bool read_bool(builder *b, const gen_node *n, const char *what, bool *out)
+{
+    if (!is_scalar(b, n, what, "a boolean (true or false)"))
+        return false;
+    if (!n->quoted && strcmp(n->text, "true") == 0) {
+        *out = true;
+        return true;
+    }
+    if (!n->quoted && strcmp(n->text, "false") == 0) {
+        *out = false;
+        return true;
+    }
+    err(b, n->loc, "expected a boolean (true or false) for %s, got '%s'", what, n->text);
+    return false;
+}
+
+/* Integers are plain decimal numerals that fit in 64 bits. */
+static bool parse_int64(const char *s, int64_t *out)
+{
+    const char *p = s;
+    if (*p == '-' || *p == '+')
+        p++;
+    if (!*p)
+        return false;
+    for (const char *q = p; *q; q++)
+        if (*q < '0' || *q > '9')
+            return false;
+    errno = 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = (int64_t)v;
+    return true;
+}
+
+static bool read_int(builder *b, const gen_node *n, const char *what, int64_t *out)
+{
+    if (!is_scalar(b, n, what, "an integer"))
+        return false;
+    if (n->quoted || !parse_int64(n->text, out)) {
+        err(b, n->loc, "expected an integer for %s, got '%s'", what, n->text);
+        return false;
+    }
+    return true;
+}
+
+static bool read_count(builder *b, const gen_node *n, const char *what, uint64_t *out)
+{
+    int64_t v;
+    if (!read_int(b, n, what, &v))
+        return false;
+    if (v < 0) {
+        err(b, n->loc, "%s must not be negative", what);
+        return false;
+    }
+    *out = (uint64_t)v;
+    return true;
+}
+
+static bool parse_number(const char *s, double *out)
+{
+    if (!*s)
+        return false;
+    for (const char *q = s; *q; q++)
+        if (!strchr("0123456789+-.eE", *q))
+            return false;
+    errno = 0;
+    char *end;
+    double v = strtod(s, &end);
+    if (*end || errno == ERANGE || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool read_number(builder *b, const gen_node *n, const char *what, double *out)
+{
+    if (!is_scalar(b, n, what, "a number"))
+        return false;
+    if (n->quoted || !parse_number(n->text, out)) {
+        err(b, n->loc, "expected a number for %s, got '%s'", what, n->text);
+        return false;
+    }
+    return true;
+}
+
+static gen_text_list read_text_list(builder *b, const gen_node *n, const char *what)
+{
+    gen_text_list l = {0};
+    if (n->kind == GEN_NODE_SEQ) {
+        l.items = gen_pool_alloc(b->pool, (n->len ? n->len : 1) * sizeof(*l.items));
+        for (size_t i = 0; i < n->len; i++) {
+            const char *s = read_string(b, n->items[i], what);
+            if (s)
+                l.items[l.len++] = s;
+        }
+        return l;
+    }
+    const char *s = read_string(b, n, what);
+    if (s) {
+        l.items = gen_pool_alloc(b->pool, sizeof(*l.items));
+        l.items[0] = s;
+        l.len = 1;
+    }
+    return l;
+}
+
+/* ---- key sets -------------------------------------------------------------------------------- */
+
+/* Reports keys of `map` that are not in `allowed` (NULL-terminated), with a suggestion. */
+static void check_allowed(builder *b, const gen_node *map, const char *const *allowed,
+                          const char *context)
+{
+    for (size_t i = 0; i < map->len; i++) {
+        const gen_node *k = map->keys[i];
+        if (k->kind != GEN_NODE_SCALAR)
+            continue;
+        bool ok = false;
+        const char *best = NULL;
+        size_t best_d = 3;
+        for (const char *const *a = allowed; *a; a++) {
+            if (strcmp(*a, k->text) == 0) {
+                ok = true;
+                break;
+            }
+            size_t d = gen_edit_distance(k->text, *a, 2);
+            if (d < best_d) {
+                best_d = d;
+                best = *a;
+            }
+        }
+        if (ok)
+            continue;
+        if (best)
+            err(b, k->loc, "unknown key '%s' in %s (did you mean '%s'?)", k->text, context, best);
+        else
+            err(b, k->loc, "unknown key '%s' in %s", k->text, context);
+    }
+}
+
+static bool expect_map(builder *b, const gen_node *n, const char *what)
+{
+    if (n->kind == GEN_NODE_MAP)
+        return true;
+    err(b, n->loc, "expected a mapping for %s, got %s", what, gen_node_kind_name(n));
+    return false;
+}
+
+/* ---- YAML value to JSON text (for `example:` values shown in docs) ------------------------- */
+
+static json_object *node_to_json(const gen_node *n)
+{
+    switch (n->kind) {
+    case GEN_NODE_SCALAR: {
+        int64_t i;
+        double d;
+        if (!n->quoted) {
+            if (strcmp(n->text, "true") == 0 || strcmp(n->text, "false") == 0)
+                return json_object_new_boolean(n->text[0] == 't');
+            if (n->text_len == 0 || strcmp(n->text, "null") == 0 || strcmp(n->text, "~") == 0)
+                return NULL;
+            if (parse_int64(n->text, &i))
+                return json_object_new_int64(i);
+            if (parse_number(n->text, &d))
+                return json_object_new_double(d);
+        }
+        return json_object_new_string_len(n->text, (int)n->text_len);
+    }
+    case GEN_NODE_SEQ: {
+        json_object *a = json_object_new_array();
+        for (size_t i = 0; i < n->len; i++)
+            json_object_array_add(a, node_to_json(n->items[i]));
+        return a;
+    }
+    case GEN_NODE_MAP: {
+        json_object *o = json_object_new_object();
+        for (size_t i = 0; i < n->len; i++)
+            if (n->keys[i]->kind == GEN_NODE_SCALAR)
+                json_object_object_add(o, n->keys[i]->text, node_to_json(n->items[i]));
+        return o;
+    }
+    }
+    return NULL;
+}
+
+/* ---- fields ------------------------------------------------------------------------------------
+ */
+
+static const char *const builtin_types[] = {"string",    "integer", "number", "boolean",
+                                            "timestamp", "json",    "array",  NULL};
+
+static gen_kind builtin_kind(const char *name)
+{
+    static const gen_kind kinds[] = {GEN_T_STRING,    GEN_T_INTEGER, GEN_T_NUMBER, GEN_T_BOOLEAN,
+                                     GEN_T_TIMESTAMP, GEN_T_JSON,    GEN_T_ARRAY};
+    for (size_t i = 0; builtin_types[i]; i++)
+        if (strcmp(builtin_types[i], name) == 0)
+            return kinds[i];
+    return GEN_T_UNRESOLVED;
+}
+
+static const char *const role_names[] = {
+    "", "event_name", "event_id", "aggregate_type", "aggregate_id", "occurred_at", "version"};
+
+enum field_context { FIELD_EVENT, FIELD_ENVELOPE, FIELD_ITEMS };
+
+static void build_typeref(builder *b, const gen_node *spec, gen_typeref *t, const char *what,
+                          enum field_context ctx, gen_field *f);
+
+/* The keys a field spec may carry; `items` specs take the same minus the per-field attributes. */
+static const char *const field_keys[] = {"type",
+                                         "description",
+                                         "optional",
+                                         "nullable",
+                                         "deprecated",
+                                         "pii",
+                                         "since",
+                                         "role",
+                                         "min_length",
+                                         "max_length",
+                                         "pattern",
+                                         "minimum",
+                                         "maximum",
+                                         "exclusive_minimum",
+                                         "exclusive_maximum",
+                                         "items",
+                                         "min_items",
+                                         "max_items",
+                                         "unique",
+                                         "example",
+                                         NULL};
+static const char *const item_keys[] = {"type",
+                                        "description",
+                                        "min_length",
+                                        "max_length",
+                                        "pattern",
+                                        "minimum",
+                                        "maximum",
+                                        "exclusive_minimum",
+                                        "exclusive_maximum",
+                                        "items",
+                                        "min_items",
+                                        "max_items",
+                                        "unique",
+                                        NULL};
+
+static void build_field(builder *b, const gen_node *key, const gen_node *spec, gen_field *f,
+                        enum field_context ctx)
+{
+    f->name = key->text;
+    f->loc = key->loc;
+    char *what = gen_format("field '%s'", key->text);
+    if (spec->kind == GEN_NODE_MAP) {
+        check_allowed(b, spec, field_keys, what);
+        const gen_node *v;
+        if ((v = gen_map_get(spec, "description")))
+            f->description = read_string(b, v, "'description'");
+        if ((v = gen_map_get(spec, "optional")))
+            read_bool(b, v, "'optional'", &f->optional);
+        if ((v = gen_map_get(spec, "nullable")))
+            read_bool(b, v, "'nullable'", &f->nullable);
+        if ((v = gen_map_get(spec, "pii")))
+            read_bool(b, v, "'pii'", &f->pii);
+        if ((v = gen_map_get(spec, "deprecated"))) {
+            if (v->kind == GEN_NODE_SCALAR && !v->quoted &&
+                (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0)) {
+                f->deprecated = v->text[0] == 't';
+            } else if ((f->deprecated_reason = read_string(b, v, "'deprecated'"))) {
+                f->deprecated = true;
+            }
+        }
+        if ((v = gen_map_get(spec, "since"))) {
+            f->since_loc = v->loc;
+            read_int(b, v, "'since'", &f->since);
+        }
+        if ((v = gen_map_get(spec, "role"))) {
+            const char *r = read_string(b, v, "'role'");
+            if (r && ctx != FIELD_ENVELOPE) {
+                err(b, v->loc, "'role' is only allowed on envelope fields");
+            } else if (r) {
+                for (int i = 1; i < GEN_ROLE_COUNT; i++)
+                    if (strcmp(r, role_names[i]) == 0)
+                        f->role = (gen_role)i;
+                if (f->role == GEN_ROLE_NONE)
+                    err(b, v->loc,
+                        "unknown role '%s' (expected event_name, event_id, aggregate_type, "
+                        "aggregate_id, occurred_at or version)",
+                        r);
+            }
+        }
+        if ((v = gen_map_get(spec, "example"))) {
+            json_object *j = node_to_json(v);
+            f->example_json = gen_pool_strdup(
+                b->pool, json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
+                                                               JSON_C_TO_STRING_NOSLASHESCAPE));
+            json_object_put(j);
+        }
+    }
+    build_typeref(b, spec, &f->type, what, ctx, f);
+    free(what);
+}
+
+static void build_typeref(builder *b, const gen_node *spec, gen_typeref *t, const char *what,
+                          enum field_context ctx, gen_field *f)
+{
+    (void)f;
+    t->kind = GEN_T_UNRESOLVED;
+    const gen_node *type_node = spec;
+    if (spec->kind == GEN_NODE_MAP) {
+        if (ctx == FIELD_ITEMS)
+            check_allowed(b, spec, item_keys, what);
+        type_node = gen_map_get(spec, "type");
+        if (!type_node) {
+            err(b, spec->loc, "%s has no 'type'", what);
+            return;
+        }
+    } else if (spec->kind != GEN_NODE_SCALAR) {
+        err(b, spec->loc, "expected a type name or a mapping for %s, got %s", what,
+            gen_node_kind_name(spec));
+        return;
+    }
+    const char *name = read_string(b, type_node, "'type'");
+    if (!name)
+        return;
+    t->name = name;
+    t->loc = type_node->loc;
+    t->kind = builtin_kind(name);
+    if (spec->kind != GEN_NODE_MAP) {
+        if (t->kind == GEN_T_ARRAY)
+            err(b, spec->loc, "%s: an array needs 'items'", what);
+        return;
+    }
+    const gen_node *v;
+    if ((v = gen_map_get(spec, "min_length")) && read_count(b, v, "'min_length'", &t->min_length))
+        t->has_min_length = true, t->min_length_loc = v->loc;
+    if ((v = gen_map_get(spec, "max_length")) && read_count(b, v, "'max_length'", &t->max_length))
+        t->has_max_length = true, t->max_length_loc = v->loc;
+    if ((v = gen_map_get(spec, "pattern")) && (t->pattern = read_string(b, v, "'pattern'")))
+        t->pattern_loc = v->loc;
+    if ((v = gen_map_get(spec, "min_items")) && read_count(b, v, "'min_items'", &t->min_items))
+        t->has_min_items = true, t->min_items_loc = v->loc;
+    if ((v = gen_map_get(spec, "max_items")) && read_count(b, v, "'max_items'", &t->max_items))
+        t->has_max_items = true, t->max_items_loc = v->loc;
+    if ((v = gen_map_get(spec, "unique")))
+        read_bool(b, v, "'unique'", &t->unique);
+    if ((v = gen_map_get(spec, "minimum"))) {
+        t->minimum_loc = v->loc;
+        if (t->kind == GEN_T_INTEGER)
+            t->has_minimum = read_int(b, v, "'minimum'", &t->imin);
+        else
+            t->has_minimum = read_number(b, v, "'minimum'", &t->nmin);
+    }
+    if ((v = gen_map_get(spec, "maximum"))) {
+        t->maximum_loc = v->loc;
+        if (t->kind == GEN_T_INTEGER)
+            t->has_maximum = read_int(b, v, "'maximum'", &t->imax);
+        else
+            t->has_maximum = read_number(b, v, "'maximum'", &t->nmax);
+    }
+    if ((v = gen_map_get(spec, "exclusive_minimum"))) {
+        if (t->kind != GEN_T_NUMBER)
+            err(b, v->loc, "'exclusive_minimum' does not apply to type '%s'", name);
+        else
+            t->has_exclusive_minimum = read_number(b, v, "'exclusive_minimum'", &t->nexmin);
+    }
+    if ((v = gen_map_get(spec, "exclusive_maximum"))) {
+        if (t->kind != GEN_T_NUMBER)
+            err(b, v->loc, "'exclusive_maximum' does not apply to type '%s'", name);
+        else
+            t->has_exclusive_maximum = read_number(b, v, "'exclusive_maximum'", &t->nexmax);
+    }
+    /* Constraints that do not fit the type: one message per key, at the key's value. */
+    static const struct {
+        const char *key;
+        unsigned kinds; /* bit set of gen_kind */
+    } applies[] = {
+        {"min_length", 1u << GEN_T_STRING},
+        {"max_length", 1u << GEN_T_STRING},
+        {"pattern", 1u << GEN_T_STRING},
+        {"minimum", (1u << GEN_T_INTEGER) | (1u << GEN_T_NUMBER)},
+        {"maximum", (1u << GEN_T_INTEGER) | (1u << GEN_T_NUMBER)},
+        {"items", 1u << GEN_T_ARRAY},
+        {"min_items", 1u << GEN_T_ARRAY},
+        {"max_items", 1u << GEN_T_ARRAY},
+        {"unique", 1u << GEN_T_ARRAY},
+    };
+    for (size_t i = 0; i < sizeof(applies) / sizeof(applies[0]); i++) {
+        const gen_node *k = gen_map_get(spec, applies[i].key);
+        if (!k)
+            continue;
+        /* Named types are resolved later, and constraints never apply to them: the checker
+         * reports this one once it knows the name is a declared type. */
+        if (t->kind == GEN_T_UNRESOLVED) {
+            if (!t->named_constraint) {
+                t->named_constraint = applies[i].key;
+                for (size_t j = 0; j < spec->len; j++)
+                    if (spec->items[j] == k)
+                        t->named_constraint_loc = spec->keys[j]->loc;
+            }
+        } else if (!(applies[i].kinds & (1u << t->kind))) {
+            for (size_t j = 0; j < spec->len; j++)
+                if (spec->items[j] == k)
+                    err(b, spec->keys[j]->loc, "'%s' does not apply to type '%s'", applies[i].key,
+                        name);
+        }
+    }
+    if (t->kind == GEN_T_ARRAY) {
+        const gen_node *items = gen_map_get(spec, "items");
+        if (!items) {
+            err(b, spec->loc, "%s: an array needs 'items'", what);
+            return;
+        }
+        t->items = gen_pool_alloc(b->pool, sizeof(*t->items));
+        char *iwhat = gen_format("the items of %s", what);
+        build_typeref(b, items, t->items, iwhat, FIELD_ITEMS, NULL);
+        free(iwhat);
+    }
+}
+
+static void build_fields(builder *b, const gen_node *map, gen_field **out, size_t *n,
+                         enum field_context ctx, const char *what)
+{
+    if (!expect_map(b, map, what))
+        return;
+    *out = gen_pool_alloc(b->pool, (map->len ? map->len : 1) * sizeof(**out));
+    for (size_t i = 0; i < map->len; i++) {
+        if (map->keys[i]->kind != GEN_NODE_SCALAR)
+            continue;
+        build_field(b, map->keys[i], map->items[i], &(*out)[*n], ctx);
+        (*n)++;
+    }
+}
+
+/* ---- types -------------------------------------------------------------------------------------
+ */
+
+static void add_type(builder *b, gen_type *t)
+{
+    gen_model *m = b->m;
+    m->types = gen_xrealloc(m->types, (m->n_types + 1) * sizeof(*m->types));
+    m->types[m->n_types++] = t;
+}
+
+static void build_types(builder *b, const gen_node *map)
+{
+    if (!expect_map(b, map, "'types'"))
+        return;
+    static const char *const keys[] = {"description", "enum", "fields", NULL};
+    for (size_t i = 0; i < map->len; i++) {
+        const gen_node *k = map->keys[i], *v = map->items[i];
+        if (k->kind != GEN_NODE_SCALAR)
+            continue;
+        char *what = gen_format("type '%s'", k->text);
+        if (!expect_map(b, v, what)) {
+            free(what);
+            continue;
+        }
+        check_allowed(b, v, keys, what);
+        gen_type *t = gen_pool_alloc(b->pool, sizeof(*t));
+        t->name = k->text;
+        t->loc = k->loc;
+        const gen_node *d = gen_map_get(v, "description");
+        if (d)
+            t->description = read_string(b, d, "'description'");
+        const gen_node *en = gen_map_get(v, "enum"), *fields = gen_map_get(v, "fields");
+        if (en && fields) {
+            err(b, k->loc, "%s has both 'enum' and 'fields'; a type is one or the other", what);
+        } else if (!en && !fields) {
+            err(b, k->loc, "%s needs 'enum' (a list of values) or 'fields'", what);
+        } else if (en) {
+            t->kind = GEN_TYPE_ENUM;
+            if (en->kind != GEN_NODE_SEQ) {
+                err(b, en->loc, "expected a sequence of values for 'enum', got %s",
+                    gen_node_kind_name(en));
+            } else if (en->len == 0) {
+                err(b, en->loc, "%s: 'enum' needs at least one value", what);
+            } else {
+                t->values = gen_pool_alloc(b->pool, en->len * sizeof(*t->values));
+                for (size_t j = 0; j < en->len; j++) {
+                    const gen_node *ev = en->items[j];
+                    gen_enum_value *val = &t->values[t->n_values];
+                    if (ev->kind == GEN_NODE_MAP) {
+                        static const char *const vkeys[] = {"value", "description", NULL};
+                        check_allowed(b, ev, vkeys, "enum value");
+                        const gen_node *vv = gen_map_get(ev, "value");
+                        const gen_node *vd = gen_map_get(ev, "description");
+                        if (!vv) {
+                            err(b, ev->loc, "enum value mapping needs 'value'");
+                            continue;
+                        }
+                        val->name = read_string(b, vv, "enum value");
+                        val->loc = vv->loc;
+                        if (vd)
+                            val->description = read_string(b, vd, "'description'");
+                    } else {
+                        val->name = read_string(b, ev, "enum value");
+                        val->loc = ev->loc;
+                    }
+                    if (val->name)
+                        t->n_values++;
+                }
+            }
+        } else {
+            t->kind = GEN_TYPE_OBJECT;
+            build_fields(b, fields, &t->fields, &t->n_fields, FIELD_EVENT, "'fields'");
+            if (fields->kind == GEN_NODE_MAP && fields->len == 0)
+                err(b, fields->loc, "%s: 'fields' needs at least one field", what);
+        }
+        add_type(b, t);
+        free(what);
+    }
+}
+
+/* ---- aggregates, events, lifecycles -----------------------------------------------------------
+ */
+
+static void build_examples(builder *b, const gen_node *n, gen_event *e, const char *yaml_path)
+{
+    if (n->kind != GEN_NODE_SEQ) {
+        err(b, n->loc, "expected a sequence of file paths for 'examples', got %s",
+            gen_node_kind_name(n));
+        return;
+    }
+    e->examples = gen_pool_alloc(b->pool, (n->len ? n->len : 1) * sizeof(*e->examples));
+    for (size_t i = 0; i < n->len; i++) {
+        const char *p = read_string(b, n->items[i], "an example path");
+        if (!p)
+            continue;
+        gen_example *x = &e->examples[e->n_examples++];
+        x->path = p;
+        x->loc = n->items[i]->loc;
+        char *r = gen_path_join_dir(yaml_path, p);
+        x->resolved = gen_pool_strdup(b->pool, r);
+        free(r);
+    }
+}
+
+static void build_event(builder *b, const gen_node *k, const gen_node *v, gen_aggregate *agg,
+                        const char *yaml_path)
+{
+    char *what = gen_format("event '%s'", k->text);
+    if (!expect_map(b, v, what)) {
+        free(what);
+        return;
+    }
+    static const char *const keys[] = {
+        "summary",    "description", "invariants", "preconditions", "postconditions",
+        "deprecated", "since",       "fields",     "examples",      NULL};
+    check_allowed(b, v, keys, what);
+    gen_event *e = gen_pool_alloc(b->pool, sizeof(*e));
+    e->name = k->text;
+    e->loc = k->loc;
+    e->aggregate = agg;
+    const gen_node *x;
+    if ((x = gen_map_get(v, "summary")))
+        e->summary = read_string(b, x, "'summary'");
+    else
+        err(b, k->loc, "%s has no 'summary'", what);
+    if ((x = gen_map_get(v, "description")))
+        e->description = read_string(b, x, "'description'");
+    if ((x = gen_map_get(v, "invariants")))
+        e->invariants = read_text_list(b, x, "'invariants'");
+    if ((x = gen_map_get(v, "preconditions")))
+        e->preconditions = read_text_list(b, x, "'preconditions'");
+    if ((x = gen_map_get(v, "postconditions")))
+        e->postconditions = read_text_list(b, x, "'postconditions'");
+    if ((x = gen_map_get(v, "deprecated"))) {
+        if (x->kind == GEN_NODE_SCALAR && !x->quoted &&
+            (strcmp(x->text, "true") == 0 || strcmp(x->text, "false") == 0))
+            e->deprecated = x->text[0] == 't';
+        else if ((e->deprecated_reason = read_string(b, x, "'deprecated'")))
+            e->deprecated = true;
+    }
+    if ((x = gen_map_get(v, "since"))) {
+        e->since_loc = x->loc;
+        read_int(b, x, "'since'", &e->since);
+    }
+    if ((x = gen_map_get(v, "fields")))
+        build_fields(b, x, &e->fields, &e->n_fields, FIELD_EVENT, "'fields'");
+    else
+        err(b, k->loc, "%s has no 'fields'", what);
+    if ((x = gen_map_get(v, "examples")))
+        build_examples(b, x, e, yaml_path);
+
+    gen_model *m = b->m;
+    e->index = m->n_events;
+    m->events = gen_xrealloc(m->events, (m->n_events + 1) * sizeof(*m->events));
+    m->events[m->n_events++] = e;
+    agg->events = gen_xrealloc(agg->events, (agg->n_events + 1) * sizeof(*agg->events));
+    agg->events[agg->n_events++] = e;
+    free(what);
+}
+
+static void build_states_list(builder *b, const gen_node *n, gen_transition *t)
+{
+    if (n->kind == GEN_NODE_SCALAR && !n->quoted && strcmp(n->text, "any") == 0) {
+        t->from_any = true;
+        return;
+    }
+    const gen_node *const *items = &n;
+    size_t len = 1;
+    if (n->kind == GEN_NODE_SEQ) {
+        items = (const gen_node *const *)n->items;
+        len = n->len;
+        if (len == 0)
+            err(b, n->loc, "'from' needs at least one state (or 'any')");
+    }
+    t->from = gen_pool_alloc(b->pool, (len ? len : 1) * sizeof(*t->from));
+    t->from_locs = gen_pool_alloc(b->pool, (len ? len : 1) * sizeof(*t->from_locs));
+    for (size_t i = 0; i < len; i++) {
+        const char *s = read_string(b, items[i], "a state in 'from'");
+        if (!s)
+            continue;
+        if (strcmp(s, "any") == 0) {
+            err(b, items[i]->loc, "'any' cannot be listed with other states");
+            continue;
+        }
+        t->from[t->n_from] = s;
+        t->from_locs[t->n_from++] = items[i]->loc;
+    }
+}
+
+static void build_lifecycle(builder *b, const gen_node *n, gen_aggregate *agg)
+{
+    if (!expect_map(b, n, "'lifecycle'"))
+        return;
+    static const char *const keys[] = {"states", "transitions", NULL};
+    check_allowed(b, n, keys, "'lifecycle'");
+    agg->has_lifecycle = true;
+    agg->lifecycle_loc = n->loc;
+    const gen_node *states = gen_map_get(n, "states");
+    if (!states) {
+        err(b, n->loc, "'lifecycle' of aggregate '%s' has no 'states'", agg->name);
+    } else if (states->kind != GEN_NODE_SEQ || states->len == 0) {
+        err(b, states->loc, "expected a non-empty sequence of states for 'states'");
+    } else {
+        agg->states = gen_pool_alloc(b->pool, states->len * sizeof(*agg->states));
+        for (size_t i = 0; i < states->len; i++) {
+            const char *s = read_string(b, states->items[i], "a state");
+            if (s) {
+                agg->states[agg->n_states].name = s;
+                agg->states[agg->n_states++].loc = states->items[i]->loc;
+            }
+        }
+    }
+    const gen_node *tr = gen_map_get(n, "transitions");
+    if (!tr) {
+        err(b, n->loc, "'lifecycle' of aggregate '%s' has no 'transitions'", agg->name);
+        return;
+    }
+    if (!expect_map(b, tr, "'transitions'"))
+        return;
+    agg->transitions = gen_pool_alloc(b->pool, (tr->len ? tr->len : 1) * sizeof(*agg->transitions));
+    static const char *const tkeys[] = {"from", "to", "to_field", "creates", NULL};
+    for (size_t i = 0; i < tr->len; i++) {
+        const gen_node *k = tr->keys[i], *v = tr->items[i];
+        if (k->kind != GEN_NODE_SCALAR)
+            continue;
+        char *what = gen_format("the transition of '%s'", k->text);
+        if (!expect_map(b, v, what)) {
+            free(what);
+            continue;
+        }
+        check_allowed(b, v, tkeys, what);
+        gen_transition *t = &agg->transitions[agg->n_transitions++];
+        t->event_name = k->text;
+        t->loc = k->loc;
+        const gen_node *x;
+        bool creates = false, has_creates = false;
+        if ((x = gen_map_get(v, "creates")))
+            has_creates = read_bool(b, x, "'creates'", &creates);
+        if ((x = gen_map_get(v, "from"))) {
+            build_states_list(b, x, t);
+            t->creates = has_creates && creates;
+        } else {
+            t->creates = true;
+            if (has_creates && !creates)
+                err(b, k->loc, "%s has 'creates: false' but no 'from'", what);
+        }
+        if ((x = gen_map_get(v, "to"))) {
+            t->to = read_string(b, x, "'to'");
+            t->to_loc = x->loc;
+        }
+        if ((x = gen_map_get(v, "to_field"))) {
+            t->to_field = read_string(b, x, "'to_field'");
+            t->to_field_loc = x->loc;
+            if (t->to)
+                err(b, x->loc, "%s has both 'to' and 'to_field'", what);
+        }
+        if (t->creates && !t->to && !t->to_field)
+            err(b, k->loc, "%s creates the aggregate but names no state ('to' or 'to_field')",
+                what);
+        free(what);
+    }
+}
+
+static void build_aggregates(builder *b, const gen_node *map, const char *yaml_path)
+{
+    if (!expect_map(b, map, "'aggregates'"))
+        return;
+    static const char *const keys[] = {"description", "id", "lifecycle", "events", NULL};
+    for (size_t i = 0; i < map->len; i++) {
+        const gen_node *k = map->keys[i], *v = map->items[i];
+        if (k->kind != GEN_NODE_SCALAR)
+            continue;
+        char *what = gen_format("aggregate '%s'", k->text);
+        if (!expect_map(b, v, what)) {
+            free(what);
+            continue;
+        }
+        check_allowed(b, v, keys, what);
+        gen_aggregate *a = gen_pool_alloc(b->pool, sizeof(*a));
+        a->name = k->text;
+        a->loc = k->loc;
+        const gen_node *x;
+        if ((x = gen_map_get(v, "description")))
+            a->description = read_string(b, x, "'description'");
+        if ((x = gen_map_get(v, "id"))) {
+            a->id_field = read_string(b, x, "'id'");
+            a->id_loc = x->loc;
+        } else {
+            err(b, k->loc, "%s has no 'id' (the field that identifies it in its events)", what);
+        }
+        gen_model *m = b->m;
+        m->aggregates = gen_xrealloc(m->aggregates, (m->n_aggregates + 1) * sizeof(*m->aggregates));
+        m->aggregates[m->n_aggregates++] = a;
+        if ((x = gen_map_get(v, "events"))) {
+            if (expect_map(b, x, "'events'")) {
+                if (x->len == 0)
+                    err(b, x->loc, "%s: 'events' is empty", what);
+                for (size_t j = 0; j < x->len; j++)
+                    if (x->keys[j]->kind == GEN_NODE_SCALAR)
+                        build_event(b, x->keys[j], x->items[j], a, yaml_path);
+            }
+        } else {
+            err(b, k->loc, "%s has no 'events'", what);
+        }
+        if ((x = gen_map_get(v, "lifecycle")))
+            build_lifecycle(b, x, a);
+        free(what);
+    }
+}
+
+/* ---- files and includes -----------------------------------------------------------------------
+ */
+
+static size_t add_file(builder *b, const char *path, const char *display, char *real)
+{
+    gen_model *m = b->m;
+    m->files = gen_xrealloc(m->files, (m->n_files + 1) * sizeof(*m->files));
+    m->files[m->n_files] = (gen_file){.path = gen_pool_strdup(b->pool, path),
+                                      .display = gen_pool_strdup(b->pool, display),
+                                      .real = real};
+    return m->n_files++;
+}
+
+static void build_file(builder *b, size_t fi, bool root);
+
+static void build_include(builder *b, const gen_node *n, size_t from)
+{
+    if (n->kind != GEN_NODE_SEQ) {
+        err(b, n->loc, "expected a sequence of file paths for 'include', got %s",
+            gen_node_kind_name(n));
+        return;
+    }
+    for (size_t i = 0; i < n->len; i++) {
+        const char *rel = read_string(b, n->items[i], "an include path");
+        if (!rel)
+            continue;
+        gen_loc loc = n->items[i]->loc;
+        const gen_file *parent = &b->m->files[from];
+        char *path = gen_path_join_dir(parent->path, rel);
+        char *display = gen_path_join_dir(parent->display, rel);
+        char *real = realpath(path, NULL);
+        if (!real) {
+            err(b, loc, "cannot include '%s': %s", rel, strerror(errno));
+            free(path);
+            free(display);
+            continue;
+        }
+        bool skip = false;
+        for (size_t d = 0; d < b->depth; d++) {
+            if (strcmp(b->m->files[b->stack[d]].real, real) == 0) {
+                gen_str chain;
+                gen_str_init(&chain);
+                for (size_t e = d; e < b->depth; e++)
+                    gen_str_printf(&chain, "%s -> ", b->m->files[b->stack[e]].display);
+                gen_str_puts(&chain, display);
+                err(b, loc, "include cycle: %s", chain.data);
+                gen_str_free(&chain);
+                skip = true;
+                break;
+            }
+        }
+        for (size_t f = 0; !skip && f < b->m->n_files; f++)
+            if (strcmp(b->m->files[f].real, real) == 0)
+                skip = true; /* already loaded: a file is read once */
+        if (skip) {
+            free(real);
+        } else {
+            size_t fi = add_file(b, path, display, real);
+            build_file(b, fi, false);
+        }
+        free(path);
+        free(display);
+    }
+}
+
+static void build_root_keys(builder *b, const gen_node *root)
+{
+    gen_model *m = b->m;
+    const gen_node *x;
+    if ((x = gen_map_get(root, "catalog"))) {
+        m->name = read_string(b, x, "'catalog'");
+        m->name_loc = x->loc;
+    } else {
+        err(b, root->loc, "the catalog has no 'catalog' (its name)");
+    }
+    if ((x = gen_map_get(root, "c_prefix"))) {
+        m->c_prefix = read_string(b, x, "'c_prefix'");
+        m->c_prefix_loc = x->loc;
+    } else {
+        m->c_prefix = m->name;
+        m->c_prefix_loc = m->name_loc;
+    }
+    if ((x = gen_map_get(root, "version"))) {
+        if (read_int(b, x, "'version'", &m->version) && m->version < 1)
+            err(b, x->loc, "'version' must be at least 1");
+    } else {
+        err(b, root->loc, "the catalog has no 'version'");
+    }
+    if ((x = gen_map_get(root, "title")))
+        m->title = read_string(b, x, "'title'");
+    if ((x = gen_map_get(root, "description")))
+        m->description = read_string(b, x, "'description'");
+    if ((x = gen_map_get(root, "schema_base_uri"))) {
+        m->schema_base_uri = read_string(b, x, "'schema_base_uri'");
+        m->schema_base_uri_loc = x->loc;
+    }
+    if ((x = gen_map_get(root, "cloudevents")) && expect_map(b, x, "'cloudevents'")) {
+        static const char *const keys[] = {"source", "type_prefix", NULL};
+        check_allowed(b, x, keys, "'cloudevents'");
+        const gen_node *y;
+        if ((y = gen_map_get(x, "source"))) {
+            m->ce_source = read_string(b, y, "'source'");
+            m->ce_source_loc = y->loc;
+        }
+        if ((y = gen_map_get(x, "type_prefix"))) {
+            m->ce_type_prefix = read_string(b, y, "'type_prefix'");
+            m->ce_type_prefix_loc = y->loc;
+        }
+    }
+    if ((x = gen_map_get(root, "envelope")) && expect_map(b, x, "'envelope'")) {
+        static const char *const keys[] = {"description", "additional_properties", "fields", NULL};
+        check_allowed(b, x, keys, "'envelope'");
+        m->has_envelope = true;
+        const gen_node *y;
+        if ((y = gen_map_get(x, "description")))
+            m->envelope_description = read_string(b, y, "'description'");
+        if ((y = gen_map_get(x, "additional_properties")))
+            read_bool(b, y, "'additional_properties'", &m->additional_properties);
+        if ((y = gen_map_get(x, "fields")))
+            build_fields(b, y, &m->envelope, &m->n_envelope, FIELD_ENVELOPE, "'fields'");
+        else
+            err(b, x->loc, "'envelope' has no 'fields'");
+    } else if (!x) {
+        err(b, root->loc, "the catalog has no 'envelope'");
+    }
+}
+
+static void build_file(builder *b, size_t fi, bool is_root)
+{
+    const gen_file *f = &b->m->files[fi];
+    gen_node *root = gen_load_yaml(b->pool, f->path, f->display, (unsigned)fi, b->diags);
+    if (!root)
+        return;
+    if (root->kind != GEN_NODE_MAP) {
+        err(b, root->loc, "expected a mapping at the top of the catalog file, got %s",
+            gen_node_kind_name(root));
+        return;
+    }
+    static const char *const root_keys[] = {
+        "catalog",     "c_prefix", "version",  "title", "description", "schema_base_uri",
+        "cloudevents", "include",  "envelope", "types", "aggregates",  NULL};
+    static const char *const incl_keys[] = {"description", "include", "types", "aggregates", NULL};
+    check_allowed(b, root, is_root ? root_keys : incl_keys,
+                  is_root ? "the catalog" : "an included file");
+    if (is_root)
+        build_root_keys(b, root);
+    if (b->depth == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 8;
+        b->stack = gen_xrealloc(b->stack, b->cap * sizeof(*b->stack));
+    }
+    b->stack[b->depth++] = fi;
+    /* Types, aggregates and includes are taken in the order they are written. */
+    const char *path = b->m->files[fi].path;
+    for (size_t i = 0; i < root->len; i++) {
+        const gen_node *k = root->keys[i];
+        if (k->kind != GEN_NODE_SCALAR)
+            continue;
+        if (strcmp(k->text, "include") == 0)
+            build_include(b, root->items[i], fi);
+        else if (strcmp(k->text, "types") == 0)
+            build_types(b, root->items[i]);
+        else if (strcmp(k->text, "aggregates") == 0)
+            build_aggregates(b, root->items[i], path);
+    }
+    b->depth--;
+}
+
+gen_model *gen_build(const char *path, gen_diags *diags)
+{
+    gen_model *m = gen_xcalloc(1, sizeof(*m));
+    gen_pool_init(&m->pool);
+    m->additional_properties = true;
+    builder b = {.m = m, .diags = diags, .pool = &m->pool};
+    char *real = realpath(path, NULL);
+    if (!real) {
+        gen_error(diags, (gen_loc){.file = gen_pool_strdup(&m->pool, path)}, "cannot read file: %s",
+                  strerror(errno));
+        return m;
+    }
+    size_t fi = add_file(&b, path, path, real);
+    build_file(&b, fi, true);
+    free(b.stack);
+    return m;
+}
+
+void gen_model_free(gen_model *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n_files; i++)
+        free(m->files[i].real);
+    free(m->files);
+    free(m->types);
+    for (size_t i = 0; i < m->n_aggregates; i++)
+        free(m->aggregates[i]->events);
+    free(m->aggregates);
+    free(m->events);
+    gen_pool_free(&m->pool);
+    free(m);
+}
+
+const char *gen_role_name(gen_role r)
+{
+    return r > GEN_ROLE_NONE && r < GEN_ROLE_COUNT ? role_names[r] : "none";
+}
+
+const char *gen_kind_name(gen_kind k)
+{
+    switch (k) {
+    case GEN_T_STRING:
+        return "string";
+    case GEN_T_INTEGER:
+        return "integer";
+    case GEN_T_NUMBER:
+        return "number";
+    case GEN_T_BOOLEAN:
+        return "boolean";
+    case GEN_T_TIMESTAMP:
+        return "timestamp";
+    case GEN_T_JSON:
+        return "json";
+    case GEN_T_ARRAY:
+        return "array";
+    case GEN_T_ENUM:
+        return "enum";
+    case GEN_T_OBJECT:
+        return "object";
+    case GEN_T_UNRESOLVED:
+        break;
+    }
+    return "unknown";
+}
+
+const char *const *gen_builtin_type_names(void)
+{
+    return builtin_types;
+}

@@ -1,0 +1,860 @@
+/* The checker: everything a catalog must mean before any code is generated from it. It resolves
+ * type references, checks names (and the C identifiers they become), constraints, the envelope,
+ * lifecycles and every example file, and reports all it finds. */
+#include "build.h"
+#include "model.h"
+#include "names.h"
+#include "validate.h"
+
+#include <eventc/eventc.h>
+#include <eventc/regex.h>
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct checker {
+    gen_model *m;
+    gen_diags *diags;
+} checker;
+
+static void err(checker *c, gen_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void err(checker *c, gen_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gen_verror(c->diags, loc, fmt, ap);
+    va_end(ap);
+}
+
+static const char *loc_text(const checker *c, gen_loc here, gen_loc there, char *buf, size_t n)
+{
+    (void)c;
+    if (there.file_index == here.file_index)
+        snprintf(buf, n, "line %u", there.line);
+    else
+        snprintf(buf, n, "%s:%u", there.file ? there.file : "?", there.line);
+    return buf;
+}
+
+/* ---- names ------------------------------------------------------------------------------------
+ */
+
+static void check_pascal(checker *c, const char *name, gen_loc loc, const char *what)
+{
+    if (!gen_is_pascal(name)) {
+        err(c, loc, "%s name '%s' must be PascalCase (letters and digits, starting upper-case)",
+            what, name);
+        return;
+    }
+    char *snake = gen_snake(name);
+    size_t n = strlen(snake);
+    if (n >= 2 && strcmp(snake + n - 2, "_t") == 0)
+        err(c, loc, "%s name '%s' would generate C names ending in '_t' (reserved by POSIX)", what,
+            name);
+    free(snake);
+}
+
+static bool check_snake(checker *c, const char *name, gen_loc loc, const char *what)
+{
+    if (!gen_is_snake(name)) {
+        err(c, loc, "%s name '%s' must be snake_case (lower-case letters, digits, single '_')",
+            what, name);
+        return false;
+    }
+    if (gen_is_reserved_word(name)) {
+        err(c, loc, "%s name '%s' is a C or C++ keyword or reserved identifier", what, name);
+        return false;
+    }
+    return true;
+}
+
+/* ---- generated C identifiers: one table, so any two declarations that would produce the same
+ * identifier are caught, whatever produced them. ------------------------------------------------
+ */
+
+typedef struct ident {
+    char *name;
+    const char *owner; /* "event 'X'" */
+    gen_loc loc;
+} ident;
+
+typedef struct ident_table {
+    ident *items;
+    size_t len, cap;
+} ident_table;
+
+static void ident_add(ident_table *t, char *name, const char *owner, gen_loc loc)
+{
+    if (t->len == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->items = gen_xrealloc(t->items, t->cap * sizeof(*t->items));
+    }
+    t->items[t->len++] = (ident){name, owner, loc};
+}
+
+static int cmp_ident(const void *a, const void *b)
+{
+    const ident *x = a, *y = b;
+    int r = strcmp(x->name, y->name);
+    if (r)
+        return r;
+    if (x->loc.file_index != y->loc.file_index)
+        return x->loc.file_index < y->loc.file_index ? -1 : 1;
+    if (x->loc.line != y->loc.line)
+        return x->loc.line < y->loc.line ? -1 : 1;
+    return x->loc.col < y->loc.col ? -1 : (x->loc.col > y->loc.col);
+}
+
+static void add_struct_idents(ident_table *t, const char *prefix, const char *name,
+                              const char *owner, gen_loc loc)
+{
+    char *snake = gen_snake(name);
+    ident_add(t, gen_format("%s_%s", prefix, snake), owner, loc);
+    for (const char *const *s = gen_struct_fn_suffixes; *s; s++)
+        ident_add(t, gen_format("%s_%s%s", prefix, snake, *s), owner, loc);
+    free(snake);
+}
+
+static void check_identifiers(checker *c)
+{
+    gen_model *m = c->m;
+    if (!m->c_prefix || !gen_is_snake(m->c_prefix))
+        return;
+    const char *p = m->c_prefix;
+    char *up = gen_upper(p);
+    ident_table t = {0};
+    char **owners = NULL;
+    size_t n_owners = 0;
+#define OWNER(...)                                                    \
+    (owners = gen_xrealloc(owners, (n_owners + 1) * sizeof(*owners)), \
+     owners[n_owners++] = gen_format(__VA_ARGS__))
+    gen_loc cat = m->c_prefix_loc;
+    for (const char *const *s = gen_catalog_names; *s; s++)
+        ident_add(&t, gen_format("%s_%s", p, *s), "the catalog-wide API", cat);
+    for (size_t i = 0; i < m->n_types; i++) {
+        const gen_type *ty = m->types[i];
+        if (!gen_is_pascal(ty->name))
+            continue;
+        const char *owner = OWNER("type '%s'", ty->name);
+        char *snake = gen_snake(ty->name);
+        if (ty->kind == GEN_TYPE_OBJECT) {
+            add_struct_idents(&t, p, ty->name, owner, ty->loc);
+        } else {
+            ident_add(&t, gen_format("%s_%s", p, snake), owner, ty->loc);
+            for (const char *const *s = gen_enum_fn_suffixes; *s; s++)
+                ident_add(&t, gen_format("%s_%s%s", p, snake, *s), owner, ty->loc);
+            char *tu = gen_upper(ty->name);
+            for (size_t v = 0; v < ty->n_values; v++) {
+                if (!gen_is_snake(ty->values[v].name))
+                    continue;
+                char *vu = gen_upper(ty->values[v].name);
+                ident_add(&t, gen_format("%s_%s_%s", up, tu, vu),
+                          OWNER("value '%s' of enum '%s'", ty->values[v].name, ty->name),
+                          ty->values[v].loc);
+                free(vu);
+            }
+            ident_add(&t, gen_format("%s_%s_COUNT", up, tu), owner, ty->loc);
+            free(tu);
+        }
+        free(snake);
+    }
+    for (size_t i = 0; i < m->n_events; i++) {
+        const gen_event *e = m->events[i];
+        if (!gen_is_pascal(e->name))
+            continue;
+        const char *owner = OWNER("event '%s'", e->name);
+        add_struct_idents(&t, p, e->name, owner, e->loc);
+        char *eu = gen_upper(e->name);
+        ident_add(&t, gen_format("%s_EVENT_%s", up, eu), owner, e->loc);
+        free(eu);
+    }
+    for (size_t i = 0; i < m->n_aggregates; i++) {
+        const gen_aggregate *a = m->aggregates[i];
+        if (!gen_is_pascal(a->name) || !a->has_lifecycle)
+            continue;
+        const char *owner = OWNER("the lifecycle of aggregate '%s'", a->name);
+        char *snake = gen_snake(a->name), *au = gen_upper(a->name);
+        ident_add(&t, gen_format("%s_%s_state", p, snake), owner, a->lifecycle_loc);
+        ident_add(&t, gen_format("%s_%s_apply", p, snake), owner, a->lifecycle_loc);
+        ident_add(&t, gen_format("%s_%s_replay", p, snake), owner, a->lifecycle_loc);
+        ident_add(&t, gen_format("%s_%s_state_to_string", p, snake), owner, a->lifecycle_loc);
+        ident_add(&t, gen_format("%s_%s_state_from_string", p, snake), owner, a->lifecycle_loc);
+        for (size_t s = 0; s < a->n_states; s++) {
+            if (!gen_is_snake(a->states[s].name))
+                continue;
+            char *su = gen_upper(a->states[s].name);
+            ident_add(&t, gen_format("%s_%s_%s", up, au, su),
+                      OWNER("state '%s' of aggregate '%s'", a->states[s].name, a->name),
+                      a->states[s].loc);
+            free(su);
+        }
+        free(snake);
+        free(au);
+    }
+#undef OWNER
+    /* Sorting by name then position puts each clash next to the declaration it clashes with;
+     * one message per pair of declarations is enough (the first identifier they share). */
+    qsort(t.items, t.len, sizeof(*t.items), cmp_ident);
+    const char **seen = NULL;
+    size_t n_seen = 0;
+    for (size_t i = 1; i < t.len; i++) {
+        const ident *a = &t.items[i - 1], *b = &t.items[i];
+        if (strcmp(a->name, b->name) != 0 || a->owner == b->owner ||
+            strcmp(a->owner, b->owner) == 0)
+            continue;
+        bool dup = false;
+        for (size_t k = 0; k + 1 < n_seen && !dup; k += 2)
+            dup = seen[k] == a->owner && seen[k + 1] == b->owner;
+        if (dup)
+            continue;
+        seen = gen_xrealloc(seen, (n_seen + 2) * sizeof(*seen));
+        seen[n_seen++] = a->owner;
+        seen[n_seen++] = b->owner;
+        char where[256];
+        err(c, b->loc, "%s would generate the C identifier '%s', as %s does (%s)", b->owner,
+            b->name, a->owner, loc_text(c, b->loc, a->loc, where, sizeof(where)));
+    }
+    free(seen);
+    for (size_t i = 0; i < t.len; i++)
+        free(t.items[i].name);
+    free(t.items);
+    for (size_t i = 0; i < n_owners; i++)
+        free(owners[i]);
+    free(owners);
+    free(up);
+}
+
+/* Struct members generated for a list of fields: the field itself, `has_<f>` for optional values
+ * that are not pointers, `n_<f>` for arrays. */
+static bool field_is_pointer(const gen_field *f)
+{
+    switch (f->type.kind) {
+    case GEN_T_STRING:
+    case GEN_T_JSON:
+    case GEN_T_OBJECT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void check_members(checker *c, const gen_field *fields, size_t n, const char *owner,
+                          bool has_envelope)
+{
+    ident_table t = {0};
+    if (has_envelope)
+        ident_add(&t, gen_xstrdup("envelope"), "the envelope member", (gen_loc){0});
+    for (size_t i = 0; i < n; i++) {
+        const gen_field *f = &fields[i];
+        ident_add(&t, gen_xstrdup(f->name), "", f->loc);
+        if (f->type.kind == GEN_T_ARRAY)
+            ident_add(&t, gen_format("n_%s", f->name), "", f->loc);
+        else if (f->optional && !field_is_pointer(f))
+            ident_add(&t, gen_format("has_%s", f->name), "", f->loc);
+    }
+    qsort(t.items, t.len, sizeof(*t.items), cmp_ident);
+    for (size_t i = 1; i < t.len; i++) {
+        const ident *a = &t.items[i - 1], *b = &t.items[i];
+        if (strcmp(a->name, b->name) != 0)
+            continue;
+        const ident *later = b->loc.line ? b : a;
+        err(c, later->loc, "field '%s' of %s collides with the generated struct member '%s'",
+            later == b ? (strcmp(b->name, "envelope") == 0 ? "envelope" : b->name) : a->name, owner,
+            b->name);
+    }
+    for (size_t i = 0; i < t.len; i++)
+        free(t.items[i].name);
+    free(t.items);
+}
+
+/* ---- types and constraints --------------------------------------------------------------------
+ */
+
+static void suggest_type(checker *c, const gen_typeref *t)
+{
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (const char *const *b = gen_builtin_type_names(); *b; b++) {
+        size_t d = gen_edit_distance(t->name, *b, 2);
+        if (d < best_d)
+            best_d = d, best = *b;
+    }
+    for (size_t i = 0; i < c->m->n_types; i++) {
+        size_t d = gen_edit_distance(t->name, c->m->types[i]->name, 2);
+        if (d < best_d)
+            best_d = d, best = c->m->types[i]->name;
+    }
+    if (best)
+        err(c, t->loc, "unknown type '%s' (did you mean '%s'?)", t->name, best);
+    else
+        err(c, t->loc, "unknown type '%s'", t->name);
+}
+
+static void check_typeref(checker *c, gen_typeref *t)
+{
+    if (t->kind == GEN_T_UNRESOLVED && t->name) {
+        gen_type *named = gen_model_find_type(c->m, t->name);
+        if (!named) {
+            suggest_type(c, t);
+            return;
+        }
+        t->named = named;
+        t->kind = named->kind == GEN_TYPE_ENUM ? GEN_T_ENUM : GEN_T_OBJECT;
+        if (t->named_constraint)
+            err(c, t->named_constraint_loc, "'%s' does not apply to type '%s'", t->named_constraint,
+                t->name);
+    }
+    if (t->has_min_length && t->has_max_length && t->min_length > t->max_length)
+        err(c, t->max_length_loc, "max_length %llu is less than min_length %llu",
+            (unsigned long long)t->max_length, (unsigned long long)t->min_length);
+    if (t->has_min_items && t->has_max_items && t->min_items > t->max_items)
+        err(c, t->max_items_loc, "max_items %llu is less than min_items %llu",
+            (unsigned long long)t->max_items, (unsigned long long)t->min_items);
+    if (t->kind == GEN_T_INTEGER && t->has_minimum && t->has_maximum && t->imin > t->imax)
+        err(c, t->maximum_loc, "maximum %lld is less than minimum %lld", (long long)t->imax,
+            (long long)t->imin);
+    if (t->kind == GEN_T_NUMBER) {
+        if (t->has_minimum && t->has_maximum && t->nmin > t->nmax)
+            err(c, t->maximum_loc, "maximum %g is less than minimum %g", t->nmax, t->nmin);
+        double lo = t->has_minimum ? t->nmin : -INFINITY, hi = t->has_maximum ? t->nmax : INFINITY;
+        if (t->has_exclusive_minimum && t->nexmin > lo)
+            lo = t->nexmin;
+        if (t->has_exclusive_maximum && t->nexmax < hi)
+            hi = t->nexmax;
+        bool open = t->has_exclusive_minimum || t->has_exclusive_maximum;
+        if (open && (lo > hi || (lo == hi)))
+            err(c, t->loc, "the bounds of this number leave no value allowed");
+    }
+    if (t->pattern) {
+        eventc_error e;
+        eventc_error_clear(&e);
+        if (eventc_regex_check(t->pattern, strlen(t->pattern), &e) != EVENTC_OK) {
+            gen_loc loc = t->pattern_loc;
+            err(c, loc, "invalid pattern: %s", e.message);
+        }
+    }
+    if (t->kind == GEN_T_ARRAY && t->items) {
+        check_typeref(c, t->items);
+        if (t->unique) {
+            switch (t->items->kind) {
+            case GEN_T_STRING:
+            case GEN_T_INTEGER:
+            case GEN_T_NUMBER:
+            case GEN_T_BOOLEAN:
+            case GEN_T_ENUM:
+            case GEN_T_UNRESOLVED:
+                break;
+            default:
+                err(c, t->loc,
+                    "'unique' applies to arrays of strings, numbers, booleans and enums, not of "
+                    "%s",
+                    gen_kind_name(t->items->kind));
+            }
+        }
+        if (t->items->kind == GEN_T_ARRAY)
+            err(c, t->items->loc, "arrays of arrays are not supported; use an object type");
+    }
+}
+
+static void check_field_list(checker *c, gen_field *fields, size_t n, const char *owner)
+{
+    for (size_t i = 0; i < n; i++) {
+        gen_field *f = &fields[i];
+        check_snake(c, f->name, f->loc, "field");
+        check_typeref(c, &f->type);
+        if (f->since && (f->since < 1 || f->since > c->m->version))
+            err(c, f->since_loc, "'since' %lld is outside the catalog versions 1..%lld",
+                (long long)f->since, (long long)c->m->version);
+    }
+    (void)owner;
+}
+
+/* Object types may nest, but never contain themselves (a C struct cannot). */
+static bool find_cycle(checker *c, gen_type *t, gen_type *origin, gen_str *chain)
+{
+    if (t->visiting == 2)
+        return false;
+    if (t->visiting == 1)
+        return t == origin;
+    t->visiting = 1;
+    for (size_t i = 0; i < t->n_fields; i++) {
+        const gen_typeref *r = &t->fields[i].type;
+        while (r->kind == GEN_T_ARRAY && r->items)
+            r = r->items;
+        if (r->kind == GEN_T_OBJECT && r->named) {
+            size_t before = chain->len;
+            gen_str_printf(chain, " -> %s", r->named->name);
+            if (find_cycle(c, r->named, origin, chain)) {
+                t->visiting = 0;
+                return true;
+            }
+            chain->len = before;
+            chain->data[before] = '\0';
+        }
+    }
+    t->visiting = 0;
+    return false;
+}
+
+static void check_types(checker *c)
+{
+    gen_model *m = c->m;
+    for (size_t i = 0; i < m->n_types; i++) {
+        gen_type *t = m->types[i];
+        check_pascal(c, t->name, t->loc, "type");
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(m->types[j]->name, t->name) == 0) {
+                char where[256];
+                err(c, t->loc, "type '%s' is already defined (%s)", t->name,
+                    loc_text(c, t->loc, m->types[j]->loc, where, sizeof(where)));
+                break;
+            }
+        }
+        for (size_t j = 0; j < t->n_values; j++) {
+            check_snake(c, t->values[j].name, t->values[j].loc, "enum value");
+            for (size_t k = 0; k < j; k++)
+                if (strcmp(t->values[k].name, t->values[j].name) == 0)
+                    err(c, t->values[j].loc, "duplicate value '%s' in enum '%s'", t->values[j].name,
+                        t->name);
+        }
+        if (t->kind == GEN_TYPE_OBJECT) {
+            char *owner = gen_format("type '%s'", t->name);
+            check_field_list(c, t->fields, t->n_fields, owner);
+            check_members(c, t->fields, t->n_fields, owner, false);
+            free(owner);
+        }
+    }
+    for (size_t i = 0; i < m->n_types; i++) {
+        gen_type *t = m->types[i];
+        if (t->kind != GEN_TYPE_OBJECT)
+            continue;
+        gen_str chain;
+        gen_str_init(&chain);
+        gen_str_puts(&chain, t->name);
+        if (!t->in_cycle && find_cycle(c, t, t, &chain)) {
+            err(c, t->loc, "type '%s' contains itself: %s", t->name, chain.data);
+            /* Report a cycle once, at its first type: mark the others on it. */
+            for (size_t j = 0; j < m->n_types; j++)
+                if (strstr(chain.data, m->types[j]->name))
+                    for (const char *p = chain.data; (p = strstr(p, m->types[j]->name));
+                         p += strlen(m->types[j]->name)) {
+                        size_t l = strlen(m->types[j]->name);
+                        if ((p == chain.data || p[-1] == ' ') && (p[l] == '\0' || p[l] == ' '))
+                            m->types[j]->in_cycle = true;
+                    }
+        }
+        gen_str_free(&chain);
+        for (size_t j = 0; j < m->n_types; j++)
+            m->types[j]->visiting = 0;
+    }
+}
+
+/* ---- envelope ------------------------------------------------------------------------------- */
+
+static void check_envelope(checker *c)
+{
+    gen_model *m = c->m;
+    if (!m->has_envelope)
+        return;
+    check_field_list(c, m->envelope, m->n_envelope, "the envelope");
+    static const gen_kind role_kind[GEN_ROLE_COUNT] = {
+        [GEN_ROLE_EVENT_NAME] = GEN_T_STRING,     [GEN_ROLE_EVENT_ID] = GEN_T_STRING,
+        [GEN_ROLE_AGGREGATE_TYPE] = GEN_T_STRING, [GEN_ROLE_AGGREGATE_ID] = GEN_T_STRING,
+        [GEN_ROLE_OCCURRED_AT] = GEN_T_TIMESTAMP, [GEN_ROLE_VERSION] = GEN_T_INTEGER};
+    for (size_t i = 0; i < m->n_envelope; i++) {
+        gen_field *f = &m->envelope[i];
+        if (f->role == GEN_ROLE_NONE)
+            continue;
+        if (m->role_fields[f->role]) {
+            err(c, f->loc, "role '%s' is already played by envelope field '%s'",
+                gen_role_name(f->role), m->role_fields[f->role]->name);
+            continue;
+        }
+        m->role_fields[f->role] = f;
+        if (f->type.kind != GEN_T_UNRESOLVED && f->type.kind != role_kind[f->role])
+            err(c, f->type.loc, "envelope field '%s' has role '%s', which needs type '%s'", f->name,
+                gen_role_name(f->role), gen_kind_name(role_kind[f->role]));
+        if (f->optional)
+            err(c, f->loc, "envelope field '%s' has role '%s' and cannot be optional", f->name,
+                gen_role_name(f->role));
+    }
+    gen_loc where = m->n_envelope ? m->envelope[0].loc : m->name_loc;
+    for (int r = 1; r < GEN_ROLE_COUNT; r++)
+        if (!m->role_fields[r])
+            err(c, where, "the envelope has no field with role '%s'", gen_role_name((gen_role)r));
+    check_members(c, m->envelope, m->n_envelope, "the envelope", false);
+}
+
+/* ---- aggregates, events, lifecycles -----------------------------------------------------------
+ */
+
+static const gen_state *find_state(const gen_aggregate *a, const char *name)
+{
+    for (size_t i = 0; i < a->n_states; i++)
+        if (strcmp(a->states[i].name, name) == 0)
+            return &a->states[i];
+    return NULL;
+}
+
+static void unknown_state(checker *c, const gen_aggregate *a, const char *name, gen_loc loc)
+{
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (size_t i = 0; i < a->n_states; i++) {
+        size_t d = gen_edit_distance(name, a->states[i].name, 2);
+        if (d < best_d)
+            best_d = d, best = a->states[i].name;
+    }
+    if (best)
+        err(c, loc, "unknown state '%s' in the lifecycle of '%s' (did you mean '%s'?)", name,
+            a->name, best);
+    else
+        err(c, loc, "unknown state '%s' in the lifecycle of '%s'", name, a->name);
+}
+
+static void check_lifecycle(checker *c, gen_aggregate *a)
+{
+    gen_model *m = c->m;
+    for (size_t i = 0; i < a->n_states; i++) {
+        check_snake(c, a->states[i].name, a->states[i].loc, "state");
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(a->states[i].name, a->states[j].name) == 0)
+                err(c, a->states[i].loc, "duplicate state '%s'", a->states[i].name);
+    }
+    bool any_creation = false;
+    for (size_t i = 0; i < a->n_transitions; i++) {
+        gen_transition *t = &a->transitions[i];
+        t->event = gen_model_find_event(m, t->event_name);
+        if (!t->event) {
+            const char *best = NULL;
+            size_t best_d = 3;
+            for (size_t j = 0; j < a->n_events; j++) {
+                size_t d = gen_edit_distance(t->event_name, a->events[j]->name, 2);
+                if (d < best_d)
+                    best_d = d, best = a->events[j]->name;
+            }
+            if (best)
+                err(c, t->loc, "transition names unknown event '%s' (did you mean '%s'?)",
+                    t->event_name, best);
+            else
+                err(c, t->loc, "transition names unknown event '%s'", t->event_name);
+        } else if (t->event->aggregate != a) {
+            err(c, t->loc, "event '%s' belongs to aggregate '%s', not '%s'", t->event_name,
+                t->event->aggregate->name, a->name);
+            t->event = NULL;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(a->transitions[j].event_name, t->event_name) == 0)
+                err(c, t->loc, "event '%s' has more than one transition", t->event_name);
+        for (size_t j = 0; j < t->n_from; j++)
+            if (!find_state(a, t->from[j]))
+                unknown_state(c, a, t->from[j], t->from_locs[j]);
+        if (t->to && !find_state(a, t->to))
+            unknown_state(c, a, t->to, t->to_loc);
+        if (t->to_field && t->event) {
+            const gen_field *f = gen_event_find_field(t->event, t->to_field);
+            if (!f) {
+                err(c, t->to_field_loc, "'to_field' names '%s', which is not a field of '%s'",
+                    t->to_field, t->event_name);
+            } else if (f->type.kind != GEN_T_ENUM || !f->type.named) {
+                err(c, t->to_field_loc,
+                    "'to_field' field '%s' must have an enum type whose values are states",
+                    t->to_field);
+            } else {
+                const gen_type *en = f->type.named;
+                for (size_t v = 0; v < en->n_values; v++)
+                    if (!find_state(a, en->values[v].name))
+                        err(c, t->to_field_loc,
+                            "value '%s' of enum '%s' (field '%s') is not a state of '%s'",
+                            en->values[v].name, en->name, t->to_field, a->name);
+                if (f->optional)
+                    err(c, t->to_field_loc, "'to_field' field '%s' cannot be optional",
+                        t->to_field);
+            }
+        }
+        if (t->creates)
+            any_creation = true;
+    }
+    if (!any_creation) {
+        err(c, a->lifecycle_loc,
+            "the lifecycle of '%s' has no creating transition (one without 'from')", a->name);
+        return;
+    }
+    /* Reachability: start from the states creating transitions enter, then follow the rest. */
+    bool *reached = gen_xcalloc(a->n_states ? a->n_states : 1, sizeof(bool));
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = 0; i < a->n_transitions; i++) {
+            const gen_transition *t = &a->transitions[i];
+            bool fires = t->creates;
+            for (size_t s = 0; !fires && s < a->n_states; s++) {
+                if (!reached[s])
+                    continue;
+                if (t->from_any)
+                    fires = true;
+                for (size_t j = 0; !fires && j < t->n_from; j++)
+                    fires = strcmp(t->from[j], a->states[s].name) == 0;
+            }
+            if (!fires)
+                continue;
+            for (size_t s = 0; s < a->n_states; s++) {
+                bool target = t->to && strcmp(t->to, a->states[s].name) == 0;
+                if (!target && t->to_field && t->event) {
+                    const gen_field *f = gen_event_find_field(t->event, t->to_field);
+                    if (f && f->type.kind == GEN_T_ENUM && f->type.named)
+                        for (size_t v = 0; v < f->type.named->n_values; v++)
+                            if (strcmp(f->type.named->values[v].name, a->states[s].name) == 0)
+                                target = true;
+                }
+                if (target && !reached[s])
+                    reached[s] = changed = true;
+            }
+        }
+    }
+    for (size_t s = 0; s < a->n_states; s++)
+        if (!reached[s])
+            err(c, a->states[s].loc, "state '%s' of '%s' cannot be reached by any transition",
+                a->states[s].name, a->name);
+    free(reached);
+}
+
+static void check_event(checker *c, gen_event *e)
+{
+    gen_model *m = c->m;
+    check_pascal(c, e->name, e->loc, "event");
+    if (gen_is_pascal(e->name)) {
+        char *snake = gen_snake(e->name);
+        if (gen_is_reserved_word(snake))
+            err(c, e->loc, "event name '%s' becomes '%s', a C or C++ keyword", e->name, snake);
+        free(snake);
+    }
+    for (size_t j = 0; j < e->index; j++) {
+        if (strcmp(m->events[j]->name, e->name) == 0) {
+            char where[256];
+            err(c, e->loc, "event '%s' is already defined (%s)", e->name,
+                loc_text(c, e->loc, m->events[j]->loc, where, sizeof(where)));
+            break;
+        }
+    }
+    if (e->since && (e->since < 1 || e->since > m->version))
+        err(c, e->since_loc, "'since' %lld is outside the catalog versions 1..%lld",
+            (long long)e->since, (long long)m->version);
+    char *owner = gen_format("event '%s'", e->name);
+    check_field_list(c, e->fields, e->n_fields, owner);
+    for (size_t i = 0; i < e->n_fields; i++)
+        for (size_t j = 0; j < m->n_envelope; j++)
+            if (strcmp(e->fields[i].name, m->envelope[j].name) == 0)
+                err(c, e->fields[i].loc, "field '%s' of event '%s' repeats an envelope field",
+                    e->fields[i].name, e->name);
+    check_members(c, e->fields, e->n_fields, owner, true);
+    free(owner);
+    const gen_aggregate *a = e->aggregate;
+    if (a->id_field) {
+        const gen_field *id = gen_event_find_field(e, a->id_field);
+        if (!id)
+            err(c, e->loc, "event '%s' has no field '%s' (the id of aggregate '%s')", e->name,
+                a->id_field, a->name);
+        else if (id->type.kind != GEN_T_STRING || id->optional)
+            err(c, id->loc, "field '%s' is the id of aggregate '%s' and must be a required string",
+                id->name, a->name);
+    }
+}
+
+/* ---- examples ---------------------------------------------------------------------------------
+ */
+
+typedef struct example_ctx {
+    checker *c;
+    const gen_example *x;
+} example_ctx;
+
+static void on_violation(void *ctx, const char *path, const char *rule, const char *msg)
+{
+    example_ctx *x = ctx;
+    err(x->c, x->x->loc, "example '%s': %s: %s [%s]", x->x->path, path, msg, rule);
+}
+
+static void check_examples(checker *c, const gen_event *e)
+{
+    for (size_t i = 0; i < e->n_examples; i++) {
+        const gen_example *x = &e->examples[i];
+        char *data;
+        size_t len;
+        int rc = gen_read_file(x->resolved, 1u << 20, &data, &len);
+        if (rc == -2) {
+            err(c, x->loc, "example '%s' is larger than 1 MiB", x->path);
+            continue;
+        }
+        if (rc != 0) {
+            err(c, x->loc, "cannot read example '%s': %s", x->path, strerror(errno));
+            continue;
+        }
+        json_tokener *tok = json_tokener_new_ex(64);
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+        json_object *doc = json_tokener_parse_ex(tok, data, (int)len);
+        enum json_tokener_error jerr = json_tokener_get_error(tok);
+        size_t off = json_tokener_get_parse_end(tok);
+        if (jerr == json_tokener_success) {
+            /* Only white space may follow the value. */
+            while (off < len && strchr(" \t\r\n", data[off]))
+                off++;
+            if (off < len) {
+                jerr = json_tokener_error_parse_unexpected;
+                json_object_put(doc);
+                doc = NULL;
+            }
+        } else if (jerr == json_tokener_continue) {
+            jerr = json_tokener_error_parse_eof;
+        }
+        if (jerr != json_tokener_success) {
+            err(c, x->loc, "example '%s' is not valid JSON: %s at byte %zu", x->path,
+                json_tokener_error_desc(jerr), off);
+        } else {
+            example_ctx ctx = {c, x};
+            gen_validate_event(c->m, e, doc, on_violation, &ctx);
+        }
+        json_object_put(doc);
+        json_tokener_free(tok);
+        free(data);
+    }
+}
+
+/* ---- catalog settings -------------------------------------------------------------------------
+ */
+
+static bool uri_chars_ok(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s <= 0x20 || *s == 0x7f || strchr("\"<>\\^`{|}", *s))
+            return false;
+    return true;
+}
+
+static void check_settings(checker *c)
+{
+    gen_model *m = c->m;
+    if (m->name)
+        check_snake(c, m->name, m->name_loc, "catalog");
+    if (m->c_prefix && m->c_prefix != m->name)
+        check_snake(c, m->c_prefix, m->c_prefix_loc, "c_prefix");
+    if (m->schema_base_uri) {
+        const char *s = m->schema_base_uri;
+        const char *colon = strchr(s, ':');
+        bool scheme = colon && colon > s && ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'));
+        for (const char *p = s; scheme && p < colon; p++)
+            scheme = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.",
+                            *p) != NULL;
+        size_t n = strlen(s);
+        if (!scheme || !uri_chars_ok(s) || n == 0 || s[n - 1] != '/')
+            err(c, m->schema_base_uri_loc,
+                "'schema_base_uri' must be an absolute URI ending in '/', got '%s'", s);
+    } else if (m->name) {
+        char *d = gen_format("https://example.com/schemas/%s/", m->name);
+        m->schema_base_uri = gen_pool_strdup(&m->pool, d);
+        free(d);
+    }
+    if (m->ce_source) {
+        if (!*m->ce_source || !uri_chars_ok(m->ce_source))
+            err(c, m->ce_source_loc, "CloudEvents 'source' must be a non-empty URI-reference");
+    } else if (m->name) {
+        char *d = gen_format("/%s", m->name);
+        m->ce_source = gen_pool_strdup(&m->pool, d);
+        free(d);
+    }
+    if (m->ce_type_prefix) {
+        bool ok = *m->ce_type_prefix != '\0';
+        for (const char *p = m->ce_type_prefix; ok && *p; p++)
+            ok = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *p);
+        if (!ok)
+            err(c, m->ce_type_prefix_loc,
+                "CloudEvents 'type_prefix' may hold only letters, digits, '.', '_' and '-'");
+    } else if (m->name) {
+        m->ce_type_prefix = m->name;
+    }
+}
+
+static void count_fields(gen_model *m)
+{
+    size_t n = m->n_envelope;
+    for (size_t i = 0; i < m->n_types; i++)
+        n += m->types[i]->n_fields;
+    for (size_t i = 0; i < m->n_events; i++)
+        n += m->events[i]->n_fields;
+    m->n_fields = n;
+}
+
+gen_model *gen_model_load(const char *path, gen_diags *diags)
+{
+    gen_model *m = gen_build(path, diags);
+    if (m->n_files == 0 || (diags->len && !m->name)) {
+        gen_model_free(m);
+        return NULL;
+    }
+    checker c = {m, diags};
+    check_settings(&c);
+    check_types(&c);
+    check_envelope(&c);
+    if (m->n_aggregates == 0 && m->n_files)
+        err(&c, (gen_loc){.file = m->files[0].display, .file_index = 0, .line = 1, .col = 1},
+            "the catalog declares no aggregates");
+    for (size_t i = 0; i < m->n_aggregates; i++) {
+        gen_aggregate *a = m->aggregates[i];
+        check_pascal(&c, a->name, a->loc, "aggregate");
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(m->aggregates[j]->name, a->name) == 0) {
+                char where[256];
+                err(&c, a->loc, "aggregate '%s' is already defined (%s)", a->name,
+                    loc_text(&c, a->loc, m->aggregates[j]->loc, where, sizeof(where)));
+                break;
+            }
+        }
+        if (a->id_field)
+            check_snake(&c, a->id_field, a->id_loc, "id field");
+    }
+    for (size_t i = 0; i < m->n_events; i++)
+        check_event(&c, m->events[i]);
+    for (size_t i = 0; i < m->n_aggregates; i++)
+        if (m->aggregates[i]->has_lifecycle)
+            check_lifecycle(&c, m->aggregates[i]);
+    check_identifiers(&c);
+    count_fields(m);
+    /* Examples are judged only against a sound model: with broken types the messages would
+     * mislead. */
+    if (diags->len == 0)
+        for (size_t i = 0; i < m->n_events; i++)
+            check_examples(&c, m->events[i]);
+    if (diags->len) {
+        gen_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+gen_type *gen_model_find_type(const gen_model *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_types; i++)
+        if (strcmp(m->types[i]->name, name) == 0)
+            return m->types[i];
+    return NULL;
+}
+
+gen_event *gen_model_find_event(const gen_model *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_events; i++)
+        if (strcmp(m->events[i]->name, name) == 0)
+            return m->events[i];
+    return NULL;
+}
+
+const gen_field *gen_event_find_field(const gen_event *e, const char *name)
+{
+    for (size_t i = 0; i < e->n_fields; i++)
+        if (strcmp(e->fields[i].name, name) == 0)
+            return &e->fields[i];
+    return NULL;
+}

@@ -1,0 +1,221 @@
+/* The catalog model: plain C data built from the YAML tree, checked, then read by every back end.
+ * Everything is owned by the model's pool; free it all with gen_model_free(). Back ends never see
+ * YAML: they take `const gen_model *`. */
+#ifndef EVENTC_GEN_MODEL_H
+#define EVENTC_GEN_MODEL_H
+
+#include "diag.h"
+#include "util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum gen_kind {
+    GEN_T_STRING,
+    GEN_T_INTEGER,
+    GEN_T_NUMBER,
+    GEN_T_BOOLEAN,
+    GEN_T_TIMESTAMP,
+    GEN_T_JSON,
+    GEN_T_ARRAY,
+    GEN_T_ENUM,   /* a named enum type */
+    GEN_T_OBJECT, /* a named object type */
+    GEN_T_UNRESOLVED
+} gen_kind;
+
+/** Roles an envelope field can play; the generated constructors fill these. */
+typedef enum gen_role {
+    GEN_ROLE_NONE,
+    GEN_ROLE_EVENT_NAME,
+    GEN_ROLE_EVENT_ID,
+    GEN_ROLE_AGGREGATE_TYPE,
+    GEN_ROLE_AGGREGATE_ID,
+    GEN_ROLE_OCCURRED_AT,
+    GEN_ROLE_VERSION,
+    GEN_ROLE_COUNT
+} gen_role;
+
+typedef struct gen_type gen_type;
+
+/** A value type with its constraints: the type of a field or of array items. */
+typedef struct gen_typeref gen_typeref;
+struct gen_typeref {
+    gen_kind kind;
+    gen_loc loc;        /**< where the type was named */
+    const char *name;   /**< the name as written (`string`, `ProviderKind`) */
+    gen_type *named;    /**< resolved named type for GEN_T_ENUM / GEN_T_OBJECT */
+    gen_typeref *items; /**< item type of an array */
+    bool has_min_length, has_max_length;
+    uint64_t min_length, max_length;
+    gen_loc min_length_loc, max_length_loc;
+    const char *pattern;
+    gen_loc pattern_loc;
+    /* Bounds: integers keep exact int64 values; numbers keep doubles. */
+    bool has_minimum, has_maximum, has_exclusive_minimum, has_exclusive_maximum;
+    int64_t imin, imax;
+    double nmin, nmax, nexmin, nexmax;
+    gen_loc minimum_loc, maximum_loc;
+    bool has_min_items, has_max_items, unique;
+    uint64_t min_items, max_items;
+    gen_loc min_items_loc, max_items_loc;
+    const char *named_constraint; /**< first constraint key given on a not-yet-resolved type */
+    gen_loc named_constraint_loc;
+};
+
+typedef struct gen_field {
+    const char *name;
+    gen_loc loc;
+    gen_typeref type;
+    const char *description;
+    bool optional;
+    bool nullable;
+    bool deprecated;
+    const char *deprecated_reason; /**< NULL when none was given */
+    bool pii;
+    int64_t since; /**< 0 when not given */
+    gen_loc since_loc;
+    gen_role role;
+    const char *example_json; /**< the `example:` value rendered as JSON text, or NULL */
+} gen_field;
+
+typedef struct gen_enum_value {
+    const char *name;
+    gen_loc loc;
+    const char *description;
+} gen_enum_value;
+
+typedef enum gen_type_kind { GEN_TYPE_ENUM, GEN_TYPE_OBJECT } gen_type_kind;
+
+struct gen_type {
+    const char *name;
+    gen_loc loc;
+    gen_type_kind kind;
+    const char *description;
+    gen_enum_value *values;
+    size_t n_values;
+    gen_field *fields;
+    size_t n_fields;
+    int visiting;  /* cycle detection in the checker */
+    bool in_cycle; /* already reported as part of a cycle */
+};
+
+typedef struct gen_text_list {
+    const char **items;
+    size_t len;
+} gen_text_list;
+
+typedef struct gen_example {
+    const char *path;     /**< as written, relative to its YAML file */
+    const char *resolved; /**< path to open (relative to the working directory) */
+    gen_loc loc;
+} gen_example;
+
+typedef struct gen_aggregate gen_aggregate;
+
+typedef struct gen_event {
+    const char *name;
+    gen_loc loc;
+    gen_aggregate *aggregate;
+    const char *summary;
+    const char *description;
+    gen_text_list invariants, preconditions, postconditions;
+    bool deprecated;
+    const char *deprecated_reason;
+    int64_t since;
+    gen_loc since_loc;
+    gen_field *fields;
+    size_t n_fields;
+    gen_example *examples;
+    size_t n_examples;
+    size_t index; /**< position in the catalog-wide event list */
+} gen_event;
+
+typedef struct gen_state {
+    const char *name;
+    gen_loc loc;
+} gen_state;
+
+typedef struct gen_transition {
+    const char *event_name;
+    gen_loc loc;
+    gen_event *event;  /**< resolved */
+    bool creates;      /**< allowed when the aggregate does not exist yet */
+    bool from_any;     /**< allowed from every existing state */
+    const char **from; /**< state names (empty when from_any or creation only) */
+    gen_loc *from_locs;
+    size_t n_from;
+    const char *to; /**< target state; NULL keeps the state (or to_field) */
+    gen_loc to_loc;
+    const char *to_field; /**< the event field whose enum value names the new state */
+    gen_loc to_field_loc;
+} gen_transition;
+
+struct gen_aggregate {
+    const char *name;
+    gen_loc loc;
+    const char *description;
+    const char *id_field;
+    gen_loc id_loc;
+    bool has_lifecycle;
+    gen_loc lifecycle_loc;
+    gen_state *states;
+    size_t n_states;
+    gen_transition *transitions;
+    size_t n_transitions;
+    gen_event **events;
+    size_t n_events;
+};
+
+typedef struct gen_file {
+    const char *path;    /**< path used to open it */
+    const char *display; /**< path shown in diagnostics */
+    char *real;          /**< canonical path, for include cycles */
+} gen_file;
+
+typedef struct gen_model {
+    gen_pool pool;
+    const char *name;
+    gen_loc name_loc;
+    const char *c_prefix;
+    gen_loc c_prefix_loc;
+    int64_t version;
+    const char *title;
+    const char *description;
+    const char *schema_base_uri;
+    gen_loc schema_base_uri_loc;
+    const char *ce_source;
+    gen_loc ce_source_loc;
+    const char *ce_type_prefix;
+    gen_loc ce_type_prefix_loc;
+    bool has_envelope;
+    const char *envelope_description;
+    bool additional_properties;
+    gen_field *envelope;
+    size_t n_envelope;
+    gen_field *role_fields[GEN_ROLE_COUNT]; /**< envelope field of each role, or NULL */
+    gen_type **types;
+    size_t n_types;
+    gen_aggregate **aggregates;
+    size_t n_aggregates;
+    gen_event **events; /**< every event, in catalog order */
+    size_t n_events;
+    gen_file *files; /**< every file loaded (root first): dependencies of the outputs */
+    size_t n_files;
+    size_t n_fields; /**< fields counted over envelope, types and events (for the summary) */
+} gen_model;
+
+/** Loads the catalog at `path` with its includes, builds and checks the model. Every error goes to
+ * `diags`. Returns the model (free with gen_model_free) or NULL when any error was reported. */
+gen_model *gen_model_load(const char *path, gen_diags *diags);
+void gen_model_free(gen_model *m);
+
+/** Names and descriptions for messages and docs. */
+const char *gen_kind_name(gen_kind k);
+const char *gen_role_name(gen_role r);
+
+gen_type *gen_model_find_type(const gen_model *m, const char *name);
+gen_event *gen_model_find_event(const gen_model *m, const char *name);
+const gen_field *gen_event_find_field(const gen_event *e, const char *name);
+
+#endif
