@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what eventc needs to build and test on Debian (12 or later). Safe to re-run.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config clang clang-format valgrind
+  libyaml-dev libjson-c-dev
+  nodejs python3 python3-jsonschema
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# A Node.js installed from elsewhere counts too.
+if command -v node >/dev/null 2>&1; then
+  missing=("${missing[@]/nodejs}")
+fi
+read -r -a missing <<<"${missing[*]}"
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "setup: all dependencies present"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test: gcc and clang builds, a sanitizer build, valgrind, the
+# referees, and the formatting check. Exits non-zero on the first failing stage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+jobs=$(nproc)
+
+stage() { printf '\n=== %s ===\n' "$*"; }
+
+stage "gcc build and all tests"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=gcc >/dev/null
+cmake --build build -j"$jobs"
+(cd build && ctest -j"$jobs" --output-on-failure)
+
+stage "clang build and unit + error tests"
+cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang >/dev/null
+cmake --build build-clang -j"$jobs"
+(cd build-clang && ctest -j"$jobs" --output-on-failure -L 'unit|errors')
+
+stage "AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DEVENTC_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$jobs"
+(cd build-asan && ctest -j"$jobs" --output-on-failure -LE 'memcheck|referee')
+
+stage "clang-format"
+bash scripts/format.sh --check
+
+stage "all stages passed"
