@@ -320,7 +320,36 @@ static decimal nearest_digits(double m, int p)
  * answer. Shorter lengths only need to be searched for subnormals. 17 digits always suffice. */
 static decimal shortest_digits(double m)
 {
+    /* Powers of ten that are exact doubles. */
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     int p = m < DBL_MIN ? 1 : 15;
+    int k;
+
+    /* Fast path for values with few decimals (12.5, 0.25, 1234.56). Guess N = m * 10^k rounded.
+     * N and 10^k are exact doubles and IEEE division rounds correctly, so N / 10^k == m proves
+     * that the decimal N * 10^-k reads back as m. It has at most 15 digits, and for normal
+     * doubles at most one decimal of 15 digits or fewer reads back as m (see below), so it is
+     * the answer. The guess may miss (m * 10^k is rounded); the general search then decides. */
+    for (k = 1; k < (int)(sizeof pow10 / sizeof pow10[0]); k++) {
+        double x = m * pow10[k];
+        uint64_t mant;
+        if (x >= 1e15) {
+            break;
+        }
+        mant = (uint64_t)(x + 0.5);
+        if ((double)mant / pow10[k] == m) {
+            decimal d;
+            d.mant = mant;
+            d.exp10 = -k;
+            while (d.mant % 10 == 0) {
+                d.mant /= 10;
+                d.exp10++;
+            }
+            return d;
+        }
+    }
 
     for (;; p++) {
         decimal d = nearest_digits(m, p);

@@ -78,36 +78,40 @@ void eventc_error_clear(eventc_error *err)
 eventc_status eventc_error_set(eventc_error *err, eventc_status code, const char *path,
                                const char *fmt, ...)
 {
+    char message[EVENTC_ERROR_MESSAGE_MAX];
+    size_t len = 0;
+
     if (err == NULL) {
         return code;
     }
-    err->code = code;
-    err->offset = 0;
-    err->path[0] = '\0';
-    err->message[0] = '\0';
-    if (path != NULL) {
-        size_t len = strlen(path);
-        if (len >= sizeof err->path) {
-            len = sizeof err->path - 1;
-            memcpy(err->path, path, len);
-            err->path[len] = '\0';
-            trim_partial_utf8(err->path, len);
-        } else {
-            memcpy(err->path, path, len + 1);
-        }
-    }
+    /* The message is formatted into a local buffer and the path moved with memmove, so callers
+     * may pass err->path, or err->message as a format argument, to rewrite an error (for
+     * instance to prefix the path of a nested value). */
+    message[0] = '\0';
     if (fmt != NULL) {
         va_list ap;
         int n;
         va_start(ap, fmt);
-        n = vsnprintf(err->message, sizeof err->message, fmt, ap);
+        n = vsnprintf(message, sizeof message, fmt, ap);
         va_end(ap);
         if (n < 0) {
-            err->message[0] = '\0';
-        } else if ((size_t)n >= sizeof err->message) {
-            trim_partial_utf8(err->message, sizeof err->message - 1);
+            message[0] = '\0';
+        } else if ((size_t)n >= sizeof message) {
+            trim_partial_utf8(message, sizeof message - 1);
         }
     }
+    if (path != NULL) {
+        len = strlen(path);
+        if (len >= sizeof err->path) {
+            len = sizeof err->path - 1;
+        }
+        memmove(err->path, path, len);
+    }
+    err->path[len] = '\0';
+    trim_partial_utf8(err->path, len);
+    memcpy(err->message, message, sizeof message);
+    err->code = code;
+    err->offset = 0;
     return code;
 }
 

@@ -135,6 +135,8 @@ EVENTC_API void eventc_error_clear(eventc_error *err);
  * Records an error: sets the code, copies @p path (NULL means empty) and formats the message
  * with printf rules (@p fmt NULL means empty). The offset is set to 0; assign err->offset
  * afterwards when it is known. Text that does not fit is truncated at a UTF-8 boundary.
+ * @p path may be err->path and the format arguments may include err->message, so an error can
+ * be rewritten in place, e.g. `eventc_error_set(err, err->code, "$.items[3]", "%s", err->message)`.
  *
  * @param err may be NULL, in which case nothing is recorded.
  * @return @p code, so callers can write `return eventc_error_set(err, ...);`.

@@ -98,6 +98,16 @@ static void test_error_set(void)
     eventc_error_set(&err, EVENTC_E_SYNTAX, NULL, "x");
     CHECK(err.offset == 0);
 
+    /* Rewriting an error in place: path and message may come from the record itself. */
+    eventc_error_set(&err, EVENTC_E_MIN_LENGTH, "$.name", "too short");
+    eventc_error_set(&err, err.code, "$.items[3]", "%s (in %s)", err.message, err.path);
+    CHECK_STR(err.path, "$.items[3]");
+    CHECK_STR(err.message, "too short (in $.name)");
+    eventc_error_set(&err, EVENTC_E_ENUM, err.path, "%s", err.message);
+    CHECK(err.code == EVENTC_E_ENUM);
+    CHECK_STR(err.path, "$.items[3]");
+    CHECK_STR(err.message, "too short (in $.name)");
+
     eventc_error_clear(&err);
     eventc_error_format(&err, line, sizeof line);
     CHECK_STR(line, "success [ok]");
