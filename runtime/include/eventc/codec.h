@@ -1,0 +1,209 @@
+/**
+ * @file codec.h
+ * Descriptor-driven JSON codec: generated code describes each struct with static const tables
+ * (eventc_type_desc) and calls these functions, which decode, validate, encode, compare, copy and
+ * release values. The rules of the catalog live here once: decoding and validation share the same
+ * checks, so a decoded value and a constructed one are judged alike.
+ *
+ * Storage of each field type in a generated struct:
+ *
+ * | type        | C member                     | absent (optional)                  |
+ * |-------------|------------------------------|------------------------------------|
+ * | STRING      | `const char *` (UTF-8, NUL-terminated; U+0000 is refused) | NULL  |
+ * | JSON        | `const char *` (minified JSON text)                        | NULL  |
+ * | INT64       | `int64_t`                    | `bool has_<f>` false               |
+ * | DOUBLE      | `double`                     | `bool has_<f>` false               |
+ * | BOOL        | `bool`                       | `bool has_<f>` false               |
+ * | TIMESTAMP   | `eventc_timestamp`           | `bool has_<f>` false               |
+ * | ENUM        | the generated C enum (int-sized, values 0..n-1) | `bool has_<f>` false |
+ * | OBJECT      | the nested struct, inline    | `bool has_<f>` false               |
+ * | ARRAY       | `size_t n_<f>; T *<f>;`      | `<f>` NULL (an empty array is non-NULL) |
+ *
+ * Memory: a decoded value owns everything it points to through one arena (`eventc_arena *`
+ * member of top-level structs, see eventc_type_desc.arena_offset). Releasing it
+ * (eventc_value_clear) frees it all at once. On any decoding error the output holds nothing.
+ */
+#ifndef EVENTC_CODEC_H
+#define EVENTC_CODEC_H
+
+#include "eventc/arena.h"
+#include "eventc/buf.h"
+#include "eventc/common.h"
+#include "eventc/time.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Field value types. */
+typedef enum eventc_ftype {
+    EVENTC_FT_STRING,
+    EVENTC_FT_INT64,
+    EVENTC_FT_DOUBLE,
+    EVENTC_FT_BOOL,
+    EVENTC_FT_TIMESTAMP,
+    EVENTC_FT_ENUM,
+    EVENTC_FT_OBJECT,
+    EVENTC_FT_ARRAY,
+    EVENTC_FT_JSON
+} eventc_ftype;
+
+/** An enum: its JSON spellings, in C value order (value i is spelled names[i]). */
+typedef struct eventc_enum_desc {
+    const char *name;          /**< catalog name, e.g. "ProviderKind" */
+    const char *const *names;  /**< spellings */
+    const unsigned char *lens; /**< byte length of each spelling */
+    unsigned count;
+} eventc_enum_desc;
+
+struct eventc_type_desc;
+
+/** Constraint flags of eventc_value_desc. */
+enum {
+    EVENTC_VF_MIN_LENGTH = 1u << 0,
+    EVENTC_VF_MAX_LENGTH = 1u << 1,
+    EVENTC_VF_MINIMUM = 1u << 2,
+    EVENTC_VF_MAXIMUM = 1u << 3,
+    EVENTC_VF_EXCLUSIVE_MINIMUM = 1u << 4,
+    EVENTC_VF_EXCLUSIVE_MAXIMUM = 1u << 5,
+    EVENTC_VF_MIN_ITEMS = 1u << 6,
+    EVENTC_VF_MAX_ITEMS = 1u << 7,
+    EVENTC_VF_UNIQUE = 1u << 8
+};
+
+/** A value's type and constraints (a field's, or an array's items'). */
+typedef struct eventc_value_desc {
+    eventc_ftype type;
+    unsigned flags;                        /**< EVENTC_VF_* */
+    size_t min_length, max_length;         /**< in code points */
+    const char *pattern;                   /**< ECMAScript-subset pattern, or NULL */
+    int64_t imin, imax;                    /**< INT64 bounds */
+    double nmin, nmax, nexmin, nexmax;     /**< DOUBLE bounds */
+    size_t min_items, max_items;           /**< ARRAY bounds */
+    const char *const_value;               /**< STRING that must equal this, or NULL */
+    const eventc_enum_desc *enum_desc;     /**< ENUM */
+    const struct eventc_type_desc *object; /**< OBJECT, and ARRAY of OBJECT items */
+    const struct eventc_value_desc *items; /**< ARRAY */
+    size_t item_size;                      /**< ARRAY: sizeof one item in C */
+} eventc_value_desc;
+
+/** Field flags. */
+enum {
+    EVENTC_FF_OPTIONAL = 1u << 0, /**< may be absent */
+    EVENTC_FF_NULLABLE = 1u << 1  /**< JSON null accepted, meaning absent */
+};
+
+/** One member of a struct: its JSON name, where it lives in C, and its value description. */
+typedef struct eventc_field_desc {
+    const char *name;
+    size_t name_len;
+    unsigned flags;    /**< EVENTC_FF_* */
+    size_t offset;     /**< offsetof the value member */
+    size_t aux_offset; /**< offsetof `has_<f>` (bool) or `n_<f>` (size_t); SIZE_MAX if none */
+    const eventc_value_desc *value;
+} eventc_field_desc;
+
+/** A struct: an object type, or an event (envelope fields first, then the event's own). */
+typedef struct eventc_type_desc {
+    const char *name;                /**< catalog name, e.g. "CustomerCreated" */
+    size_t size;                     /**< sizeof the struct */
+    size_t arena_offset;             /**< offsetof its `eventc_arena *` member, or SIZE_MAX */
+    const eventc_field_desc *fields; /**< in canonical (encoding) order */
+    size_t n_fields;
+    int additional_properties; /**< unknown members accepted (catalog policy) */
+} eventc_type_desc;
+
+/** Decoding options. Zero-initialised options are not valid: start from the defaults. */
+typedef struct eventc_decode_options {
+    eventc_limits limits;
+    /** Refuse unknown members even where the catalog allows them. */
+    int strict;
+    /** Where the decoded value's arena gets memory; NULL: malloc. */
+    const eventc_allocator *alloc;
+} eventc_decode_options;
+
+/** @return default options: EVENTC_LIMITS_DEFAULT, not strict, malloc. */
+EVENTC_API eventc_decode_options eventc_decode_options_default(void);
+
+/**
+ * Decodes the JSON text @p json (@p len bytes, need not be NUL-terminated) into @p out, a struct
+ * described by @p desc that has an arena member. Strict RFC 8259 and UTF-8; duplicate keys,
+ * missing required members, wrong types and every constraint are errors. If @p out already holds
+ * a decoded value, that is released first (its arena memory is reused).
+ * @p out must be zero-initialised or hold a previous value.
+ *
+ * @param opts NULL for the defaults.
+ * @return EVENTC_OK, or the failing rule with @p err filled (JSON path, byte offset, message);
+ *         on error @p out is zeroed and owns nothing.
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_decode(const eventc_type_desc *desc, void *out,
+                                                        const char *json, size_t len,
+                                                        const eventc_decode_options *opts,
+                                                        eventc_error *err);
+
+/**
+ * Checks a value built in C against every rule a decoder applies (required members present,
+ * strings valid UTF-8, lengths, bounds, patterns, enum ranges, timestamps in range, items,
+ * uniqueness, constants).
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_validate(const eventc_type_desc *desc,
+                                                          const void *value, eventc_error *err);
+
+/**
+ * Validates @p value, then appends its canonical JSON to @p out: members in descriptor order,
+ * absent optionals omitted, no white space, strings escaped (eventc_buf_append_json_string),
+ * numbers in their shortest round-trip form, timestamps in canonical RFC 3339 (UTC). Nothing is
+ * appended on error.
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_encode(const eventc_type_desc *desc,
+                                                        const void *value, eventc_buf *out,
+                                                        eventc_error *err);
+
+/** @return 1 when the two values are equal member by member (deeply), else 0. */
+EVENTC_API int eventc_equal(const eventc_type_desc *desc, const void *a, const void *b);
+
+/**
+ * Deep-copies everything @p value points to (strings, JSON texts, arrays, nested objects) into a
+ * new arena that @p value then owns; the arena it owned before, if any, is released after the
+ * copy. Constructors use it so that the caller's buffers may be released afterwards.
+ * On error @p value is unchanged.
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_own(const eventc_type_desc *desc, void *value,
+                                                     const eventc_allocator *alloc,
+                                                     eventc_error *err);
+
+/** Releases what @p value owns (its arena) and zeroes it. NULL-safe. */
+EVENTC_API void eventc_clear(const eventc_type_desc *desc, void *value);
+
+/**
+ * Finds the string member @p key of the top-level JSON object in @p json without decoding the
+ * rest (used to dispatch on `event_name`). The value is returned raw (between the quotes; it
+ * may contain escapes only if *has_escapes is set).
+ * @return EVENTC_OK, EVENTC_E_REQUIRED when absent, EVENTC_E_TYPE when not a string, or a
+ *         syntax error met on the way.
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_peek_string(const char *json, size_t len,
+                                                             const char *key, const char **value,
+                                                             size_t *value_len, int *has_escapes,
+                                                             eventc_error *err);
+
+/**
+ * Checks that @p json is exactly one valid JSON value (strict RFC 8259, UTF-8, default limits).
+ * @return EVENTC_OK or the first problem found.
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_json_check(const char *json, size_t len);
+
+/** One entry of a catalog's event table. */
+typedef struct eventc_event_entry {
+    const char *name;      /**< event name, e.g. "CustomerCreated" */
+    const char *aggregate; /**< aggregate name, e.g. "Customer" */
+    int kind;              /**< the generated `<prefix>_event_kind` value */
+    size_t union_offset;   /**< offsetof the member in the catalog's event union */
+    const eventc_type_desc *desc;
+} eventc_event_entry;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,336 @@
+/* Walkers over values built in C: validation (the decoder's rules, applied to C storage),
+ * canonical encoding, deep copy into an arena, and release. */
+#include "codec_internal.h"
+#include "eventc/utf8.h"
+
+#include <math.h>
+#include <string.h>
+
+/* ---- validation ------------------------------------------------------------------------------ */
+
+static eventc_status validate_object(const eventc_type_desc *t, const unsigned char *base,
+                                     codec_path *p, eventc_error *err);
+
+static eventc_status validate_value(const eventc_value_desc *v, const void *src, codec_path *p,
+                                    eventc_error *err)
+{
+    switch (v->type) {
+    case EVENTC_FT_STRING: {
+        const char *s = *(const char *const *)src;
+        size_t len = strlen(s), bad;
+        if (!eventc_utf8_check(s, len, &bad))
+            return codec_fail(p, err, 0, EVENTC_E_UTF8, "invalid UTF-8 at byte %zu", bad);
+        return codec_check_string(v, s, len, eventc_utf8_count(s, len), p, err, 0);
+    }
+    case EVENTC_FT_JSON: {
+        /* The text must be one valid JSON value: checked by decoding it as a free value. */
+        const char *s = *(const char *const *)src;
+        size_t len = strlen(s), bad;
+        if (!eventc_utf8_check(s, len, &bad))
+            return codec_fail(p, err, 0, EVENTC_E_UTF8, "invalid UTF-8 at byte %zu", bad);
+        if (eventc_json_check(s, len) != EVENTC_OK)
+            return codec_fail(p, err, 0, EVENTC_E_SYNTAX, "not a single valid JSON value");
+        return EVENTC_OK;
+    }
+    case EVENTC_FT_INT64:
+        return codec_check_int(v, *(const int64_t *)src, p, err, 0);
+    case EVENTC_FT_DOUBLE: {
+        double x = *(const double *)src;
+        if (!isfinite(x))
+            return codec_fail(p, err, 0, EVENTC_E_TYPE, "not a finite number");
+        return codec_check_double(v, x, p, err, 0);
+    }
+    case EVENTC_FT_BOOL:
+        return EVENTC_OK;
+    case EVENTC_FT_TIMESTAMP: {
+        char buf[EVENTC_TIMESTAMP_MAX];
+        if (eventc_timestamp_format(*(const eventc_timestamp *)src, buf) == 0)
+            return codec_fail(p, err, 0, EVENTC_E_TIMESTAMP,
+                              "timestamp outside years 0000-9999 or nanoseconds out of range");
+        return EVENTC_OK;
+    }
+    case EVENTC_FT_ENUM: {
+        int x = *(const int *)src;
+        if (x < 0 || (unsigned)x >= v->enum_desc->count)
+            return codec_fail(p, err, 0, EVENTC_E_ENUM, "%d is not a value of %s", x,
+                              v->enum_desc->name);
+        return EVENTC_OK;
+    }
+    case EVENTC_FT_OBJECT:
+        return validate_object(v->object, src, p, err);
+    case EVENTC_FT_ARRAY:
+        break;
+    }
+    return codec_fail(p, err, 0, EVENTC_E_INVALID_ARGUMENT, "invalid descriptor");
+}
+
+/* Whether a member holds a value (absent optionals and null nullables hold none). */
+static int field_present(const eventc_field_desc *f, const unsigned char *base)
+{
+    switch (f->value->type) {
+    case EVENTC_FT_STRING:
+    case EVENTC_FT_JSON:
+    case EVENTC_FT_ARRAY:
+        return *(const void *const *)(base + f->offset) != NULL;
+    default:
+        return f->aux_offset == SIZE_MAX || *(const bool *)(base + f->aux_offset);
+    }
+}
+
+static eventc_status validate_object(const eventc_type_desc *t, const unsigned char *base,
+                                     codec_path *p, eventc_error *err)
+{
+    for (size_t i = 0; i < t->n_fields; i++) {
+        const eventc_field_desc *f = &t->fields[i];
+        path_push_key(p, f->name, f->name_len);
+        eventc_status st = EVENTC_OK;
+        if (!field_present(f, base)) {
+            if (!(f->flags & (EVENTC_FF_OPTIONAL | EVENTC_FF_NULLABLE)))
+                st = codec_fail(p, err, 0, EVENTC_E_REQUIRED, "required member is missing");
+        } else if (f->value->type == EVENTC_FT_ARRAY) {
+            const unsigned char *items = *(const unsigned char *const *)(base + f->offset);
+            size_t n = *(const size_t *)(base + f->aux_offset);
+            const eventc_value_desc *v = f->value;
+            path_push_index(p, 0);
+            for (size_t k = 0; k < n && !st; k++) {
+                path_set_index(p, k);
+                if ((v->items->type == EVENTC_FT_STRING || v->items->type == EVENTC_FT_JSON) &&
+                    !*(const char *const *)(items + k * v->item_size))
+                    st = codec_fail(p, err, 0, EVENTC_E_NULL_VALUE, "NULL item");
+                else
+                    st = validate_value(v->items, items + k * v->item_size, p, err);
+            }
+            path_pop(p);
+            if (!st)
+                st = codec_check_items(v, items, n, p, err, 0);
+        } else {
+            st = validate_value(f->value, base + f->offset, p, err);
+        }
+        path_pop(p);
+        if (st)
+            return st;
+    }
+    return EVENTC_OK;
+}
+
+eventc_status eventc_validate(const eventc_type_desc *desc, const void *value, eventc_error *err)
+{
+    eventc_error_clear(err);
+    if (!desc || !value)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, "$", "invalid argument");
+    codec_path p;
+    p.depth = 0;
+    return validate_object(desc, value, &p, err);
+}
+
+/* ---- encoding -------------------------------------------------------------------------------- */
+
+static void encode_object(const eventc_type_desc *t, const unsigned char *base, eventc_buf *out);
+
+static void encode_value(const eventc_value_desc *v, const void *src, eventc_buf *out)
+{
+    switch (v->type) {
+    case EVENTC_FT_STRING: {
+        const char *s = *(const char *const *)src;
+        /* Validated before encoding, so this cannot fail but for memory (sticky in out). */
+        if (eventc_buf_append_json_string(out, s, strlen(s)) != EVENTC_OK)
+            out->failed = 1;
+        return;
+    }
+    case EVENTC_FT_JSON:
+        eventc_buf_append_str(out, *(const char *const *)src);
+        return;
+    case EVENTC_FT_INT64:
+        eventc_buf_append_int64(out, *(const int64_t *)src);
+        return;
+    case EVENTC_FT_DOUBLE:
+        if (eventc_buf_append_double(out, *(const double *)src) != EVENTC_OK)
+            out->failed = 1;
+        return;
+    case EVENTC_FT_BOOL:
+        if (*(const bool *)src)
+            eventc_buf_append(out, "true", 4);
+        else
+            eventc_buf_append(out, "false", 5);
+        return;
+    case EVENTC_FT_TIMESTAMP: {
+        char buf[EVENTC_TIMESTAMP_MAX + 2];
+        buf[0] = '"';
+        size_t n = eventc_timestamp_format(*(const eventc_timestamp *)src, buf + 1);
+        buf[n + 1] = '"';
+        eventc_buf_append(out, buf, n + 2);
+        return;
+    }
+    case EVENTC_FT_ENUM: {
+        int x = *(const int *)src;
+        eventc_buf_putc(out, '"');
+        eventc_buf_append(out, v->enum_desc->names[x], v->enum_desc->lens[x]);
+        eventc_buf_putc(out, '"');
+        return;
+    }
+    case EVENTC_FT_OBJECT:
+        encode_object(v->object, src, out);
+        return;
+    case EVENTC_FT_ARRAY:
+        return;
+    }
+}
+
+static void encode_object(const eventc_type_desc *t, const unsigned char *base, eventc_buf *out)
+{
+    eventc_buf_putc(out, '{');
+    int first = 1;
+    for (size_t i = 0; i < t->n_fields; i++) {
+        const eventc_field_desc *f = &t->fields[i];
+        int present = field_present(f, base);
+        if (!present && (f->flags & EVENTC_FF_OPTIONAL))
+            continue;
+        if (!first)
+            eventc_buf_putc(out, ',');
+        first = 0;
+        eventc_buf_putc(out, '"');
+        eventc_buf_append(out, f->name, f->name_len); /* names are plain snake_case */
+        eventc_buf_append(out, "\":", 2);
+        if (!present) {
+            eventc_buf_append(out, "null", 4); /* a required nullable member without value */
+        } else if (f->value->type == EVENTC_FT_ARRAY) {
+            const unsigned char *items = *(const unsigned char *const *)(base + f->offset);
+            size_t n = *(const size_t *)(base + f->aux_offset);
+            eventc_buf_putc(out, '[');
+            for (size_t k = 0; k < n; k++) {
+                if (k)
+                    eventc_buf_putc(out, ',');
+                encode_value(f->value->items, items + k * f->value->item_size, out);
+            }
+            eventc_buf_putc(out, ']');
+        } else {
+            encode_value(f->value, base + f->offset, out);
+        }
+    }
+    eventc_buf_putc(out, '}');
+}
+
+eventc_status eventc_encode(const eventc_type_desc *desc, const void *value, eventc_buf *out,
+                            eventc_error *err)
+{
+    eventc_status st = eventc_validate(desc, value, err);
+    if (st)
+        return st;
+    if (!out)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, "$", "invalid argument");
+    if (out->failed)
+        return eventc_error_set(err, EVENTC_E_NOMEM, "$", "output buffer failed earlier");
+    size_t mark = out->len;
+    encode_object(desc, value, out);
+    if (out->failed) {
+        /* Leave the buffer as it was: nothing appended on error. */
+        out->len = mark;
+        if (out->data && out->cap > mark)
+            out->data[mark] = '\0';
+        return eventc_error_set(err, EVENTC_E_NOMEM, "$", "out of memory");
+    }
+    return EVENTC_OK;
+}
+
+/* ---- deep copy into a fresh arena -------------------------------------------------------------
+ */
+
+static int copy_object(const eventc_type_desc *t, unsigned char *base, eventc_arena *a);
+
+static int copy_value(const eventc_value_desc *v, void *dst, eventc_arena *a)
+{
+    switch (v->type) {
+    case EVENTC_FT_STRING:
+    case EVENTC_FT_JSON: {
+        const char **s = dst;
+        if (!*s)
+            return 1;
+        char *c = eventc_arena_strndup(a, *s, strlen(*s));
+        if (!c)
+            return 0;
+        *s = c;
+        return 1;
+    }
+    case EVENTC_FT_OBJECT:
+        return copy_object(v->object, dst, a);
+    default:
+        return 1;
+    }
+}
+
+static int copy_object(const eventc_type_desc *t, unsigned char *base, eventc_arena *a)
+{
+    if (t->arena_offset != SIZE_MAX)
+        *(eventc_arena **)(base + t->arena_offset) = NULL; /* nested copies own nothing */
+    for (size_t i = 0; i < t->n_fields; i++) {
+        const eventc_field_desc *f = &t->fields[i];
+        if (f->value->type == EVENTC_FT_ARRAY) {
+            unsigned char **items = (unsigned char **)(base + f->offset);
+            size_t n = *(const size_t *)(base + f->aux_offset);
+            if (!*items)
+                continue;
+            size_t isz = f->value->item_size;
+            unsigned char *copy = eventc_arena_alloc(a, n ? n * isz : 1);
+            if (!copy)
+                return 0;
+            if (n)
+                memcpy(copy, *items, n * isz);
+            *items = copy;
+            for (size_t k = 0; k < n; k++)
+                if (!copy_value(f->value->items, copy + k * isz, a))
+                    return 0;
+        } else if (!copy_value(f->value, base + f->offset, a)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+eventc_status eventc_own(const eventc_type_desc *desc, void *value, const eventc_allocator *alloc,
+                         eventc_error *err)
+{
+    eventc_error_clear(err);
+    if (!desc || !value || desc->arena_offset == SIZE_MAX || desc->size > 65536)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, "$", "invalid argument");
+    eventc_arena *arena = eventc_alloc(alloc, sizeof(*arena));
+    if (!arena)
+        return eventc_error_set(err, EVENTC_E_NOMEM, "$", "out of memory");
+    eventc_arena_init(arena, alloc);
+    /* Copy into a scratch struct first, so that on failure the value is untouched. */
+    unsigned char *tmp = eventc_arena_alloc(arena, desc->size);
+    if (!tmp) {
+        eventc_arena_free(arena);
+        eventc_free(alloc, arena, sizeof(*arena));
+        return eventc_error_set(err, EVENTC_E_NOMEM, "$", "out of memory");
+    }
+    memcpy(tmp, value, desc->size);
+    if (!copy_object(desc, tmp, arena)) {
+        eventc_arena_free(arena);
+        eventc_free(alloc, arena, sizeof(*arena));
+        return eventc_error_set(err, EVENTC_E_NOMEM, "$", "out of memory");
+    }
+    eventc_arena *old = *(eventc_arena **)((unsigned char *)value + desc->arena_offset);
+    memcpy(value, tmp, desc->size);
+    *(eventc_arena **)((unsigned char *)value + desc->arena_offset) = arena;
+    if (old) {
+        const eventc_allocator *oa = old->alloc;
+        eventc_arena_free(old);
+        eventc_free(oa, old, sizeof(*old));
+    }
+    return EVENTC_OK;
+}
+
+void eventc_clear(const eventc_type_desc *desc, void *value)
+{
+    if (!desc || !value)
+        return;
+    if (desc->arena_offset != SIZE_MAX) {
+        eventc_arena **slot = (eventc_arena **)((unsigned char *)value + desc->arena_offset);
+        if (*slot) {
+            const eventc_allocator *a = (*slot)->alloc;
+            eventc_arena_free(*slot);
+            eventc_free(a, *slot, sizeof(**slot));
+        }
+    }
+    memset(value, 0, desc->size);
+}

@@ -1,0 +1,218 @@
+/* The rules every value is judged by, whether it was decoded from JSON or built in C. */
+#include "codec_internal.h"
+#include "eventc/regex.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int ident_like(const char *k, size_t n)
+{
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = k[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                 (i > 0 && c >= '0' && c <= '9');
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+static size_t format_path(const codec_path *p, char *out, size_t n)
+{
+    size_t len = (size_t)snprintf(out, n, "$");
+    unsigned shown = p->depth < CODEC_PATH_MAX ? p->depth : CODEC_PATH_MAX;
+    for (unsigned i = 0; i < shown && len < n; i++) {
+        const codec_seg *s = &p->segs[i];
+        int w;
+        if (!s->key)
+            w = snprintf(out + len, n - len, "[%zu]", s->index);
+        else if (ident_like(s->key, s->key_len))
+            w = snprintf(out + len, n - len, ".%.*s", (int)s->key_len, s->key);
+        else
+            w = snprintf(out + len, n - len, "[\"%.*s\"]", (int)s->key_len, s->key);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+    if (p->depth > CODEC_PATH_MAX && len < n)
+        len += (size_t)snprintf(out + len, n - len, "...");
+    return len;
+}
+
+eventc_status codec_fail(const codec_path *p, eventc_error *err, size_t offset, eventc_status code,
+                         const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    char path[EVENTC_ERROR_PATH_MAX];
+    format_path(p, path, sizeof(path));
+    char msg[EVENTC_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    eventc_error_set(err, code, path, "%s", msg);
+    err->offset = offset;
+    return code;
+}
+
+eventc_status codec_check_string(const eventc_value_desc *v, const char *s, size_t len,
+                                 size_t chars, const codec_path *p, eventc_error *err,
+                                 size_t offset)
+{
+    if (v->const_value) {
+        size_t clen = strlen(v->const_value);
+        if (clen != len || memcmp(v->const_value, s, len) != 0)
+            return codec_fail(p, err, offset, EVENTC_E_CONST, "\"%.*s\" is not \"%s\"",
+                              (int)(len > 64 ? 64 : len), s, v->const_value);
+    }
+    if ((v->flags & EVENTC_VF_MIN_LENGTH) && chars < v->min_length)
+        return codec_fail(p, err, offset, EVENTC_E_MIN_LENGTH,
+                          "string of %zu characters is shorter than %zu", chars, v->min_length);
+    if ((v->flags & EVENTC_VF_MAX_LENGTH) && chars > v->max_length)
+        return codec_fail(p, err, offset, EVENTC_E_MAX_LENGTH,
+                          "string of %zu characters is longer than %zu", chars, v->max_length);
+    if (v->pattern) {
+        int m = eventc_regex_search(v->pattern, strlen(v->pattern), s, len);
+        if (m < 0)
+            return codec_fail(p, err, offset, (eventc_status)-m, "pattern cannot be evaluated");
+        if (m == 0)
+            return codec_fail(p, err, offset, EVENTC_E_PATTERN, "does not match the pattern %s",
+                              v->pattern);
+    }
+    return EVENTC_OK;
+}
+
+eventc_status codec_check_int(const eventc_value_desc *v, int64_t x, const codec_path *p,
+                              eventc_error *err, size_t offset)
+{
+    if ((v->flags & EVENTC_VF_MINIMUM) && x < v->imin)
+        return codec_fail(p, err, offset, EVENTC_E_MINIMUM, "%lld is less than the minimum %lld",
+                          (long long)x, (long long)v->imin);
+    if ((v->flags & EVENTC_VF_MAXIMUM) && x > v->imax)
+        return codec_fail(p, err, offset, EVENTC_E_MAXIMUM, "%lld is greater than the maximum %lld",
+                          (long long)x, (long long)v->imax);
+    return EVENTC_OK;
+}
+
+eventc_status codec_check_double(const eventc_value_desc *v, double x, const codec_path *p,
+                                 eventc_error *err, size_t offset)
+{
+    if ((v->flags & EVENTC_VF_MINIMUM) && x < v->nmin)
+        return codec_fail(p, err, offset, EVENTC_E_MINIMUM, "%.17g is less than the minimum %.17g",
+                          x, v->nmin);
+    if ((v->flags & EVENTC_VF_MAXIMUM) && x > v->nmax)
+        return codec_fail(p, err, offset, EVENTC_E_MAXIMUM,
+                          "%.17g is greater than the maximum %.17g", x, v->nmax);
+    if ((v->flags & EVENTC_VF_EXCLUSIVE_MINIMUM) && x <= v->nexmin)
+        return codec_fail(p, err, offset, EVENTC_E_EXCLUSIVE_MINIMUM,
+                          "%.17g is not greater than %.17g", x, v->nexmin);
+    if ((v->flags & EVENTC_VF_EXCLUSIVE_MAXIMUM) && x >= v->nexmax)
+        return codec_fail(p, err, offset, EVENTC_E_EXCLUSIVE_MAXIMUM,
+                          "%.17g is not less than %.17g", x, v->nexmax);
+    return EVENTC_OK;
+}
+
+eventc_status codec_check_items(const eventc_value_desc *v, const void *items, size_t n,
+                                const codec_path *p, eventc_error *err, size_t offset)
+{
+    if ((v->flags & EVENTC_VF_MIN_ITEMS) && n < v->min_items)
+        return codec_fail(p, err, offset, EVENTC_E_MIN_ITEMS,
+                          "array of %zu items has fewer than %zu", n, v->min_items);
+    if ((v->flags & EVENTC_VF_MAX_ITEMS) && n > v->max_items)
+        return codec_fail(p, err, offset, EVENTC_E_MAX_ITEMS,
+                          "array of %zu items has more than %zu", n, v->max_items);
+    if (v->flags & EVENTC_VF_UNIQUE) {
+        const unsigned char *base = items;
+        size_t sz = v->item_size;
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = 0; j < i; j++)
+                if (codec_value_equal(v->items, base + i * sz, base + j * sz)) {
+                    codec_path q = *p;
+                    path_push_index(&q, i);
+                    return codec_fail(&q, err, offset, EVENTC_E_UNIQUE, "duplicate of item %zu", j);
+                }
+    }
+    return EVENTC_OK;
+}
+
+static int str_equal(const char *a, const char *b)
+{
+    if (a == b)
+        return 1;
+    if (!a || !b)
+        return 0;
+    return strcmp(a, b) == 0;
+}
+
+static int object_equal(const eventc_type_desc *d, const void *a, const void *b);
+
+int codec_value_equal(const eventc_value_desc *v, const void *a, const void *b)
+{
+    switch (v->type) {
+    case EVENTC_FT_STRING:
+    case EVENTC_FT_JSON:
+        return str_equal(*(const char *const *)a, *(const char *const *)b);
+    case EVENTC_FT_INT64:
+        return *(const int64_t *)a == *(const int64_t *)b;
+    case EVENTC_FT_DOUBLE:
+        return *(const double *)a == *(const double *)b;
+    case EVENTC_FT_BOOL:
+        return *(const bool *)a == *(const bool *)b;
+    case EVENTC_FT_TIMESTAMP:
+        return eventc_timestamp_compare(*(const eventc_timestamp *)a,
+                                        *(const eventc_timestamp *)b) == 0;
+    case EVENTC_FT_ENUM:
+        return *(const int *)a == *(const int *)b;
+    case EVENTC_FT_OBJECT:
+        return object_equal(v->object, a, b);
+    case EVENTC_FT_ARRAY:
+        return 0; /* arrays are compared by the field walker, which knows their counts */
+    }
+    return 0;
+}
+
+static int field_equal(const eventc_field_desc *f, const unsigned char *a, const unsigned char *b)
+{
+    const eventc_value_desc *v = f->value;
+    if (v->type == EVENTC_FT_ARRAY) {
+        const void *ia = *(const void *const *)(a + f->offset);
+        const void *ib = *(const void *const *)(b + f->offset);
+        size_t na = *(const size_t *)(a + f->aux_offset), nb = *(const size_t *)(b + f->aux_offset);
+        if ((ia == NULL) != (ib == NULL) || na != nb)
+            return 0;
+        for (size_t i = 0; i < na; i++)
+            if (!codec_value_equal(v->items, (const unsigned char *)ia + i * v->item_size,
+                                   (const unsigned char *)ib + i * v->item_size))
+                return 0;
+        return 1;
+    }
+    if (f->aux_offset != SIZE_MAX) {
+        bool ha = *(const bool *)(a + f->aux_offset), hb = *(const bool *)(b + f->aux_offset);
+        if (ha != hb)
+            return 0;
+        if (!ha)
+            return 1;
+    }
+    return codec_value_equal(v, a + f->offset, b + f->offset);
+}
+
+static int object_equal(const eventc_type_desc *d, const void *a, const void *b)
+{
+    for (size_t i = 0; i < d->n_fields; i++)
+        if (!field_equal(&d->fields[i], a, b))
+            return 0;
+    return 1;
+}
+
+int eventc_equal(const eventc_type_desc *desc, const void *a, const void *b)
+{
+    if (a == b)
+        return 1;
+    if (!a || !b)
+        return 0;
+    return object_equal(desc, a, b);
+}
