@@ -1,0 +1,167 @@
+/* Writes the hostile catalog files of the error corpus that must not live in the repository:
+ * binary content (NUL bytes, invalid UTF-8, UTF-16), big files and deep nesting.
+ *
+ * usage: gen_hostile OUTDIR
+ *
+ * Each file is named like the committed cases (`<NN>-<name>.yaml`) and its expected diagnostics are
+ * tests/errors/<NN>-<name>.expected in the source tree. The output is deterministic, so the
+ * expected positions never move. Exit status 0 on success, 1 when a file cannot be written. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Opens OUTDIR/NAME for writing; reports and returns NULL on failure. */
+static FILE *open_out(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(n);
+    if (!path) {
+        fputs("gen_hostile: out of memory\n", stderr);
+        return NULL;
+    }
+    snprintf(path, n, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        perror(path);
+    free(path);
+    return f;
+}
+
+static int finish(FILE *f, const char *name)
+{
+    if (ferror(f) | fclose(f)) {
+        fprintf(stderr, "gen_hostile: cannot write %s\n", name);
+        return 1;
+    }
+    return 0;
+}
+
+/* A file made of a fixed text (which may hold NUL bytes, hence the explicit length). */
+static int write_bytes(const char *dir, const char *name, const char *data, size_t len)
+{
+    FILE *f = open_out(dir, name);
+    if (!f)
+        return 1;
+    fwrite(data, 1, len, f);
+    return finish(f, name);
+}
+
+static void repeat(FILE *f, int c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        putc(c, f);
+}
+
+/* `catalog: ` followed by a plain scalar of `n` letters. */
+static int write_long_scalar(const char *dir, const char *name, size_t n)
+{
+    FILE *f = open_out(dir, name);
+    if (!f)
+        return 1;
+    fputs("catalog: ", f);
+    repeat(f, 'a', n);
+    fputs("\nversion: 1\n", f);
+    return finish(f, name);
+}
+
+/* `n` nested flow sequences under a key, closed again. */
+static int write_deep_nesting(const char *dir, const char *name, size_t n)
+{
+    FILE *f = open_out(dir, name);
+    if (!f)
+        return 1;
+    fputs("catalog: shop\nversion: 1\nenvelope: ", f);
+    repeat(f, '[', n);
+    repeat(f, ']', n);
+    putc('\n', f);
+    return finish(f, name);
+}
+
+/* The same with block mappings, one level per line, each indented one space more. */
+static int write_deep_block(const char *dir, const char *name, size_t n)
+{
+    FILE *f = open_out(dir, name);
+    if (!f)
+        return 1;
+    fputs("catalog: shop\nversion: 1\n", f);
+    for (size_t i = 0; i < n; i++) {
+        repeat(f, ' ', i);
+        fputs("k:\n", f);
+    }
+    return finish(f, name);
+}
+
+/* A flow sequence of `n` one-character scalars: small enough for the size limit, too many nodes. */
+static int write_many_nodes(const char *dir, const char *name, size_t n)
+{
+    FILE *f = open_out(dir, name);
+    if (!f)
+        return 1;
+    fputs("catalog: shop\nversion: 1\nx: [", f);
+    for (size_t i = 0; i < n; i++)
+        fputs(i ? ",1" : "1", f);
+    fputs("]\n", f);
+    return finish(f, name);
+}
+
+/* Pseudo-random bytes from a fixed-seed linear congruential generator: the same garbage on every
+ * machine. */
+static int write_garbage(const char *dir, const char *name, size_t n)
+{
+    FILE *f = open_out(dir, name);
+    if (!f)
+        return 1;
+    unsigned long x = 20251105ul;
+    for (size_t i = 0; i < n; i++) {
+        x = (x * 1103515245ul + 12345ul) & 0x7ffffffful;
+        putc((int)((x >> 16) & 0xff), f);
+    }
+    return finish(f, name);
+}
+
+/* A catalog header in UTF-16LE with a byte order mark. */
+static int write_utf16(const char *dir, const char *name)
+{
+    static const char text[] = "catalog: shop\nversion: 1\n";
+    FILE *f = open_out(dir, name);
+    if (!f)
+        return 1;
+    putc(0xff, f);
+    putc(0xfe, f);
+    for (size_t i = 0; i + 1 < sizeof(text); i++) {
+        putc(text[i], f);
+        putc(0, f);
+    }
+    return finish(f, name);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fputs("usage: gen_hostile OUTDIR\n", stderr);
+        return 2;
+    }
+    const char *dir = argv[1];
+    static const char overlong[] = "# The NUL character written as an overlong sequence.\n"
+                                   "catalog: shop\nversion: \xc0\x80\n";
+    static const char lone_ff[] = "# A lone 0xFF byte in a value.\n"
+                                  "catalog: sh\xffop\nversion: 1\n";
+    static const char truncated_seq[] = "catalog: caf\xc3";
+    static const char surrogate[] = "catalog: shop\n# \xed\xa0\x80 is a UTF-16 surrogate\n";
+    static const char nul[] = "catalog: sh\0op\nversion: 1\n";
+    int rc = 0;
+    rc |= write_deep_nesting(dir, "80-deep-nesting.yaml", 10000);
+    rc |= write_deep_block(dir, "81-deep-block-nesting.yaml", 200);
+    rc |= write_long_scalar(dir, "82-huge-scalar.yaml", 10u * 1024u * 1024u);
+    rc |= write_long_scalar(dir, "83-long-scalar.yaml", 100u * 1024u);
+    rc |= write_garbage(dir, "84-binary-garbage.yaml", 4096);
+    rc |= write_bytes(dir, "85-invalid-utf8-overlong.yaml", overlong, sizeof(overlong) - 1);
+    rc |= write_bytes(dir, "86-invalid-utf8-lone-ff.yaml", lone_ff, sizeof(lone_ff) - 1);
+    rc |= write_bytes(dir, "87-invalid-utf8-truncated.yaml", truncated_seq,
+                      sizeof(truncated_seq) - 1);
+    rc |= write_bytes(dir, "88-invalid-utf8-surrogate.yaml", surrogate, sizeof(surrogate) - 1);
+    rc |= write_bytes(dir, "89-nul-byte.yaml", nul, sizeof(nul) - 1);
+    rc |= write_utf16(dir, "90-utf16.yaml");
+    rc |= write_many_nodes(dir, "91-too-many-nodes.yaml", 1000001);
+    return rc ? 1 : 0;
+}
