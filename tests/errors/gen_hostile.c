@@ -104,6 +104,43 @@ static int write_many_nodes(const char *dir, const char *name, size_t n)
     return finish(f, name);
 }
 
+/* A valid catalog whose event preconditions hold `anchors` anchored strings and `aliases` aliases
+ * of the last one, with one naming error so that the check fails. Anchors and aliases are legal
+ * YAML; looking them up must not cost quadratic time. */
+static int write_many_anchors(const char *dir, const char *name, size_t anchors, size_t aliases)
+{
+    FILE *f = open_out(dir, name);
+    if (!f)
+        return 1;
+    fputs("catalog: shop\n"
+          "version: 1\n"
+          "envelope:\n"
+          "  fields:\n"
+          "    event_name: { type: string, role: event_name }\n"
+          "    event_id: { type: string, role: event_id }\n"
+          "    aggregate_type: { type: string, role: aggregate_type }\n"
+          "    aggregate_id: { type: string, role: aggregate_id }\n"
+          "    occurred_at: { type: timestamp, role: occurred_at }\n"
+          "    version: { type: integer, role: version }\n"
+          "aggregates:\n"
+          "  Order:\n"
+          "    id: order_id\n"
+          "    events:\n"
+          "      OrderPlaced:\n"
+          "        summary: An order was placed.\n"
+          "        preconditions:\n",
+          f);
+    for (size_t i = 0; i < anchors; i++)
+        fprintf(f, "          - &a%zu Condition %zu.\n", i, i);
+    for (size_t i = 0; i < aliases; i++)
+        fprintf(f, "          - *a%zu\n", anchors - 1);
+    fputs("        fields:\n"
+          "          order_id: string\n"
+          "          customerId: string\n",
+          f);
+    return finish(f, name);
+}
+
 /* Pseudo-random bytes from a fixed-seed linear congruential generator: the same garbage on every
  * machine. */
 static int write_garbage(const char *dir, const char *name, size_t n)
@@ -163,5 +200,6 @@ int main(int argc, char **argv)
     rc |= write_bytes(dir, "89-nul-byte.yaml", nul, sizeof(nul) - 1);
     rc |= write_utf16(dir, "90-utf16.yaml");
     rc |= write_many_nodes(dir, "91-too-many-nodes.yaml", 1000001);
+    rc |= write_many_anchors(dir, "93-many-anchors.yaml", 100000, 5000);
     return rc ? 1 : 0;
 }
