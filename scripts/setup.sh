@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config clang clang-format valgrind
-  libyaml-dev libjson-c-dev
+  libyaml-dev libjson-c-dev libcjson-dev
   nodejs python3 python3-jsonschema
 )
 
