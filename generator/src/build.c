@@ -7,6 +7,7 @@
 #include "load.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -66,7 +67,11 @@ static bool read_bool(builder *b, const gen_node *n, const char *what, bool *out
         *out = false;
         return true;
     }
-    err(b, n->loc, "expected a boolean (true or false) for %s, got '%s'", what, n->text);
+    if (n->quoted)
+        err(b, n->loc, "expected a boolean (true or false) for %s, got the quoted string \"%s\"",
+            what, n->text);
+    else
+        err(b, n->loc, "expected a boolean (true or false) for %s, got '%s'", what, n->text);
     return false;
 }
 
@@ -193,6 +198,15 @@ static void check_allowed(builder *b, const gen_node *map, const char *const *al
         else
             err(b, k->loc, "unknown key '%s' in %s", k->text, context);
     }
+}
+
+/* Position of `key` itself in a mapping (diagnostics about a key point at the key). */
+static gen_loc key_loc(const gen_node *map, const char *key)
+{
+    for (size_t i = 0; i < map->len; i++)
+        if (map->keys[i]->kind == GEN_NODE_SCALAR && strcmp(map->keys[i]->text, key) == 0)
+            return map->keys[i]->loc;
+    return map->loc;
 }
 
 static bool expect_map(builder *b, const gen_node *n, const char *what)
@@ -375,6 +389,10 @@ static void build_typeref(builder *b, const gen_node *spec, gen_typeref *t, cons
         err(b, spec->loc, "expected a type name or a mapping for %s, got %s", what,
             gen_node_kind_name(spec));
         return;
+    } else if (!spec->quoted && (spec->text_len == 0 || strcmp(spec->text, "~") == 0 ||
+                                 strcmp(spec->text, "null") == 0)) {
+        err(b, spec->loc, "expected a type name or a mapping for %s, got nothing", what);
+        return;
     }
     const char *name = read_string(b, type_node, "'type'");
     if (!name)
@@ -398,8 +416,10 @@ static void build_typeref(builder *b, const gen_node *spec, gen_typeref *t, cons
         t->has_min_items = true, t->min_items_loc = v->loc;
     if ((v = gen_map_get(spec, "max_items")) && read_count(b, v, "'max_items'", &t->max_items))
         t->has_max_items = true, t->max_items_loc = v->loc;
-    if ((v = gen_map_get(spec, "unique")))
+    if ((v = gen_map_get(spec, "unique"))) {
         read_bool(b, v, "'unique'", &t->unique);
+        t->unique_loc = key_loc(spec, "unique");
+    }
     if ((v = gen_map_get(spec, "minimum"))) {
         t->minimum_loc = v->loc;
         if (t->kind == GEN_T_INTEGER)
@@ -415,14 +435,18 @@ static void build_typeref(builder *b, const gen_node *spec, gen_typeref *t, cons
             t->has_maximum = read_number(b, v, "'maximum'", &t->nmax);
     }
     if ((v = gen_map_get(spec, "exclusive_minimum"))) {
+        t->exmin_loc = v->loc;
         if (t->kind != GEN_T_NUMBER)
-            err(b, v->loc, "'exclusive_minimum' does not apply to type '%s'", name);
+            err(b, key_loc(spec, "exclusive_minimum"),
+                "'exclusive_minimum' does not apply to type '%s'", name);
         else
             t->has_exclusive_minimum = read_number(b, v, "'exclusive_minimum'", &t->nexmin);
     }
     if ((v = gen_map_get(spec, "exclusive_maximum"))) {
+        t->exmax_loc = v->loc;
         if (t->kind != GEN_T_NUMBER)
-            err(b, v->loc, "'exclusive_maximum' does not apply to type '%s'", name);
+            err(b, key_loc(spec, "exclusive_maximum"),
+                "'exclusive_maximum' does not apply to type '%s'", name);
         else
             t->has_exclusive_maximum = read_number(b, v, "'exclusive_maximum'", &t->nexmax);
     }
@@ -482,6 +506,12 @@ static void build_fields(builder *b, const gen_node *map, gen_field **out, size_
     *out = gen_pool_alloc(b->pool, (map->len ? map->len : 1) * sizeof(**out));
     for (size_t i = 0; i < map->len; i++) {
         if (map->keys[i]->kind != GEN_NODE_SCALAR)
+            continue;
+        /* A repeated key was reported by the loader; the first one stands. */
+        bool repeated = false;
+        for (size_t j = 0; j < *n && !repeated; j++)
+            repeated = strcmp((*out)[j].name, map->keys[i]->text) == 0;
+        if (repeated)
             continue;
         build_field(b, map->keys[i], map->items[i], &(*out)[*n], ctx);
         (*n)++;
@@ -829,8 +859,19 @@ static void build_include(builder *b, const gen_node *n, size_t from)
         char *path = gen_path_join_dir(parent->path, rel);
         char *display = gen_path_join_dir(parent->display, rel);
         char *real = realpath(path, NULL);
-        if (!real) {
-            err(b, loc, "cannot include '%s': %s", rel, strerror(errno));
+        struct stat st;
+        const char *why = NULL;
+        if (!real)
+            why = strerror(errno);
+        else if (stat(real, &st) != 0)
+            why = strerror(errno);
+        else if (S_ISDIR(st.st_mode))
+            why = strerror(EISDIR);
+        else if (!S_ISREG(st.st_mode))
+            why = "not a regular file";
+        if (why) {
+            err(b, loc, "cannot include '%s': %s", rel, why);
+            free(real);
             free(path);
             free(display);
             continue;
@@ -916,13 +957,24 @@ static void build_root_keys(builder *b, const gen_node *root)
             m->envelope_description = read_string(b, y, "'description'");
         if ((y = gen_map_get(x, "additional_properties")))
             read_bool(b, y, "'additional_properties'", &m->additional_properties);
-        if ((y = gen_map_get(x, "fields")))
+        m->envelope_fields_loc = x->loc;
+        if ((y = gen_map_get(x, "fields"))) {
+            m->envelope_fields_loc = y->loc;
             build_fields(b, y, &m->envelope, &m->n_envelope, FIELD_ENVELOPE, "'fields'");
-        else
+        } else {
             err(b, x->loc, "'envelope' has no 'fields'");
+        }
     } else if (!x) {
         err(b, root->loc, "the catalog has no 'envelope'");
     }
+}
+
+static bool gen_map_get_key_in(const char *const *keys, const char *k)
+{
+    for (; *keys; keys++)
+        if (strcmp(*keys, k) == 0)
+            return true;
+    return false;
 }
 
 static void build_file(builder *b, size_t fi, bool is_root)
@@ -940,10 +992,35 @@ static void build_file(builder *b, size_t fi, bool is_root)
         "catalog",     "c_prefix", "version",  "title", "description", "schema_base_uri",
         "cloudevents", "include",  "envelope", "types", "aggregates",  NULL};
     static const char *const incl_keys[] = {"description", "include", "types", "aggregates", NULL};
-    check_allowed(b, root, is_root ? root_keys : incl_keys,
-                  is_root ? "the catalog" : "an included file");
-    if (is_root)
+    if (!is_root) {
+        /* Keys that belong to the root file only get their own message, not "unknown key". */
+        gen_node rest = *root;
+        rest.keys = gen_pool_alloc(b->pool, (root->len ? root->len : 1) * sizeof(gen_node *));
+        rest.items = gen_pool_alloc(b->pool, (root->len ? root->len : 1) * sizeof(gen_node *));
+        rest.len = 0;
+        for (size_t i = 0; i < root->len; i++) {
+            const gen_node *k = root->keys[i];
+            bool root_only = false;
+            if (k->kind == GEN_NODE_SCALAR && !gen_map_get_key_in(incl_keys, k->text))
+                root_only = gen_map_get_key_in(root_keys, k->text);
+            if (root_only) {
+                err(b, k->loc,
+                    "'%s' is allowed only in the root catalog file, not in an included file",
+                    k->text);
+            } else {
+                rest.keys[rest.len] = root->keys[i];
+                rest.items[rest.len++] = root->items[i];
+            }
+        }
+        check_allowed(b, &rest, incl_keys, "an included file");
+    } else {
+        check_allowed(b, root, root_keys, "the catalog");
+        b->m->root_loaded = true;
+        b->m->root_loc = root->loc;
+        const gen_node *ag = gen_map_get(root, "aggregates");
+        b->m->aggregates_loc = ag ? ag->loc : root->loc;
         build_root_keys(b, root);
+    }
     if (b->depth == b->cap) {
         b->cap = b->cap ? b->cap * 2 : 8;
         b->stack = gen_xrealloc(b->stack, b->cap * sizeof(*b->stack));

@@ -197,29 +197,45 @@ static void check_identifiers(checker *c)
         free(au);
     }
 #undef OWNER
-    /* Sorting by name then position puts each clash next to the declaration it clashes with;
-     * one message per pair of declarations is enough (the first identifier they share). */
-    qsort(t.items, t.len, sizeof(*t.items), cmp_ident);
-    const char **seen = NULL;
-    size_t n_seen = 0;
+    /* Sorting by name then position puts each clash next to the declaration it clashes with.
+     * One message per pair of declarations, naming the clearest identifier they share (the
+     * struct or enum name rather than a function or constant). */
+    if (t.len > 1)
+        qsort(t.items, t.len, sizeof(*t.items), cmp_ident);
+    typedef struct clash {
+        const ident *first, *second;
+        const char *name;
+    } clash;
+    clash *clashes = NULL;
+    size_t n_clashes = 0;
     for (size_t i = 1; i < t.len; i++) {
         const ident *a = &t.items[i - 1], *b = &t.items[i];
         if (strcmp(a->name, b->name) != 0 || a->owner == b->owner ||
             strcmp(a->owner, b->owner) == 0)
             continue;
-        bool dup = false;
-        for (size_t k = 0; k + 1 < n_seen && !dup; k += 2)
-            dup = seen[k] == a->owner && seen[k + 1] == b->owner;
-        if (dup)
-            continue;
-        seen = gen_xrealloc(seen, (n_seen + 2) * sizeof(*seen));
-        seen[n_seen++] = a->owner;
-        seen[n_seen++] = b->owner;
-        char where[256];
-        err(c, b->loc, "%s would generate the C identifier '%s', as %s does (%s)", b->owner,
-            b->name, a->owner, loc_text(c, b->loc, a->loc, where, sizeof(where)));
+        clash *found = NULL;
+        for (size_t k = 0; k < n_clashes && !found; k++)
+            if (strcmp(clashes[k].first->owner, a->owner) == 0 &&
+                strcmp(clashes[k].second->owner, b->owner) == 0)
+                found = &clashes[k];
+        if (!found) {
+            clashes = gen_xrealloc(clashes, (n_clashes + 1) * sizeof(*clashes));
+            found = &clashes[n_clashes++];
+            *found = (clash){a, b, a->name};
+        } else {
+            bool lower = b->name[0] >= 'a', was_lower = found->name[0] >= 'a';
+            if ((lower && !was_lower) ||
+                (lower == was_lower && strlen(b->name) < strlen(found->name)))
+                found->name = a->name;
+        }
     }
-    free(seen);
+    for (size_t k = 0; k < n_clashes; k++) {
+        char where[256];
+        const ident *a = clashes[k].first, *b = clashes[k].second;
+        err(c, b->loc, "%s would generate the C identifier '%s', as %s does (%s)", b->owner,
+            clashes[k].name, a->owner, loc_text(c, b->loc, a->loc, where, sizeof(where)));
+    }
+    free(clashes);
     for (size_t i = 0; i < t.len; i++)
         free(t.items[i].name);
     free(t.items);
@@ -246,26 +262,36 @@ static bool field_is_pointer(const gen_field *f)
 static void check_members(checker *c, const gen_field *fields, size_t n, const char *owner,
                           bool has_envelope)
 {
+    /* Each member is recorded with the field that produces it; `owner` of an ident holds the
+     * producing field's name, NULL for the field's own member. */
     ident_table t = {0};
     if (has_envelope)
-        ident_add(&t, gen_xstrdup("envelope"), "the envelope member", (gen_loc){0});
+        ident_add(&t, gen_xstrdup("envelope"), "the envelope", (gen_loc){0});
     for (size_t i = 0; i < n; i++) {
         const gen_field *f = &fields[i];
-        ident_add(&t, gen_xstrdup(f->name), "", f->loc);
+        ident_add(&t, gen_xstrdup(f->name), NULL, f->loc);
         if (f->type.kind == GEN_T_ARRAY)
-            ident_add(&t, gen_format("n_%s", f->name), "", f->loc);
+            ident_add(&t, gen_format("n_%s", f->name), f->name, f->loc);
         else if (f->optional && !field_is_pointer(f))
-            ident_add(&t, gen_format("has_%s", f->name), "", f->loc);
+            ident_add(&t, gen_format("has_%s", f->name), f->name, f->loc);
     }
-    qsort(t.items, t.len, sizeof(*t.items), cmp_ident);
+    if (t.len > 1)
+        qsort(t.items, t.len, sizeof(*t.items), cmp_ident);
     for (size_t i = 1; i < t.len; i++) {
         const ident *a = &t.items[i - 1], *b = &t.items[i];
         if (strcmp(a->name, b->name) != 0)
             continue;
-        const ident *later = b->loc.line ? b : a;
-        err(c, later->loc, "field '%s' of %s collides with the generated struct member '%s'",
-            later == b ? (strcmp(b->name, "envelope") == 0 ? "envelope" : b->name) : a->name, owner,
-            b->name);
+        /* Point at the field whose own name clashes; the other side generated the member. */
+        const ident *field = !b->owner ? b : a, *other = field == b ? a : b;
+        if (field->owner)
+            continue; /* two generated members: impossible with distinct snake_case names */
+        if (other->owner && strcmp(other->owner, "the envelope") == 0)
+            err(c, field->loc, "field '%s' of %s collides with the struct member that holds %s",
+                field->name, owner, other->owner);
+        else if (other->owner)
+            err(c, field->loc,
+                "field '%s' of %s collides with the struct member '%s' generated for field '%s'",
+                field->name, owner, other->name, other->owner);
     }
     for (size_t i = 0; i < t.len; i++)
         free(t.items[i].name);
@@ -321,14 +347,15 @@ static void check_typeref(checker *c, gen_typeref *t)
     if (t->kind == GEN_T_NUMBER) {
         if (t->has_minimum && t->has_maximum && t->nmin > t->nmax)
             err(c, t->maximum_loc, "maximum %g is less than minimum %g", t->nmax, t->nmin);
-        double lo = t->has_minimum ? t->nmin : -INFINITY, hi = t->has_maximum ? t->nmax : INFINITY;
-        if (t->has_exclusive_minimum && t->nexmin > lo)
-            lo = t->nexmin;
-        if (t->has_exclusive_maximum && t->nexmax < hi)
-            hi = t->nexmax;
-        bool open = t->has_exclusive_minimum || t->has_exclusive_maximum;
-        if (open && (lo > hi || (lo == hi)))
-            err(c, t->loc, "the bounds of this number leave no value allowed");
+        if (t->has_exclusive_minimum && t->has_exclusive_maximum && t->nexmax <= t->nexmin)
+            err(c, t->exmax_loc, "exclusive_maximum %g is not greater than exclusive_minimum %g",
+                t->nexmax, t->nexmin);
+        if (t->has_minimum && t->has_exclusive_maximum && t->nexmax <= t->nmin)
+            err(c, t->exmax_loc, "exclusive_maximum %g is not greater than minimum %g", t->nexmax,
+                t->nmin);
+        if (t->has_exclusive_minimum && t->has_maximum && t->nmax <= t->nexmin)
+            err(c, t->maximum_loc, "maximum %g is not greater than exclusive_minimum %g", t->nmax,
+                t->nexmin);
     }
     if (t->pattern) {
         eventc_error e;
@@ -350,7 +377,7 @@ static void check_typeref(checker *c, gen_typeref *t)
             case GEN_T_UNRESOLVED:
                 break;
             default:
-                err(c, t->loc,
+                err(c, t->unique_loc,
                     "'unique' applies to arrays of strings, numbers, booleans and enums, not of "
                     "%s",
                     gen_kind_name(t->items->kind));
@@ -367,7 +394,7 @@ static void check_field_list(checker *c, gen_field *fields, size_t n, const char
         gen_field *f = &fields[i];
         check_snake(c, f->name, f->loc, "field");
         check_typeref(c, &f->type);
-        if (f->since && (f->since < 1 || f->since > c->m->version))
+        if (f->since_loc.line && (f->since < 1 || f->since > c->m->version))
             err(c, f->since_loc, "'since' %lld is outside the catalog versions 1..%lld",
                 (long long)f->since, (long long)c->m->version);
     }
@@ -407,14 +434,6 @@ static void check_types(checker *c)
     for (size_t i = 0; i < m->n_types; i++) {
         gen_type *t = m->types[i];
         check_pascal(c, t->name, t->loc, "type");
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(m->types[j]->name, t->name) == 0) {
-                char where[256];
-                err(c, t->loc, "type '%s' is already defined (%s)", t->name,
-                    loc_text(c, t->loc, m->types[j]->loc, where, sizeof(where)));
-                break;
-            }
-        }
         for (size_t j = 0; j < t->n_values; j++) {
             check_snake(c, t->values[j].name, t->values[j].loc, "enum value");
             for (size_t k = 0; k < j; k++)
@@ -483,7 +502,7 @@ static void check_envelope(checker *c)
             err(c, f->loc, "envelope field '%s' has role '%s' and cannot be optional", f->name,
                 gen_role_name(f->role));
     }
-    gen_loc where = m->n_envelope ? m->envelope[0].loc : m->name_loc;
+    gen_loc where = m->envelope_fields_loc;
     for (int r = 1; r < GEN_ROLE_COUNT; r++)
         if (!m->role_fields[r])
             err(c, where, "the envelope has no field with role '%s'", gen_role_name((gen_role)r));
@@ -580,6 +599,15 @@ static void check_lifecycle(checker *c, gen_aggregate *a)
         if (t->creates)
             any_creation = true;
     }
+    if (!a->transitions)
+        return; /* no 'transitions': already reported */
+    bool unknown_states = false;
+    for (size_t i = 0; i < a->n_transitions; i++) {
+        const gen_transition *t = &a->transitions[i];
+        for (size_t j = 0; j < t->n_from; j++)
+            unknown_states = unknown_states || !find_state(a, t->from[j]);
+        unknown_states = unknown_states || (t->to && !find_state(a, t->to));
+    }
     if (!any_creation) {
         err(c, a->lifecycle_loc,
             "the lifecycle of '%s' has no creating transition (one without 'from')", a->name);
@@ -616,7 +644,7 @@ static void check_lifecycle(checker *c, gen_aggregate *a)
             }
         }
     }
-    for (size_t s = 0; s < a->n_states; s++)
+    for (size_t s = 0; s < a->n_states && !unknown_states; s++)
         if (!reached[s])
             err(c, a->states[s].loc, "state '%s' of '%s' cannot be reached by any transition",
                 a->states[s].name, a->name);
@@ -633,15 +661,7 @@ static void check_event(checker *c, gen_event *e)
             err(c, e->loc, "event name '%s' becomes '%s', a C or C++ keyword", e->name, snake);
         free(snake);
     }
-    for (size_t j = 0; j < e->index; j++) {
-        if (strcmp(m->events[j]->name, e->name) == 0) {
-            char where[256];
-            err(c, e->loc, "event '%s' is already defined (%s)", e->name,
-                loc_text(c, e->loc, m->events[j]->loc, where, sizeof(where)));
-            break;
-        }
-    }
-    if (e->since && (e->since < 1 || e->since > m->version))
+    if (e->since_loc.line && (e->since < 1 || e->since > m->version))
         err(c, e->since_loc, "'since' %lld is outside the catalog versions 1..%lld",
             (long long)e->since, (long long)m->version);
     char *owner = gen_format("event '%s'", e->name);
@@ -654,12 +674,13 @@ static void check_event(checker *c, gen_event *e)
     check_members(c, e->fields, e->n_fields, owner, true);
     free(owner);
     const gen_aggregate *a = e->aggregate;
-    if (a->id_field) {
+    if (a->id_field && e->fields) {
         const gen_field *id = gen_event_find_field(e, a->id_field);
         if (!id)
             err(c, e->loc, "event '%s' has no field '%s' (the id of aggregate '%s')", e->name,
                 a->id_field, a->name);
-        else if (id->type.kind != GEN_T_STRING || id->optional)
+        else if ((id->type.kind != GEN_T_STRING && id->type.kind != GEN_T_UNRESOLVED) ||
+                 id->optional)
             err(c, id->loc, "field '%s' is the id of aggregate '%s' and must be a required string",
                 id->name, a->name);
     }
@@ -778,6 +799,57 @@ static void check_settings(checker *c)
     }
 }
 
+/* Duplicate names among many declarations, found by sorting (catalogs may be large). */
+typedef struct named {
+    const char *name;
+    gen_loc loc;
+    size_t order;
+} named;
+
+static int cmp_named(const void *a, const void *b)
+{
+    const named *x = a, *y = b;
+    int r = strcmp(x->name, y->name);
+    if (r)
+        return r;
+    return x->order < y->order ? -1 : (x->order > y->order);
+}
+
+static void check_duplicates(checker *c, named *items, size_t n, const char *what)
+{
+    if (n > 1)
+        qsort(items, n, sizeof(*items), cmp_named);
+    for (size_t i = 1; i < n; i++) {
+        size_t first = i - 1;
+        if (strcmp(items[first].name, items[i].name) != 0)
+            continue;
+        while (first > 0 && strcmp(items[first - 1].name, items[i].name) == 0)
+            first--;
+        char where[256];
+        err(c, items[i].loc, "%s '%s' is already defined (%s)", what, items[i].name,
+            loc_text(c, items[i].loc, items[first].loc, where, sizeof(where)));
+    }
+}
+
+static void check_all_duplicates(checker *c)
+{
+    gen_model *m = c->m;
+    size_t most = m->n_events > m->n_types ? m->n_events : m->n_types;
+    if (m->n_aggregates > most)
+        most = m->n_aggregates;
+    named *items = gen_xmalloc((most ? most : 1) * sizeof(*items));
+    for (size_t i = 0; i < m->n_types; i++)
+        items[i] = (named){m->types[i]->name, m->types[i]->loc, i};
+    check_duplicates(c, items, m->n_types, "type");
+    for (size_t i = 0; i < m->n_aggregates; i++)
+        items[i] = (named){m->aggregates[i]->name, m->aggregates[i]->loc, i};
+    check_duplicates(c, items, m->n_aggregates, "aggregate");
+    for (size_t i = 0; i < m->n_events; i++)
+        items[i] = (named){m->events[i]->name, m->events[i]->loc, i};
+    check_duplicates(c, items, m->n_events, "event");
+    free(items);
+}
+
 static void count_fields(gen_model *m)
 {
     size_t n = m->n_envelope;
@@ -791,28 +863,20 @@ static void count_fields(gen_model *m)
 gen_model *gen_model_load(const char *path, gen_diags *diags)
 {
     gen_model *m = gen_build(path, diags);
-    if (m->n_files == 0 || (diags->len && !m->name)) {
+    if (!m->root_loaded) {
         gen_model_free(m);
         return NULL;
     }
     checker c = {m, diags};
     check_settings(&c);
+    check_all_duplicates(&c);
     check_types(&c);
     check_envelope(&c);
-    if (m->n_aggregates == 0 && m->n_files)
-        err(&c, (gen_loc){.file = m->files[0].display, .file_index = 0, .line = 1, .col = 1},
-            "the catalog declares no aggregates");
+    if (m->n_aggregates == 0)
+        err(&c, m->aggregates_loc, "the catalog declares no aggregates");
     for (size_t i = 0; i < m->n_aggregates; i++) {
         gen_aggregate *a = m->aggregates[i];
         check_pascal(&c, a->name, a->loc, "aggregate");
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(m->aggregates[j]->name, a->name) == 0) {
-                char where[256];
-                err(&c, a->loc, "aggregate '%s' is already defined (%s)", a->name,
-                    loc_text(&c, a->loc, m->aggregates[j]->loc, where, sizeof(where)));
-                break;
-            }
-        }
         if (a->id_field)
             check_snake(&c, a->id_field, a->id_loc, "id field");
     }

@@ -30,12 +30,16 @@ typedef struct gen_diags {
 void gen_diags_init(gen_diags *d);
 void gen_diags_free(gen_diags *d);
 
-/** Records an error at `loc`. Duplicates of an existing (loc, message) pair are dropped. */
+/** Records an error at `loc` (the file name is copied). */
 void gen_error(gen_diags *d, gen_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void gen_verror(gen_diags *d, gen_loc loc, const char *fmt, va_list ap);
 
-/** Sorts by file (load order), line, column, then insertion order, and prints to `out`. */
+/** Sorts by file (load order), line, column, then insertion order, and drops repeats of the same
+ * message at the same position. */
+void gen_diags_finish(gen_diags *d);
+
+/** gen_diags_finish, then prints every diagnostic to `out`. */
 void gen_diags_print(gen_diags *d, FILE *out);
 
 #endif

@@ -118,21 +118,52 @@ static void push_child(loader *l, gen_node *n)
     f->kids[f->len++] = n;
 }
 
+/* Anchors live in an open-addressing hash table: hostile files may define very many. */
+static uint64_t hash_name(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static anchor *anchor_slot(loader *l, const char *name)
+{
+    size_t mask = l->cap_anchors - 1;
+    for (size_t i = (size_t)hash_name(name) & mask;; i = (i + 1) & mask)
+        if (!l->anchors[i].name || strcmp(l->anchors[i].name, name) == 0)
+            return &l->anchors[i];
+}
+
+static gen_node *find_anchor(loader *l, const char *name)
+{
+    if (!l->cap_anchors)
+        return NULL;
+    anchor *a = anchor_slot(l, name);
+    return a->name ? a->node : NULL;
+}
+
 static void add_anchor(loader *l, const unsigned char *name, gen_node *n)
 {
     if (!name)
         return;
-    for (size_t i = 0; i < l->n_anchors; i++) {
-        if (strcmp(l->anchors[i].name, (const char *)name) == 0) {
-            l->anchors[i].node = n; /* YAML: a later anchor of the same name wins */
-            return;
-        }
+    if ((l->n_anchors + 1) * 4 >= l->cap_anchors * 3) {
+        size_t old_cap = l->cap_anchors;
+        anchor *old = l->anchors;
+        l->cap_anchors = old_cap ? old_cap * 2 : 16;
+        l->anchors = gen_xcalloc(l->cap_anchors, sizeof(*l->anchors));
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].name)
+                *anchor_slot(l, old[i].name) = old[i];
+        free(old);
     }
-    if (l->n_anchors == l->cap_anchors) {
-        l->cap_anchors = l->cap_anchors ? l->cap_anchors * 2 : 8;
-        l->anchors = gen_xrealloc(l->anchors, l->cap_anchors * sizeof(*l->anchors));
+    anchor *a = anchor_slot(l, (const char *)name);
+    if (a->name) {
+        a->node = n; /* YAML: a later anchor of the same name wins */
+        return;
     }
-    l->anchors[l->n_anchors++] = (anchor){gen_xstrdup((const char *)name), n};
+    *a = (anchor){gen_xstrdup((const char *)name), n};
+    l->n_anchors++;
 }
 
 static bool count_node(loader *l, gen_loc loc)
@@ -243,7 +274,10 @@ static void translate_parser_error(loader *l, const yaml_parser_t *p, size_t len
         return;
     }
     const char *problem = p->problem ? p->problem : "malformed YAML";
-    if (p->context)
+    if (p->context && p->context_mark.line != m.line)
+        fail(l, loc, "%s %s (started at line %u)", problem, p->context,
+             (unsigned)p->context_mark.line + 1);
+    else if (p->context)
         fail(l, loc, "%s %s", problem, p->context);
     else
         fail(l, loc, "%s", problem);
@@ -349,10 +383,7 @@ static gen_node *load(gen_pool *pool, const char *data, size_t len, const char *
             break;
         }
         case YAML_ALIAS_EVENT: {
-            gen_node *target = NULL;
-            for (size_t i = 0; i < l.n_anchors; i++)
-                if (strcmp(l.anchors[i].name, (const char *)ev.data.alias.anchor) == 0)
-                    target = l.anchors[i].node;
+            gen_node *target = find_anchor(&l, (const char *)ev.data.alias.anchor);
             if (!target) {
                 fail(&l, loc, "alias '*%s' refers to no complete anchor",
                      (const char *)ev.data.alias.anchor);
@@ -376,7 +407,7 @@ static gen_node *load(gen_pool *pool, const char *data, size_t len, const char *
         free(f->kids);
     }
     free(l.stack);
-    for (size_t i = 0; i < l.n_anchors; i++)
+    for (size_t i = 0; i < l.cap_anchors; i++)
         free(l.anchors[i].name);
     free(l.anchors);
     if (l.failed)

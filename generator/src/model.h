@@ -55,7 +55,7 @@ struct gen_typeref {
     bool has_minimum, has_maximum, has_exclusive_minimum, has_exclusive_maximum;
     int64_t imin, imax;
     double nmin, nmax, nexmin, nexmax;
-    gen_loc minimum_loc, maximum_loc;
+    gen_loc minimum_loc, maximum_loc, exmin_loc, exmax_loc, unique_loc;
     bool has_min_items, has_max_items, unique;
     uint64_t min_items, max_items;
     gen_loc min_items_loc, max_items_loc;
@@ -175,6 +175,10 @@ typedef struct gen_file {
 
 typedef struct gen_model {
     gen_pool pool;
+    bool root_loaded;       /**< the root file was read and is a mapping */
+    gen_loc root_loc;       /**< the root file's top-level mapping */
+    gen_loc aggregates_loc; /**< the root file's `aggregates` value, if any */
+    gen_loc envelope_fields_loc;
     const char *name;
     gen_loc name_loc;
     const char *c_prefix;
