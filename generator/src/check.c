@@ -733,8 +733,15 @@ static void check_examples(checker *c, const gen_event *e)
             jerr = json_tokener_error_parse_eof;
         }
         if (jerr != json_tokener_success) {
-            err(c, x->loc, "example '%s' is not valid JSON: %s at byte %zu", x->path,
-                json_tokener_error_desc(jerr), off);
+            unsigned line = 1, col = 1;
+            for (size_t k = 0; k < off && k < len; k++) {
+                if (data[k] == '\n')
+                    line++, col = 1;
+                else if (((unsigned char)data[k] & 0xC0) != 0x80)
+                    col++;
+            }
+            err(c, x->loc, "example '%s' is not valid JSON: %s at line %u, column %u", x->path,
+                json_tokener_error_desc(jerr), line, col);
         } else {
             example_ctx ctx = {c, x};
             gen_validate_event(c->m, e, doc, on_violation, &ctx);
