@@ -46,7 +46,7 @@ static bool put_path(gen_str *s, const char *p)
 
 /* Catalogs list a handful of files, so a linear search keeps the order of first mention at no
  * real cost. */
-static bool seen_before(const char **deps, size_t n, const char *p)
+static bool seen_before(char **deps, size_t n, const char *p)
 {
     for (size_t i = 0; i < n; i++) {
         if (strcmp(deps[i], p) == 0)
@@ -55,24 +55,65 @@ static bool seen_before(const char **deps, size_t n, const char *p)
     return false;
 }
 
+/* The working directory, malloc'd; NULL with errno set when it cannot be found. */
+static char *current_dir(void)
+{
+    for (size_t size = 256; size <= ((size_t)1 << 20); size *= 2) {
+        char *buf = gen_xmalloc(size);
+        if (getcwd(buf, size))
+            return buf;
+        int saved = errno;
+        free(buf);
+        if (saved != ERANGE) {
+            errno = saved;
+            return NULL;
+        }
+    }
+    errno = ENAMETOOLONG;
+    return NULL;
+}
+
+/* The build tool reads the depfile from its own working directory, which need not be the one
+ * eventc ran in: relative paths are anchored to the latter. */
+static char *absolute(const char *cwd, const char *p)
+{
+    if (p[0] == '/' || p[0] == '\0')
+        return gen_xstrdup(p);
+    while (p[0] == '.' && p[1] == '/') {
+        p += 2;
+        while (*p == '/')
+            p++;
+    }
+    return gen_format("%s%s%s", cwd, cwd[strlen(cwd) - 1] == '/' ? "" : "/", p);
+}
+
+static void add_dep(char **deps, size_t *n, const char *cwd, const char *p)
+{
+    char *abs = absolute(cwd, p);
+    if (seen_before(deps, *n, abs))
+        free(abs);
+    else
+        deps[(*n)++] = abs;
+}
+
 char *gen_depfile_text(const gen_model *m, const char *target)
 {
+    char *cwd = current_dir();
+    if (!cwd)
+        return NULL;
     size_t cap = m->n_files;
     for (size_t i = 0; i < m->n_events; i++)
         cap += m->events[i]->n_examples;
-    const char **deps = gen_xcalloc(cap ? cap : 1, sizeof *deps);
+    char **deps = gen_xcalloc(cap ? cap : 1, sizeof *deps);
     size_t n = 0;
-    for (size_t i = 0; i < m->n_files; i++) {
-        if (!seen_before(deps, n, m->files[i].path))
-            deps[n++] = m->files[i].path;
-    }
+    for (size_t i = 0; i < m->n_files; i++)
+        add_dep(deps, &n, cwd, m->files[i].path);
     for (size_t i = 0; i < m->n_events; i++) {
         const gen_event *e = m->events[i];
-        for (size_t j = 0; j < e->n_examples; j++) {
-            if (!seen_before(deps, n, e->examples[j].resolved))
-                deps[n++] = e->examples[j].resolved;
-        }
+        for (size_t j = 0; j < e->n_examples; j++)
+            add_dep(deps, &n, cwd, e->examples[j].resolved);
     }
+    free(cwd);
 
     gen_str s;
     gen_str_init(&s);
@@ -83,6 +124,8 @@ char *gen_depfile_text(const gen_model *m, const char *target)
         ok = put_path(&s, deps[i]);
     }
     gen_str_putc(&s, '\n');
+    for (size_t i = 0; i < n; i++)
+        free(deps[i]);
     free(deps);
     if (!ok) {
         gen_str_free(&s);

@@ -9,11 +9,15 @@
  * Builds the text of a depfile for @p target: one rule `target: dep1 dep2 ...` (one dependency per
  * continuation line, ending with a newline) listing every file the outputs depend on: the catalog
  * and every file it includes (m->files, in load order), then every example file of every event
- * (m->events[i]->examples[j].resolved), each path once, spelled as the model holds it.
- * Spaces and `#` are escaped with a backslash, `$` is doubled, as Make, Ninja and CMake read them.
+ * (m->events[i]->examples[j].resolved), each path once. Relative dependency paths are made
+ * absolute against the current working directory (the build tool reads the depfile from its own
+ * directory); @p target is written as given, since it must match the output as the build tool
+ * spells it. Spaces and `#` are escaped with a backslash, `$` is doubled, as Make, Ninja and
+ * CMake read them.
  *
- * @return the text, owned by the caller (free()), or NULL with errno EINVAL when a path (or the
- *         target) holds a newline or is empty, which a depfile cannot express.
+ * @return the text, owned by the caller (free()), or NULL with errno set: EINVAL when a path (or
+ *         the target) holds a newline or is empty, which a depfile cannot express; the error of
+ *         getcwd() when the working directory is unknown.
  */
 char *gen_depfile_text(const gen_model *m, const char *target);
 

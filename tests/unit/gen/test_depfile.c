@@ -25,20 +25,25 @@ static void test_text(void)
 {
     gen_file files[3] = {
         {.path = "cat/root.yaml"}, {.path = "cat/my dir/a#b.yaml"}, {.path = "cat/root.yaml"}};
-    gen_example ex1[2] = {{.resolved = "cat/ex/$one.json"}, {.resolved = "cat/ex/two.json"}};
-    gen_example ex2[2] = {{.resolved = "cat/ex/two.json"}, {.resolved = "c:\\x\\ y.json"}};
+    gen_example ex1[2] = {{.resolved = "./cat/ex/$one.json"}, {.resolved = "cat/ex/two.json"}};
+    gen_example ex2[2] = {{.resolved = "cat/ex/two.json"}, {.resolved = "/abs/c:\\x\\ y.json"}};
     gen_event e1 = {.name = "A", .examples = ex1, .n_examples = 2};
     gen_event e2 = {.name = "B", .examples = ex2, .n_examples = 2};
     gen_event *events[2] = {&e1, &e2};
     gen_model m = {.files = files, .n_files = 3, .events = events, .n_events = 2};
 
+    char cwd[4096];
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
     char *t = gen_depfile_text(&m, "out/c/root.h");
-    CHECK_STR(t, "out/c/root.h: \\\n"
-                 "  cat/root.yaml \\\n"
-                 "  cat/my\\ dir/a\\#b.yaml \\\n"
-                 "  cat/ex/$$one.json \\\n"
-                 "  cat/ex/two.json \\\n"
-                 "  c:\\x\\\\\\ y.json\n");
+    char *want = gen_format("out/c/root.h: \\\n"
+                            "  %s/cat/root.yaml \\\n"
+                            "  %s/cat/my\\ dir/a\\#b.yaml \\\n"
+                            "  %s/cat/ex/$$one.json \\\n"
+                            "  %s/cat/ex/two.json \\\n"
+                            "  /abs/c:\\x\\\\\\ y.json\n",
+                            cwd, cwd, cwd, cwd);
+    CHECK_STR(t, want);
+    free(want);
     free(t);
 
     t = gen_depfile_text(&m, "stamp with space");
@@ -125,12 +130,12 @@ static void test_write(void)
     CHECK(mkdtemp(dir) != NULL);
     char *path = gen_format("%s/out.d", dir);
 
-    gen_file files[1] = {{.path = "a.yaml"}};
+    gen_file files[1] = {{.path = "/a.yaml"}};
     gen_model m = {.files = files, .n_files = 1};
 
     CHECK(gen_write_depfile(&m, "t", path) == 0);
     char *got = slurp(path);
-    CHECK_STR(got, "t: \\\n  a.yaml\n");
+    CHECK_STR(got, "t: \\\n  /a.yaml\n");
     free(got);
 
     /* Same content: the file is not touched. */
@@ -142,21 +147,21 @@ static void test_write(void)
     CHECK(gen_write_depfile(&m, "u", path) == 0);
     CHECK(mtime_of(path) != 1000000000);
     got = slurp(path);
-    CHECK_STR(got, "u: \\\n  a.yaml\n");
+    CHECK_STR(got, "u: \\\n  /a.yaml\n");
     free(got);
 
     /* A longer or shorter old file is a difference, not a prefix match. */
-    files[0].path = "a.yam";
+    files[0].path = "/a.yam";
     CHECK(gen_write_depfile(&m, "u", path) == 0);
     got = slurp(path);
-    CHECK_STR(got, "u: \\\n  a.yam\n");
+    CHECK_STR(got, "u: \\\n  /a.yam\n");
     free(got);
 
     /* Errors leave the old file alone and leave no temporary file behind. */
     errno = 0;
     CHECK(gen_write_depfile(&m, "bad\ntarget", path) == -1 && errno == EINVAL);
     got = slurp(path);
-    CHECK_STR(got, "u: \\\n  a.yam\n");
+    CHECK_STR(got, "u: \\\n  /a.yam\n");
     free(got);
     char *missing = gen_format("%s/no/such/dir/out.d", dir);
     errno = 0;
