@@ -1072,6 +1072,7 @@ void gen_model_free(gen_model *m)
         free(m->aggregates[i]->events);
     free(m->aggregates);
     free(m->events);
+    free(m->desc_cache);
     gen_pool_free(&m->pool);
     free(m);
 }

@@ -4,7 +4,7 @@
 #include "build.h"
 #include "model.h"
 #include "names.h"
-#include "validate.h"
+#include "dyndesc.h"
 
 #include <eventc/eventc.h>
 #include <eventc/regex.h>
@@ -689,18 +689,7 @@ static void check_event(checker *c, gen_event *e)
 /* ---- examples ---------------------------------------------------------------------------------
  */
 
-typedef struct example_ctx {
-    checker *c;
-    const gen_example *x;
-} example_ctx;
-
-static void on_violation(void *ctx, const char *path, const char *rule, const char *msg)
-{
-    example_ctx *x = ctx;
-    err(x->c, x->x->loc, "example '%s': %s: %s [%s]", x->x->path, path, msg, rule);
-}
-
-static void check_examples(checker *c, const gen_event *e)
+static void check_examples(checker *c, gen_event *e)
 {
     for (size_t i = 0; i < e->n_examples; i++) {
         const gen_example *x = &e->examples[i];
@@ -743,8 +732,16 @@ static void check_examples(checker *c, const gen_event *e)
             err(c, x->loc, "example '%s' is not valid JSON: %s at line %u, column %u", x->path,
                 json_tokener_error_desc(jerr), line, col);
         } else {
-            example_ctx ctx = {c, x};
-            gen_validate_event(c->m, e, doc, on_violation, &ctx);
+            /* Judged by the runtime decoder itself, through descriptors built from the model:
+             * the very rules the generated code applies. */
+            const eventc_type_desc *desc = gen_event_desc(c->m, e);
+            void *value = gen_xcalloc(1, desc->size);
+            eventc_error e_err;
+            if (eventc_decode(desc, value, data, len, NULL, &e_err) != EVENTC_OK)
+                err(c, x->loc, "example '%s': %s: %s [%s]", x->path, e_err.path, e_err.message,
+                    eventc_status_code(e_err.code));
+            eventc_clear(desc, value);
+            free(value);
         }
         json_object_put(doc);
         json_tokener_free(tok);

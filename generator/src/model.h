@@ -173,8 +173,17 @@ typedef struct gen_file {
     char *real;          /**< canonical path, for include cycles */
 } gen_file;
 
+struct eventc_type_desc;
+/** Codec descriptors built from the model (dyndesc.c), keyed by type or event. */
+typedef struct gen_desc_cache_entry {
+    const void *key;
+    const struct eventc_type_desc *desc;
+} gen_desc_cache_entry;
+
 typedef struct gen_model {
     gen_pool pool;
+    gen_desc_cache_entry *desc_cache;
+    size_t n_desc_cache;
     bool root_loaded;       /**< the root file was read and is a mapping */
     gen_loc root_loc;       /**< the root file's top-level mapping */
     gen_loc aggregates_loc; /**< the root file's `aggregates` value, if any */

@@ -441,6 +441,22 @@ static char *minify(dec *d, const char *s, const char *e)
     return out;
 }
 
+/* "a, b, c" (cut short with "..." when long), for enum messages. */
+static const char *enum_list(const eventc_enum_desc *e, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < e->count; i++) {
+        size_t need = e->lens[i] + (i ? 2 : 0);
+        if (len + need + 4 >= n) {
+            snprintf(buf + len, n - len, ", ...");
+            break;
+        }
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "", e->names[i]);
+    }
+    return buf;
+}
+
 static eventc_status decode_object(dec *d, const eventc_type_desc *t, unsigned char *base);
 
 static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst);
@@ -528,7 +544,7 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
             eventc_status st = scan_string(d, &raw, &rl, &n, &ch, &esc);
             if (st)
                 return st;
-            char tmp[64];
+            char tmp[64], tmp2[160];
             if (esc) {
                 if (n >= sizeof(tmp))
                     goto bad_enum_or_time;
@@ -550,10 +566,15 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
             }
         bad_enum_or_time:
             d->p = d->start + start;
+            if (rl > 40)
+                rl = 40;
             if (v->type == EVENTC_FT_TIMESTAMP)
                 return fail(d, EVENTC_E_TIMESTAMP,
-                            "not an RFC 3339 UTC timestamp (YYYY-MM-DDTHH:MM:SS[.fraction]Z)");
-            return fail(d, EVENTC_E_ENUM, "not one of the values of %s", v->enum_desc->name);
+                            "\"%.*s\" is not an RFC 3339 UTC timestamp "
+                            "(YYYY-MM-DDTHH:MM:SS[.fraction]Z)",
+                            (int)rl, raw);
+            return fail(d, EVENTC_E_ENUM, "\"%.*s\" is not one of %s", (int)rl, raw,
+                        enum_list(v->enum_desc, tmp2, sizeof(tmp2)));
         }
         const char *s;
         size_t len, chars;

@@ -1,0 +1,221 @@
+#include "dyndesc.h"
+
+#include <stdalign.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct layout {
+    size_t size;
+    size_t align;
+} layout;
+
+static size_t align_up(size_t n, size_t a)
+{
+    return (n + a - 1) / a * a;
+}
+
+static const eventc_type_desc *object_desc(gen_model *m, gen_type *t);
+
+static const eventc_enum_desc *enum_desc(gen_model *m, const gen_type *t)
+{
+    eventc_enum_desc *d = gen_pool_alloc(&m->pool, sizeof(*d));
+    const char **names = gen_pool_alloc(&m->pool, (t->n_values + 1) * sizeof(*names));
+    unsigned char *lens = gen_pool_alloc(&m->pool, t->n_values + 1);
+    for (size_t i = 0; i < t->n_values; i++) {
+        names[i] = t->values[i].name;
+        lens[i] = (unsigned char)strlen(t->values[i].name);
+    }
+    d->name = t->name;
+    d->names = names;
+    d->lens = lens;
+    d->count = (unsigned)t->n_values;
+    return d;
+}
+
+/* Storage of one value of type `t` in the generated struct (codec.h's table). */
+static layout storage(gen_model *m, const gen_typeref *t, const eventc_type_desc **obj)
+{
+    switch (t->kind) {
+    case GEN_T_INTEGER:
+        return (layout){sizeof(int64_t), alignof(int64_t)};
+    case GEN_T_NUMBER:
+        return (layout){sizeof(double), alignof(double)};
+    case GEN_T_BOOLEAN:
+        return (layout){sizeof(bool), alignof(bool)};
+    case GEN_T_TIMESTAMP:
+        return (layout){sizeof(eventc_timestamp), alignof(eventc_timestamp)};
+    case GEN_T_ENUM:
+        return (layout){sizeof(int), alignof(int)};
+    case GEN_T_OBJECT: {
+        const eventc_type_desc *d = object_desc(m, t->named);
+        if (obj)
+            *obj = d;
+        /* Only the runtime reads this layout, so it need not match the generated struct's; it
+         * needs only to be consistent. Every struct ends with a pointer. */
+        return (layout){d->size,
+                        alignof(void *) > alignof(double) ? alignof(void *) : alignof(double)};
+    }
+    default:
+        return (layout){sizeof(void *), alignof(void *)};
+    }
+}
+
+static const eventc_value_desc *value_desc(gen_model *m, const gen_typeref *t,
+                                           const char *const_value)
+{
+    eventc_value_desc *v = gen_pool_alloc(&m->pool, sizeof(*v));
+    switch (t->kind) {
+    case GEN_T_STRING:
+        v->type = EVENTC_FT_STRING;
+        break;
+    case GEN_T_INTEGER:
+        v->type = EVENTC_FT_INT64;
+        break;
+    case GEN_T_NUMBER:
+        v->type = EVENTC_FT_DOUBLE;
+        break;
+    case GEN_T_BOOLEAN:
+        v->type = EVENTC_FT_BOOL;
+        break;
+    case GEN_T_TIMESTAMP:
+        v->type = EVENTC_FT_TIMESTAMP;
+        break;
+    case GEN_T_ENUM:
+        v->type = EVENTC_FT_ENUM;
+        v->enum_desc = enum_desc(m, t->named);
+        break;
+    case GEN_T_OBJECT:
+        v->type = EVENTC_FT_OBJECT;
+        v->object = object_desc(m, t->named);
+        break;
+    case GEN_T_ARRAY: {
+        v->type = EVENTC_FT_ARRAY;
+        v->items = value_desc(m, t->items, NULL);
+        v->item_size = storage(m, t->items, NULL).size;
+        break;
+    }
+    case GEN_T_JSON:
+    case GEN_T_UNRESOLVED:
+        v->type = EVENTC_FT_JSON;
+        break;
+    }
+    v->const_value = const_value;
+    if (t->has_min_length)
+        v->flags |= EVENTC_VF_MIN_LENGTH, v->min_length = (size_t)t->min_length;
+    if (t->has_max_length)
+        v->flags |= EVENTC_VF_MAX_LENGTH, v->max_length = (size_t)t->max_length;
+    v->pattern = t->pattern;
+    if (t->kind == GEN_T_INTEGER) {
+        if (t->has_minimum)
+            v->flags |= EVENTC_VF_MINIMUM, v->imin = t->imin;
+        if (t->has_maximum)
+            v->flags |= EVENTC_VF_MAXIMUM, v->imax = t->imax;
+    } else if (t->kind == GEN_T_NUMBER) {
+        if (t->has_minimum)
+            v->flags |= EVENTC_VF_MINIMUM, v->nmin = t->nmin;
+        if (t->has_maximum)
+            v->flags |= EVENTC_VF_MAXIMUM, v->nmax = t->nmax;
+        if (t->has_exclusive_minimum)
+            v->flags |= EVENTC_VF_EXCLUSIVE_MINIMUM, v->nexmin = t->nexmin;
+        if (t->has_exclusive_maximum)
+            v->flags |= EVENTC_VF_EXCLUSIVE_MAXIMUM, v->nexmax = t->nexmax;
+    }
+    if (t->has_min_items)
+        v->flags |= EVENTC_VF_MIN_ITEMS, v->min_items = (size_t)t->min_items;
+    if (t->has_max_items)
+        v->flags |= EVENTC_VF_MAX_ITEMS, v->max_items = (size_t)t->max_items;
+    if (t->unique)
+        v->flags |= EVENTC_VF_UNIQUE;
+    return v;
+}
+
+typedef struct builder {
+    gen_model *m;
+    eventc_field_desc *fields;
+    size_t n;
+    size_t offset;
+    size_t align;
+} builder;
+
+static size_t place(builder *b, layout l)
+{
+    b->offset = align_up(b->offset, l.align);
+    size_t at = b->offset;
+    b->offset += l.size;
+    if (l.align > b->align)
+        b->align = l.align;
+    return at;
+}
+
+static void add_field(builder *b, const gen_field *f, const char *const_value)
+{
+    eventc_field_desc *d = &b->fields[b->n++];
+    d->name = f->name;
+    d->name_len = strlen(f->name);
+    d->flags = (f->optional ? EVENTC_FF_OPTIONAL : 0) | (f->nullable ? EVENTC_FF_NULLABLE : 0);
+    d->value = value_desc(b->m, &f->type, const_value);
+    d->aux_offset = SIZE_MAX;
+    if (f->type.kind == GEN_T_ARRAY) {
+        d->aux_offset = place(b, (layout){sizeof(size_t), alignof(size_t)});
+        d->offset = place(b, (layout){sizeof(void *), alignof(void *)});
+        return;
+    }
+    bool pointer = f->type.kind == GEN_T_STRING || f->type.kind == GEN_T_JSON ||
+                   f->type.kind == GEN_T_UNRESOLVED;
+    if ((f->optional || f->nullable) && !pointer)
+        d->aux_offset = place(b, (layout){sizeof(bool), alignof(bool)});
+    d->offset = place(b, storage(b->m, &f->type, NULL));
+}
+
+static eventc_type_desc *finish(builder *b, const char *name, int additional)
+{
+    size_t arena = place(b, (layout){sizeof(void *), alignof(void *)});
+    eventc_type_desc *d = gen_pool_alloc(&b->m->pool, sizeof(*d));
+    d->name = name;
+    d->size = align_up(b->offset, b->align);
+    d->arena_offset = arena;
+    d->fields = b->fields;
+    d->n_fields = b->n;
+    d->additional_properties = additional;
+    return d;
+}
+
+static const eventc_type_desc *object_desc(gen_model *m, gen_type *t)
+{
+    /* Object types are few; the model pool keeps a small cache keyed by the type. */
+    for (size_t i = 0; i < m->n_desc_cache; i++)
+        if (m->desc_cache[i].key == t)
+            return m->desc_cache[i].desc;
+    builder b = {m, gen_pool_alloc(&m->pool, (t->n_fields + 1) * sizeof(eventc_field_desc)), 0, 0,
+                 1};
+    for (size_t i = 0; i < t->n_fields; i++)
+        add_field(&b, &t->fields[i], NULL);
+    const eventc_type_desc *d = finish(&b, t->name, m->additional_properties);
+    m->desc_cache = gen_xrealloc(m->desc_cache, (m->n_desc_cache + 1) * sizeof(*m->desc_cache));
+    m->desc_cache[m->n_desc_cache].key = t;
+    m->desc_cache[m->n_desc_cache++].desc = d;
+    return d;
+}
+
+const eventc_type_desc *gen_event_desc(gen_model *m, const gen_event *e)
+{
+    for (size_t i = 0; i < m->n_desc_cache; i++)
+        if (m->desc_cache[i].key == e)
+            return m->desc_cache[i].desc;
+    size_t n = m->n_envelope + e->n_fields;
+    builder b = {m, gen_pool_alloc(&m->pool, (n + 1) * sizeof(eventc_field_desc)), 0, 0, 1};
+    for (size_t i = 0; i < m->n_envelope; i++) {
+        const gen_field *f = &m->envelope[i];
+        const char *c = f->role == GEN_ROLE_EVENT_NAME       ? e->name
+                        : f->role == GEN_ROLE_AGGREGATE_TYPE ? e->aggregate->name
+                                                             : NULL;
+        add_field(&b, f, c);
+    }
+    for (size_t i = 0; i < e->n_fields; i++)
+        add_field(&b, &e->fields[i], NULL);
+    const eventc_type_desc *d = finish(&b, e->name, m->additional_properties);
+    m->desc_cache = gen_xrealloc(m->desc_cache, (m->n_desc_cache + 1) * sizeof(*m->desc_cache));
+    m->desc_cache[m->n_desc_cache].key = e;
+    m->desc_cache[m->n_desc_cache++].desc = d;
+    return d;
+}

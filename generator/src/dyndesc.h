@@ -1,0 +1,15 @@
+/* Runtime codec descriptors built from the model, with a struct layout computed the way a C
+ * compiler lays out the generated structs. The checker decodes the catalog's example files with
+ * them, so examples are judged by the very decoder the generated code uses. */
+#ifndef EVENTC_GEN_DYNDESC_H
+#define EVENTC_GEN_DYNDESC_H
+
+#include "model.h"
+
+#include <eventc/codec.h>
+
+/** The descriptor of event `e` (envelope fields, then the event's), allocated in the model's
+ * pool and cached there. */
+const eventc_type_desc *gen_event_desc(gen_model *m, const gen_event *e);
+
+#endif
