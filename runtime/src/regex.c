@@ -414,7 +414,7 @@ static int re_unicode_escape(re_parser *ps, size_t epos, uint32_t *cp)
             ps->pos++;
         }
         if (digits == 0 || !re_peek(ps, '}')) {
-            re_fail(ps, epos, "invalid \\u{...} escape (want \\u{1 to 6 hex digits})");
+            re_fail(ps, epos, "invalid \\u{...} escape (want \\u{hex digits})");
             return -1;
         }
         ps->pos++;
