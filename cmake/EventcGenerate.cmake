@@ -1,0 +1,134 @@
+# eventc_generate(): generate C bindings from an eventc catalog at build time and build them into a
+# static library.
+#
+#   eventc_generate(TARGET <lib> CATALOG <catalog.yaml>
+#                   [OUTPUT_DIR <dir>] [TEMPLATES <dir>] [TARGETS c ...] [NAME <catalog name>])
+#
+# TARGET      the static library to create; it links eventc::runtime and has the folder of the
+#             generated header as a PUBLIC include directory, so `#include "<name>.h"` works for
+#             everything that links it.
+# CATALOG     the root YAML file; relative to the current source directory.
+# OUTPUT_DIR  where eventc writes (`<dir>/c/<name>.h` and `<dir>/c/<name>.c`); relative to the
+#             current binary directory. Default: ${CMAKE_CURRENT_BINARY_DIR}/generated.
+# TEMPLATES   a folder of mustache templates to use instead of the ones built into eventc
+#             (eventc --templates); every *.mustache under it is a dependency.
+# TARGETS     back ends to run; only `c` builds sources, and it is the default.
+# NAME        the catalog's name (its `catalog:` key), which names the output files. Read from the
+#             catalog when not given; CMake then reconfigures when the root catalog file changes,
+#             so that a renamed catalog is noticed. Give NAME to avoid those reconfigurations.
+#
+# eventc runs only when something it read changed: the catalog, the files it includes, the example
+# payloads it checks (all listed in a depfile eventc writes), the templates, or eventc itself. It
+# rewrites a generated file only when its content changes, so an edit that changes nothing in C
+# recompiles nothing. A stamp file records the last run for Make, which judges by dates alone.
+#
+# The library is compiled with ${EVENTC_WARNINGS} when that variable is set (eventc's own build
+# sets it, with -Werror), else with -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes on GCC
+# and Clang.
+#
+# The eventc executable is the target eventc::eventc: the imported one from find_package(eventc), or
+# an alias of the tool being built when this file is part of eventc's own build.
+
+cmake_policy(PUSH)
+cmake_policy(VERSION 3.25)
+
+function(eventc_generate)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;CATALOG;OUTPUT_DIR;TEMPLATES;NAME" "TARGETS")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "eventc_generate: unexpected arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  foreach(required IN ITEMS TARGET CATALOG)
+    if(NOT arg_${required})
+      message(FATAL_ERROR "eventc_generate: ${required} is required")
+    endif()
+  endforeach()
+  if(NOT TARGET eventc::eventc)
+    message(FATAL_ERROR "eventc_generate: no eventc::eventc executable target; "
+                        "call find_package(eventc CONFIG REQUIRED) first")
+  endif()
+  if(NOT arg_TARGETS)
+    set(arg_TARGETS c)
+  endif()
+  foreach(backend IN LISTS arg_TARGETS)
+    if(NOT backend STREQUAL "c")
+      message(FATAL_ERROR "eventc_generate: unsupported target '${backend}' (supported: c)")
+    endif()
+  endforeach()
+
+  get_filename_component(catalog "${arg_CATALOG}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  if(NOT EXISTS "${catalog}")
+    message(FATAL_ERROR "eventc_generate: catalog '${catalog}' does not exist")
+  endif()
+  if(arg_OUTPUT_DIR)
+    get_filename_component(outdir "${arg_OUTPUT_DIR}" ABSOLUTE
+                           BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")
+  else()
+    set(outdir "${CMAKE_CURRENT_BINARY_DIR}/generated")
+  endif()
+
+  # The output files are named after the catalog, which CMake must know before eventc runs.
+  set(name "${arg_NAME}")
+  if(NOT name)
+    file(STRINGS "${catalog}" line LIMIT_COUNT 1
+         REGEX "^catalog:[ \t]*[\"']?[a-z][a-z0-9_]*[\"']?[ \t]*(#.*)?$")
+    if(line MATCHES "^catalog:[ \t]*[\"']?([a-z][a-z0-9_]*)")
+      set(name "${CMAKE_MATCH_1}")
+    else()
+      message(FATAL_ERROR "eventc_generate: no `catalog: <name>` line in '${catalog}'; "
+                          "pass NAME <name>")
+    endif()
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${catalog}")
+  endif()
+
+  set(args generate)
+  # eventc runs from the current source directory with the catalog path relative to it: the path
+  # appears in the banner of the generated files, which must not depend on where the tree is.
+  file(RELATIVE_PATH catalog_arg "${CMAKE_CURRENT_SOURCE_DIR}" "${catalog}")
+  list(APPEND args "${catalog_arg}" -o "${outdir}")
+  foreach(backend IN LISTS arg_TARGETS)
+    list(APPEND args --target ${backend})
+  endforeach()
+  set(template_files "")
+  if(arg_TEMPLATES)
+    get_filename_component(templates "${arg_TEMPLATES}" ABSOLUTE
+                           BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(NOT IS_DIRECTORY "${templates}")
+      message(FATAL_ERROR "eventc_generate: TEMPLATES '${templates}' is not a directory")
+    endif()
+    file(GLOB_RECURSE template_files CONFIGURE_DEPENDS "${templates}/*.mustache")
+    list(APPEND args --templates "${templates}")
+  endif()
+
+  set(work "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${arg_TARGET}.eventc")
+  set(stamp "${work}/${name}.stamp")
+  set(depfile "${work}/${name}.d")
+  file(MAKE_DIRECTORY "${work}")
+  list(APPEND args --depfile "${depfile}" --depfile-target "${stamp}")
+  set(header "${outdir}/c/${name}.h")
+  set(source "${outdir}/c/${name}.c")
+
+  add_custom_command(
+    OUTPUT "${stamp}" "${header}" "${source}"
+    COMMAND eventc::eventc ${args}
+    COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
+    DEPFILE "${depfile}"
+    DEPENDS eventc::eventc "${catalog}" ${template_files}
+    WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+    COMMENT "Generating C bindings of catalog ${name} (${catalog_arg})"
+    VERBATIM)
+
+  add_library(${arg_TARGET} STATIC "${source}" "${header}")
+  target_include_directories(${arg_TARGET} PUBLIC "${outdir}/c")
+  target_link_libraries(${arg_TARGET} PUBLIC eventc::runtime)
+  target_compile_features(${arg_TARGET} PUBLIC c_std_99)
+  if(DEFINED EVENTC_WARNINGS)
+    target_compile_options(${arg_TARGET} PRIVATE ${EVENTC_WARNINGS})
+  elseif(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${arg_TARGET} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
+                                                 -Wstrict-prototypes)
+  endif()
+  set_target_properties(${arg_TARGET} PROPERTIES EVENTC_CATALOG_NAME "${name}"
+                                                 EVENTC_HEADER "${header}" EVENTC_SOURCE "${source}")
+endfunction()
+
+cmake_policy(POP)
