@@ -352,8 +352,8 @@ static eventc_status skip_value(dec *d)
         return syntax(d, "a value");
     char c = *d->p;
     if (c == '"') {
-        const char *raw;
-        size_t rl, n, ch;
+        const char *raw = NULL;
+        size_t rl = 0, n = 0, ch = 0;
         int esc;
         return scan_string(d, &raw, &rl, &n, &ch, &esc);
     }
@@ -378,8 +378,8 @@ static eventc_status skip_value(dec *d)
                 skip_ws(d);
                 if (d->p >= d->end || *d->p != '"')
                     return syntax(d, "a member name");
-                const char *raw;
-                size_t rl, n, ch;
+                const char *raw = NULL;
+                size_t rl = 0, n = 0, ch = 0;
                 int esc;
                 if ((st = scan_string(d, &raw, &rl, &n, &ch, &esc)))
                     return st;
@@ -538,8 +538,8 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
             return fail(d, EVENTC_E_TYPE, "expected a string, got %s", kind_at(d));
         if (v->type != EVENTC_FT_STRING) {
             /* Enum spellings and timestamps are short: read them without copying. */
-            const char *raw;
-            size_t rl, n, ch;
+            const char *raw = NULL;
+            size_t rl = 0, n = 0, ch = 0;
             int esc;
             eventc_status st = scan_string(d, &raw, &rl, &n, &ch, &esc);
             if (st)
@@ -576,8 +576,8 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
             return fail(d, EVENTC_E_ENUM, "\"%.*s\" is not one of %s", (int)rl, raw,
                         enum_list(v->enum_desc, tmp2, sizeof(tmp2)));
         }
-        const char *s;
-        size_t len, chars;
+        const char *s = NULL;
+        size_t len = 0, chars = 0;
         eventc_status st = read_string(d, &s, &len, &chars);
         if (st)
             return st;
@@ -589,9 +589,9 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
         if (d->p >= d->end || !(*d->p == '-' || (*d->p >= '0' && *d->p <= '9')))
             return fail(d, EVENTC_E_TYPE, "expected %s, got %s",
                         v->type == EVENTC_FT_INT64 ? "an integer" : "a number", kind_at(d));
-        const char *tok;
-        size_t tl;
-        int integ;
+        const char *tok = NULL;
+        size_t tl = 0;
+        int integ = 0;
         eventc_status st = scan_number(d, &tok, &tl, &integ);
         if (st)
             return st;
@@ -795,8 +795,8 @@ static eventc_status decode_object(dec *d, const eventc_type_desc *t, unsigned c
                     if ((st = expect_literal(d, "null", 4)))
                         return st;
                 } else if (f->value->type == EVENTC_FT_ARRAY) {
-                    void *items;
-                    size_t count;
+                    void *items = NULL;
+                    size_t count = 0;
                     if ((st = decode_array(d, f->value, &items, &count)))
                         return st;
                     *(void **)(base + f->offset) = items;
@@ -914,8 +914,8 @@ eventc_status eventc_peek_string(const char *json, size_t len, const char *key, 
         skip_ws(&d);
         if (d.p >= d.end || *d.p != '"')
             return syntax(&d, "a member name");
-        const char *raw;
-        size_t rl, n, ch;
+        const char *raw = NULL;
+        size_t rl = 0, n = 0, ch = 0;
         int esc;
         eventc_status st = scan_string(&d, &raw, &rl, &n, &ch, &esc);
         if (st)

@@ -65,7 +65,11 @@ static int spec_tests_skipped;
 static void run_spec_file(const char *dir, const char *file)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
+    if (snprintf(path, sizeof path, "%s/%s", dir, file) >= (int)sizeof path) {
+        fprintf(stderr, "%s/%s: path too long\n", dir, file);
+        CHECK(false);
+        return;
+    }
     struct json_object *doc = json_object_from_file(path);
     struct json_object *tests = NULL;
     if (doc == NULL || !json_object_object_get_ex(doc, "tests", &tests) ||
