@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config clang clang-format valgrind
   libyaml-dev libjson-c-dev libcjson-dev
-  nodejs python3 python3-jsonschema
+  nodejs npm python3 python3-jsonschema
 )
 
 missing=()
@@ -15,6 +15,10 @@ done
 # A Node.js installed from elsewhere counts too.
 if command -v node >/dev/null 2>&1; then
   missing=("${missing[@]/nodejs}")
+fi
+# Some Node.js builds bring npm along (and conflict with Debian's npm package).
+if command -v npm >/dev/null 2>&1; then
+  missing=("${missing[@]/npm}")
 fi
 read -r -a missing <<<"${missing[*]}"
 
