@@ -1,0 +1,28 @@
+# Turns every templates/**/*.mustache into a byte array of a C file, so the templates are part of
+# the eventc binary. Run as a script:
+#   cmake -DTEMPLATE_DIR=<templates> -DOUTPUT=<file.c> -P embed_templates.cmake
+# The output is rewritten only when its content changes.
+file(GLOB_RECURSE _files RELATIVE ${TEMPLATE_DIR} ${TEMPLATE_DIR}/*.mustache)
+list(SORT _files)
+set(_out "/* Generated from templates/ by generator/embed_templates.cmake. DO NOT EDIT. */\n")
+string(APPEND _out "#include \"templates.h\"\n\n")
+set(_entries "")
+set(_i 0)
+foreach(_f IN LISTS _files)
+  file(READ ${TEMPLATE_DIR}/${_f} _hex HEX)
+  string(LENGTH "${_hex}" _n)
+  math(EXPR _bytes "${_n} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," _body "${_hex}")
+  string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){16})" "\\1\n    " _body "${_body}")
+  string(APPEND _out "static const unsigned char template_${_i}[] = {\n    ${_body}0x00};\n\n")
+  string(APPEND _entries "    {\"${_f}\", template_${_i}, ${_bytes}},\n")
+  math(EXPR _i "${_i} + 1")
+endforeach()
+string(APPEND _out "const gen_builtin_template gen_builtin_templates[] = {\n${_entries}")
+string(APPEND _out "    {NULL, NULL, 0}};\n")
+if(EXISTS ${OUTPUT})
+  file(READ ${OUTPUT} _old)
+endif()
+if(NOT _old STREQUAL _out)
+  file(WRITE ${OUTPUT} "${_out}")
+endif()

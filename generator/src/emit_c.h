@@ -1,0 +1,35 @@
+/* The C back end: renders templates/c/header.mustache and source.mustache over the C view model
+ * into <catalog>.h and <catalog>.c. */
+#ifndef EVENTC_GEN_EMIT_C_H
+#define EVENTC_GEN_EMIT_C_H
+
+#include "templates.h"
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+/** A file a back end produced, not yet written. */
+typedef struct gen_output {
+    char *path; /**< where it goes: "<out dir>/c/messaging.h" */
+    char *data;
+    size_t len;
+} gen_output;
+
+/** Frees the path and data of `n` outputs and the array itself. */
+void gen_outputs_free(gen_output *outs, size_t n);
+
+/**
+ * Renders the header and the source of the catalog described by the view model `vm` (from
+ * gen_viewmodel_c).
+ *
+ * @param out_dir the output folder; files go to `out_dir/c/`
+ * @param outs    receives a malloc'd array of 2 outputs (header first), freed with
+ *                gen_outputs_free
+ * @param errbuf  receives "file:line:col: error: message" on a template error
+ * @return 0, or -1 on a template error
+ */
+int gen_emit_c(json_object *vm, gen_template_set *templates, const char *out_dir,
+               gen_output **outs, size_t *n_outs, char *errbuf, size_t errlen);
+
+#endif

@@ -1,0 +1,62 @@
+/* The mustache templates of the template-driven back ends. The files of templates/ are compiled
+ * into the binary (generator/embed_templates.cmake turns them into byte arrays), so `eventc` works
+ * from any folder; `--templates DIR` replaces same-named files with DIR's copies
+ * (`DIR/c/header.mustache` replaces the built-in `c/header.mustache`), partials included. */
+#ifndef EVENTC_GEN_TEMPLATES_H
+#define EVENTC_GEN_TEMPLATES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+/** One built-in template: its path under templates/ and its bytes. */
+typedef struct gen_builtin_template {
+    const char *name; /**< "c/header.mustache" */
+    const unsigned char *data;
+    size_t len;
+} gen_builtin_template;
+
+/** Every built-in template, sorted by name, ending with an entry whose name is NULL. */
+extern const gen_builtin_template gen_builtin_templates[];
+
+typedef struct gen_loaded_template gen_loaded_template;
+
+/** Templates as one back end sees them: the built-in ones, with the overrides of one folder. */
+typedef struct gen_template_set {
+    const char *override_dir; /**< borrowed; NULL when there are no overrides */
+    gen_loaded_template *loaded;
+} gen_template_set;
+
+/** Prepares a set; `override_dir` (may be NULL) is borrowed and must outlive the set. */
+void gen_templates_init(gen_template_set *t, const char *override_dir);
+
+/** Releases everything the set loaded. */
+void gen_templates_free(gen_template_set *t);
+
+/**
+ * Finds template `name` ("c/header.mustache"): `override_dir/name` when that file exists, else the
+ * built-in one.
+ *
+ * @param len    receives the length of the text
+ * @param origin receives the path to name in diagnostics: the override file, or
+ *               "templates/<name>" for a built-in template; may be NULL
+ * @param errbuf receives "path: reason" when an override exists but cannot be read
+ * @return the text (owned by the set, valid until gen_templates_free), or NULL when there is no
+ *         such template or the override cannot be read (errbuf says which; empty when missing)
+ */
+const char *gen_templates_get(gen_template_set *t, const char *name, size_t *len,
+                              const char **origin, char *errbuf, size_t errlen);
+
+/**
+ * Renders template `name` over `data`. Partials `{{> x}}` are the templates `x.mustache` of the
+ * same folder (`c/x.mustache`), overrides included; a missing partial renders as nothing.
+ *
+ * @param out_len receives the length of the result
+ * @param errbuf  receives a GCC-style "file:line:col: error: message" (or "file: error: ...")
+ * @return the rendered text (malloc'd, the caller frees it), or NULL on error
+ */
+char *gen_templates_render(gen_template_set *t, const char *name, json_object *data,
+                           size_t *out_len, char *errbuf, size_t errlen);
+
+#endif
