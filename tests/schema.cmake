@@ -74,6 +74,10 @@ if(SCHEMA_NODE AND SCHEMA_NPM)
                          FIXTURES_REQUIRED "schema_out;schema_node" ENVIRONMENT "${SCHEMA_NODE_ENV}"
                          TIMEOUT 300)
   endforeach()
+  set(python_arg)
+  if(SCHEMA_PYTHON)
+    set(python_arg --python ${SCHEMA_PYTHON})
+  endif()
   # The messaging catalog is judged by the generated tool when it is built, otherwise by the same
   # runtime decoder driven by descriptors built from the catalog.
   foreach(cat messaging library)
@@ -96,7 +100,7 @@ if(SCHEMA_NODE AND SCHEMA_NPM)
       endif()
       add_test(NAME referee.schema_agreement.${cat}_${mode}
                COMMAND ${SCHEMA_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/schema/agreement.mjs
-                       --schemas ${SCHEMA_OUT}/${dir}/schemas ${also} ${strict} ${prefer}
+                       --schemas ${SCHEMA_OUT}/${dir}/schemas ${also} ${strict} ${prefer} ${python_arg}
                        --validator "[\"${SCHEMA_TOOL}\",\"validate\",\"${catalog_file}\"]"
                        --count 10000 --tmp ${CMAKE_BINARY_DIR}
                WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

@@ -13,6 +13,7 @@
 //   --validator  the C side as a JSON argv prefix; `--strict` (if given) and files are appended
 //   --prefer     use `BIN validate` instead when BIN exists (the generated tool, once built)
 //   --also       more schema folders (e.g. the draft 2020-12 rendering) that must agree too
+//   --python     also judge every instance with Python's jsonschema (agree.py) run by this python3
 //   seed: --seed, else $EVENTC_SCHEMA_SEED, else random.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,6 +34,7 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--seed') args.seed = next();
   else if (a === '--tmp') args.tmp = next();
   else if (a === '--also') args.also.push(next());
+  else if (a === '--python') args.python = next();
   else {
     console.error(`unknown argument ${a}`);
     process.exit(2);
@@ -400,10 +402,11 @@ for (let i = 0; i < validTarget; i++) {
 bases.push(...faked);
 
 const instances = [];
-function addInstance(value, origin, raw = []) {
+const kinds = new Map();
+function addInstance(value, origin, raw = [], known = null) {
   let text = value === undefined ? 'null' : JSON.stringify(value);
   for (const [id, spell] of raw) text = text.replace(JSON.stringify(id), spell);
-  instances.push({ text, origin, known: knownDifference(value, text) });
+  instances.push({ text, origin, known: known || knownDifference(value, text) });
 }
 for (const b of bases) addInstance(b.value, b.origin);
 while (instances.length < args.count) {
@@ -423,11 +426,24 @@ while (instances.length < args.count) {
       const note = mutations[name](v, schema, raw);
       if (note) {
         notes.push(note);
+        kinds.set(name, (kinds.get(name) || 0) + 1);
         break;
       }
     }
   }
   addInstance(v, `${b.origin}; ${notes.join('; ') || 'unchanged'}`, raw);
+}
+// A few instances in each documented difference zone, to show that they are told apart (they
+// are judged, reported, and not counted).
+for (const b of bases.slice(0, 3)) {
+  const text = JSON.stringify(b.value);
+  const probes = [
+    ['duplicate key', text.replace('{', '{"event_name":"NoSuchEvent",')],
+    ['U+0000 in a string', JSON.stringify({ ...b.value, x_probe: 'a\u0000b' })],
+    ['lone surrogate', JSON.stringify({ ...b.value, x_probe: 'a\uD800b' })],
+    ['integer beyond 2^53', text.replace(/"version":\d+/, '"version":9223372036854775808')],
+  ];
+  for (const [why, t] of probes) instances.push({ text: t, origin: `probe: ${why}`, known: why });
 }
 
 // ---- the C side -------------------------------------------------------------------------------
@@ -453,11 +469,30 @@ for (let i = 0; i < files.length; i += BATCH) {
   }
 }
 
+// ---- the Python side (optional) ----------------------------------------------------------------
+let pyVerdict = null;
+if (args.python) {
+  const jsonl = path.join(tmp, 'instances.jsonl');
+  fs.writeFileSync(jsonl, instances.map((x) => x.text).join('\n') + '\n');
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  const r = spawnSync(args.python, [path.join(here, 'agree.py'), args.schemas, jsonl], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status === 77) console.log('agreement: Python side skipped (no jsonschema module)');
+  else if (r.status !== 0) {
+    console.error(`agree.py failed: ${r.error || `exit ${r.status}`}\n${r.stderr}`);
+    process.exit(1);
+  } else pyVerdict = r.stdout.split('\n');
+}
+
 // ---- compare ----------------------------------------------------------------------------------
 let agree = 0;
 let disagree = 0;
 let known = 0;
 let valid = 0;
+const knownBy = new Map();
+const noteKnown = (why) => {
+  known++;
+  knownBy.set(why, (knownBy.get(why) || 0) + 1);
+};
 const validators = [{ dir: args.schemas, validate: validateCatalog }, ...others];
 instances.forEach((inst, i) => {
   const c = cVerdict.get(files[i]);
@@ -476,7 +511,7 @@ instances.forEach((inst, i) => {
     const ok = value !== undefined && v.validate(value);
     if (ok === c.ok) continue;
     if (inst.known) {
-      known++;
+      noteKnown(`${inst.known} (ajv)`);
       return;
     }
     disagree++;
@@ -488,13 +523,35 @@ instances.forEach((inst, i) => {
     }
     return;
   }
+  if (pyVerdict) {
+    const p = pyVerdict[i];
+    if ((p === '1') !== c.ok) {
+      // Python's `$` also matches before a final line feed (docs/json-schema.md).
+      const newline = /\\n"/.test(inst.text) && p === '1';
+      if (inst.known || newline || p === 'x') {
+        noteKnown(`${inst.known || (newline ? '`$` before a final newline' : 'not JSON to Python')} (Python)`);
+        return;
+      }
+      disagree++;
+      if (disagree <= 20) {
+        console.error(`DISAGREEMENT (${inst.origin}) with Python's jsonschema:`);
+        console.error(`  instance: ${inst.text}`);
+        console.error(`  jsonschema: ${p === '1' ? 'valid' : 'invalid'}`);
+        console.error(`  C:          ${c.ok ? 'ok' : c.why}`);
+      }
+      return;
+    }
+  }
   agree++;
   if (c.ok) valid++;
 });
 if (!process.env.KEEP) fs.rmSync(tmp, { recursive: true, force: true });
 
+console.log(`agreement: mutations applied: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+console.log(`agreement: judges: C, ajv (${validators.map((v) => v.dir).join(', ')})${pyVerdict ? ", Python's jsonschema" : ''}`);
 console.log(`agreement: ${instances.length} instances (${valid} valid, ${agree - valid} invalid per both sides), ` +
   `${known} in documented difference zones, ${disagree} disagreements; seed ${seed}`);
+if (known) console.log(`agreement: difference zones: ${[...knownBy].map(([k, n]) => `${k}: ${n}`).join(', ')}`);
 if (valid < bases.length / 4) {
   console.error('agreement: too few valid instances: the generator is not exercising valid events');
   disagree++;
