@@ -101,7 +101,8 @@ function collectFiles(paths) {
     try {
       stat = fs.statSync(p);
     } catch (err) {
-      throw new UsageError(`${p}: ${err.code === 'ENOENT' ? 'no such file or directory' : err.message}`);
+      const why = err.code === 'ENOENT' ? 'no such file or directory' : err.message;
+      throw new UsageError(`${p}: ${why}`);
     }
     if (stat.isDirectory()) walk(p);
     else files.push(p);
@@ -118,11 +119,15 @@ function isExecutable(file) {
   }
 }
 
-/** The browser to run: the option, then $EVENTC_CHROMIUM, then the usual names on PATH. */
+/**
+ * The browser to run: the option, then $EVENTC_CHROMIUM, then the usual names on PATH. A browser
+ * named explicitly must exist (UsageError); none on PATH gives null, which is a skip.
+ */
 function findChromium(explicit) {
-  if (explicit) return isExecutable(explicit) ? explicit : null;
-  if (process.env.EVENTC_CHROMIUM) {
-    return isExecutable(process.env.EVENTC_CHROMIUM) ? process.env.EVENTC_CHROMIUM : null;
+  const named = explicit || process.env.EVENTC_CHROMIUM;
+  if (named) {
+    if (!isExecutable(named)) throw new UsageError(`${named}: no such browser executable`);
+    return named;
   }
   const names = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
   for (const dir of (process.env.PATH || '').split(path.delimiter)) {
@@ -231,7 +236,8 @@ async function pageRender({ id, source }) {
     for (const attr of numeric) {
       const v = el.getAttribute(attr);
       if (v && /(^|[^A-Za-z])NaN([^A-Za-z]|$)/.test(v)) {
-        return fail('render', `the layout produced NaN coordinates (<${el.tagName} ${attr}="${v.slice(0, 60)}">)`);
+        const where = `<${el.tagName} ${attr}="${v.slice(0, 60)}">`;
+        return fail('render', `the layout produced NaN coordinates (${where})`);
       }
     }
   }
@@ -281,7 +287,8 @@ function shortenExpecting(detail) {
   const m = /^Expecting (.*), got (.*)$/.exec(detail);
   if (!m) return detail;
   const tokens = m[1].split(/, (?=')/);
-  const shown = tokens.length > 6 ? `${tokens.slice(0, 6).join(', ')}, ... (${tokens.length} in all)` : m[1];
+  const shown =
+    tokens.length > 6 ? `${tokens.slice(0, 6).join(', ')}, ... (${tokens.length} in all)` : m[1];
   return `got ${m[2]}, expecting ${shown}`;
 }
 
@@ -298,7 +305,8 @@ function describe(result, block, file) {
   const diagramLine = Number(head[2]);
   const caret = lines.findIndex((l) => /^-*\^$/.test(l));
   const detail = oneLine(caret >= 0 ? lines.slice(caret + 1).join('\n') : '');
-  const what = shortenExpecting(detail || head[3].replace(/\.$/, '').toLowerCase() || 'syntax error');
+  const summary = head[3].replace(/\.$/, '').toLowerCase();
+  const what = shortenExpecting(detail || summary || 'syntax error');
   const text = (block.source.split('\n')[diagramLine - 1] || '').trim();
   return `${file}:${block.line + diagramLine}: ${head[1].toLowerCase()} error: ${what}` +
     (text ? ` in "${text}"` : '');
@@ -329,9 +337,17 @@ async function openPage(context, pageUrl, blocked) {
 
 async function run(opts) {
   const files = collectFiles(opts.paths);
-  const jobs = files.map((file) => ({ file, blocks: extractMermaid(fs.readFileSync(file, 'utf8')) }));
+  const jobs = files.map((file) => ({
+    file,
+    blocks: extractMermaid(fs.readFileSync(file, 'utf8')),
+  }));
   const total = jobs.reduce((n, job) => n + job.blocks.length, 0);
 
+  if (total === 0) {
+    const kind = opts.allowEmpty ? 'note' : 'error';
+    console.log(`${kind}: no mermaid diagram found in ${files.length} file(s)`);
+    return opts.allowEmpty ? EXIT_OK : EXIT_ERRORS;
+  }
   const chromium = findChromium(opts.chromium);
   if (!chromium) {
     console.log(
@@ -419,10 +435,6 @@ async function run(opts) {
       console.log(`note: blocked network requests: ${Array.from(blocked).join(' ')}`);
     }
     const checked = `${total} diagram(s) in ${files.length} file(s), mermaid ${mermaidVersion}`;
-    if (total === 0 && !opts.allowEmpty) {
-      console.log(`error: no mermaid diagram found in ${files.length} file(s)`);
-      return EXIT_ERRORS;
-    }
     console.log(failures === 0 ? `all ${checked} rendered` : `${failures} of ${checked} failed`);
     return failures === 0 ? EXIT_OK : EXIT_ERRORS;
   } finally {
