@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config clang clang-format valgrind
   libyaml-dev libjson-c-dev libcjson-dev
-  nodejs npm python3 python3-jsonschema
+  nodejs npm python3 python3-jsonschema chromium
 )
 
 missing=()
