@@ -74,6 +74,12 @@ if(SCHEMA_NODE AND SCHEMA_NPM)
                          FIXTURES_REQUIRED "schema_out;schema_node" ENVIRONMENT "${SCHEMA_NODE_ENV}"
                          TIMEOUT 300)
   endforeach()
+  # The examples of docs/json-schema.md work as written.
+  add_test(NAME referee.schema_doc_snippets
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/schema/doc-snippets.sh ${CMAKE_SOURCE_DIR}
+                   ${SCHEMA_NODE_DIR} ${SCHEMA_PYTHON})
+  set_tests_properties(referee.schema_doc_snippets PROPERTIES LABELS "referee"
+                       FIXTURES_REQUIRED schema_node TIMEOUT 120)
   set(python_arg)
   if(SCHEMA_PYTHON)
     set(python_arg --python ${SCHEMA_PYTHON})
