@@ -1,5 +1,6 @@
 /* eventc: the command-line front of the generator. Exit status: 0 success, 1 errors in the input
  * (catalog, template, data), 2 usage errors. */
+#include "cmd_generate.h"
 #include "diag.h"
 #include "model.h"
 #include "render.h"
@@ -17,6 +18,9 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  check CATALOG                  check a catalog and print a summary\n"
+    "  generate CATALOG -o DIR [--target LIST] [--templates DIR] [--check]\n"
+    "                                 generate code, schemas and docs from a catalog\n"
+    "  model CATALOG                  print the view model the C templates are rendered over\n"
     "  render TEMPLATE DATA.json [--partials DIR]\n"
     "                                 render a mustache template (for template authors)\n"
     "  help [COMMAND]                 show help for a command\n"
@@ -63,6 +67,10 @@ static int cmd_help(int argc, char **argv)
         fputs(check_help, stdout);
     else if (strcmp(argv[1], "render") == 0)
         fputs(render_help, stdout);
+    else if (strcmp(argv[1], "generate") == 0)
+        fputs(gen_generate_help, stdout);
+    else if (strcmp(argv[1], "model") == 0)
+        fputs(gen_model_help, stdout);
     else if (strcmp(argv[1], "help") == 0)
         fputs(usage_text, stdout);
     else
@@ -124,5 +132,9 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "render") == 0)
         return gen_cmd_render(argc - 1, argv + 1);
+    if (strcmp(cmd, "generate") == 0)
+        return gen_cmd_generate(argc - 1, argv + 1);
+    if (strcmp(cmd, "model") == 0)
+        return gen_cmd_model(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", cmd);
 }
