@@ -352,6 +352,28 @@ const mutations = {
     else inst.aggregate_type = v;
     return `aggregate_type ${JSON.stringify(v)}`;
   },
+  escapes(inst, schema, raw) {
+    // A string written with \u escapes (and \/): the same value to every parser.
+    const ms = [
+      ...members(inst, schema).filter((m) => typeof m.holder[m.key] === 'string'),
+      ...['event_name', 'aggregate_type'].filter((k) => typeof inst[k] === 'string').map((k) => ({ holder: inst, key: k, path: [k] })),
+    ];
+    if (!ms.length) return null;
+    const m = pick(ms);
+    const v = m.holder[m.key];
+    let spell = '"';
+    for (let i = 0; i < v.length; i++) {
+      const c = v[i];
+      if (chance(0.5)) spell += '\\u' + v.charCodeAt(i).toString(16).padStart(4, '0');
+      else if (c === '/') spell += '\\/';
+      else spell += JSON.stringify(c).slice(1, -1);
+    }
+    spell += '"';
+    const id = `@@RAW${raw.length}@@`;
+    raw.push([id, spell]);
+    m.holder[m.key] = id;
+    return `escaped string at ${m.path.join('.')}`;
+  },
   notAnObject() {
     return null; // handled as a whole-instance replacement below
   },

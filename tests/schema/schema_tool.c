@@ -16,6 +16,7 @@
 #include <eventc/eventc.h>
 
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,9 +197,18 @@ static int cmd_validate(int argc, char **argv)
         int esc;
         eventc_status st = eventc_peek_string(data, len, nf->name, &name, &nlen, &esc, &err);
         const gen_event *e = NULL;
+        json_object *unescaped = NULL;
+        if (st == EVENTC_OK && esc) {
+            /* The name is compared as decoded, like every other string. */
+            char *quoted = gen_format("\"%.*s\"", (int)nlen, name);
+            unescaped = json_tokener_parse(quoted);
+            free(quoted);
+            name = unescaped ? json_object_get_string(unescaped) : "";
+            nlen = unescaped ? (size_t)json_object_get_string_len(unescaped) : 0;
+        }
         if (st == EVENTC_OK) {
             for (size_t k = 0; k < m->n_events && !e; k++)
-                if (!esc && strlen(m->events[k]->name) == nlen &&
+                if (strlen(m->events[k]->name) == nlen &&
                     memcmp(m->events[k]->name, name, nlen) == 0)
                     e = m->events[k];
             if (!e) {
@@ -206,6 +216,7 @@ static int cmd_validate(int argc, char **argv)
                 st = EVENTC_E_CONST;
             }
         }
+        json_object_put(unescaped);
         if (st == EVENTC_OK) {
             const eventc_type_desc *desc = gen_event_desc(m, e);
             void *value = gen_xcalloc(1, desc->size);
