@@ -15,5 +15,6 @@
 #include "eventc/id.h"
 #include "eventc/regex.h"
 #include "eventc/codec.h"
+#include "eventc/cloudevents.h"
 
 #endif

@@ -1,0 +1,126 @@
+/* The Kafka protocol binding: binary mode (ce_ headers with plain UTF-8 values, content-type as
+ * datacontenttype, the data as the record value, which is absent without data) and structured
+ * mode (the JSON event format as the value). The partitionkey extension is the record key. */
+#include "ce_internal.h"
+
+#include <string.h>
+
+static const char structured_ct[] = EVENTC_CE_JSON_MEDIA_TYPE "; charset=utf-8";
+
+/* Sets the message key from the partitionkey extension, if any. */
+static eventc_status put_key(const eventc_ce_event *ev, eventc_ce_message *msg)
+{
+    const eventc_ce_value *pk = eventc_ce_get_ext(ev, "partitionkey");
+    eventc_buf b;
+    eventc_status st;
+    if (pk == NULL)
+        return EVENTC_OK;
+    eventc_buf_init(&b, msg->alloc_);
+    st = eventc_ce_value_to_string(pk, &b);
+    if (st == EVENTC_OK && ce_msg_arena(msg) == EVENTC_OK) {
+        msg->key = eventc_arena_strndup(msg->arena_, b.data ? b.data : "", b.len);
+        msg->key_len = b.len;
+        if (msg->key == NULL)
+            st = EVENTC_E_NOMEM;
+    } else if (st == EVENTC_OK) {
+        st = EVENTC_E_NOMEM;
+    }
+    eventc_buf_free(&b);
+    return st;
+}
+
+eventc_status eventc_ce_kafka_encode(const eventc_ce_event *ev, eventc_ce_mode mode,
+                                     eventc_ce_message *msg, eventc_error *err)
+{
+    eventc_status st;
+    if (ev == NULL || msg == NULL)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "NULL argument");
+    eventc_ce_message_clear(msg);
+    if (mode != EVENTC_CE_MODE_BINARY && mode != EVENTC_CE_MODE_STRUCTURED)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL,
+                                "the Kafka binding has binary and structured modes only");
+    if (mode == EVENTC_CE_MODE_BINARY) {
+        if ((st = eventc_ce_validate(ev, err)) != EVENTC_OK)
+            return st;
+        st = ce_binary_encode(ev, CE_AT_KAFKA, msg);
+    } else {
+        eventc_buf json;
+        size_t cap = 0;
+        eventc_buf_init(&json, msg->alloc_);
+        if ((st = eventc_ce_to_json(ev, &json, err)) != EVENTC_OK) {
+            eventc_buf_free(&json);
+            return st;
+        }
+        st = ce_msg_header(msg, &cap, "content-type", 12, structured_ct, strlen(structured_ct));
+        if (st == EVENTC_OK)
+            st = ce_msg_body(msg, json.data ? json.data : "", json.len);
+        eventc_buf_free(&json);
+    }
+    if (st == EVENTC_OK)
+        st = put_key(ev, msg);
+    if (st != EVENTC_OK) {
+        eventc_ce_message_clear(msg);
+        return eventc_error_set(err, st, NULL, "%s", eventc_strerror(st));
+    }
+    return EVENTC_OK;
+}
+
+eventc_status eventc_ce_kafka_decode(eventc_ce_event *ev, const eventc_header *headers,
+                                     size_t n_headers, const char *key, size_t key_len,
+                                     const char *value, size_t value_len,
+                                     const eventc_ce_options *opts, eventc_error *err)
+{
+    eventc_ce_options defaults;
+    eventc_status st;
+    const char *ct;
+    eventc_error_clear(err);
+    if (opts == NULL) {
+        defaults = eventc_ce_options_default();
+        opts = &defaults;
+    }
+    if (ev == NULL || (headers == NULL && n_headers > 0) || (key == NULL && key_len > 0) ||
+        (value == NULL && value_len > 0))
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "NULL argument");
+    ce_event_reset(ev, opts->alloc);
+    ct = eventc_header_find(headers, n_headers, "content-type");
+    while (ct != NULL && (*ct == ' ' || *ct == '\t'))
+        ct++;
+    if (ct != NULL && ce_ascii_prefix(ct, "application/cloudevents")) {
+        if (ce_ascii_prefix(ct, "application/cloudevents-batch"))
+            st = eventc_error_set(err, EVENTC_E_UNSUPPORTED, "content-type",
+                                  "the Kafka binding has no batched mode");
+        else if (!ce_media_is(ct, EVENTC_CE_JSON_MEDIA_TYPE))
+            st = eventc_error_set(err, EVENTC_E_UNSUPPORTED, "content-type",
+                                  "unsupported event format \"%s\" (only %s is implemented)", ct,
+                                  EVENTC_CE_JSON_MEDIA_TYPE);
+        else if (value == NULL)
+            st = eventc_error_set(err, EVENTC_E_REQUIRED, "value",
+                                  "a structured-mode record needs a value");
+        else
+            st = eventc_ce_from_json(ev, value, value_len, opts, err);
+    } else {
+        st = ce_binary_decode(ev, CE_AT_KAFKA, headers, n_headers, value, value ? value_len : 0,
+                              opts, err);
+    }
+    if (st == EVENTC_OK && key != NULL && opts->kafka_key_to_partitionkey &&
+        eventc_ce_get_ext(ev, "partitionkey") == NULL) {
+        if (memchr(key, 0, key_len) != NULL)
+            st = eventc_error_set(err, EVENTC_E_CLOUDEVENTS, "key",
+                                  "control character U+0000 is not allowed in a String");
+        else if ((st = eventc_ce_check_string(key, key_len, err)) != EVENTC_OK)
+            eventc_error_set(err, st, "key", "partitionkey from the key: %s",
+                             err ? err->message : "");
+        else {
+            eventc_ce_value v;
+            memset(&v, 0, sizeof(v));
+            v.type = EVENTC_CE_STRING;
+            v.str = key;
+            v.len = key_len;
+            if ((st = ce_event_put_ext(ev, "partitionkey", 12, &v, err)) != EVENTC_OK)
+                eventc_error_set(err, st, "key", "out of memory");
+        }
+    }
+    if (st != EVENTC_OK)
+        eventc_ce_clear(ev);
+    return st;
+}
