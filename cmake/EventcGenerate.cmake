@@ -32,6 +32,38 @@
 cmake_policy(PUSH)
 cmake_policy(VERSION 3.25)
 
+# Whether the eventc behind eventc::eventc writes depfiles (`--depfile`). An installed eventc is
+# asked for its help text; the one being built is looked for in its sources. Set
+# EVENTC_GENERATE_DEPFILE to ON or OFF to decide instead.
+function(_eventc_supports_depfile out)
+  if(DEFINED EVENTC_GENERATE_DEPFILE)
+    set(${out} ${EVENTC_GENERATE_DEPFILE} PARENT_SCOPE)
+    return()
+  endif()
+  get_target_property(imported eventc::eventc IMPORTED)
+  set(found NO)
+  if(imported)
+    get_target_property(tool eventc::eventc LOCATION)
+    execute_process(COMMAND "${tool}" help generate OUTPUT_VARIABLE help ERROR_QUIET
+                    RESULT_VARIABLE rc)
+    if(rc EQUAL 0 AND help MATCHES "--depfile")
+      set(found YES)
+    endif()
+  else()
+    get_target_property(real eventc::eventc ALIASED_TARGET)
+    get_target_property(dir ${real} SOURCE_DIR)
+    file(GLOB_RECURSE sources "${dir}/*.c")
+    foreach(src IN LISTS sources)
+      file(STRINGS "${src}" hit REGEX "--depfile-target" LIMIT_COUNT 1)
+      if(hit)
+        set(found YES)
+        break()
+      endif()
+    endforeach()
+  endif()
+  set(${out} ${found} PARENT_SCOPE)
+endfunction()
+
 function(eventc_generate)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;CATALOG;OUTPUT_DIR;TEMPLATES;NAME" "TARGETS")
   if(arg_UNPARSED_ARGUMENTS)
@@ -103,16 +135,29 @@ function(eventc_generate)
   set(stamp "${work}/${name}.stamp")
   set(depfile "${work}/${name}.d")
   file(MAKE_DIRECTORY "${work}")
-  list(APPEND args --depfile "${depfile}" --depfile-target "${stamp}")
   set(header "${outdir}/c/${name}.h")
   set(source "${outdir}/c/${name}.c")
+
+  # The depfile lists exactly what eventc read. Without one, every YAML and JSON file next to the
+  # catalog and below stands in for the included files and examples.
+  _eventc_supports_depfile(with_depfile)
+  set(depfile_args "")
+  set(inputs "")
+  if(with_depfile)
+    list(APPEND args --depfile "${depfile}" --depfile-target "${stamp}")
+    set(depfile_args DEPFILE "${depfile}")
+  else()
+    get_filename_component(catalog_dir "${catalog}" DIRECTORY)
+    file(GLOB_RECURSE inputs CONFIGURE_DEPENDS "${catalog_dir}/*.yaml" "${catalog_dir}/*.yml"
+         "${catalog_dir}/*.json")
+  endif()
 
   add_custom_command(
     OUTPUT "${stamp}" "${header}" "${source}"
     COMMAND eventc::eventc ${args}
     COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
-    DEPFILE "${depfile}"
-    DEPENDS eventc::eventc "${catalog}" ${template_files}
+    ${depfile_args}
+    DEPENDS eventc::eventc "${catalog}" ${inputs} ${template_files}
     WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
     COMMENT "Generating C bindings of catalog ${name} (${catalog_arg})"
     VERBATIM)
