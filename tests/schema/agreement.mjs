@@ -511,6 +511,15 @@ let disagree = 0;
 let known = 0;
 let valid = 0;
 const knownBy = new Map();
+const disagreeBy = new Map();
+// A short name for what was done to an instance, to summarise disagreements.
+const kindOf = (origin) =>
+  origin.split('; ').slice(1).map((n) => n.replace(/ [-\d"'.([{].*$/, '')).join(' + ') || origin;
+const noteDisagree = (inst) => {
+  disagree++;
+  const k = kindOf(inst.origin);
+  disagreeBy.set(k, (disagreeBy.get(k) || 0) + 1);
+};
 const noteKnown = (why) => {
   known++;
   knownBy.set(why, (knownBy.get(why) || 0) + 1);
@@ -536,7 +545,7 @@ instances.forEach((inst, i) => {
       noteKnown(`${inst.known} (ajv)`);
       return;
     }
-    disagree++;
+    noteDisagree(inst);
     if (disagree <= 20) {
       console.error(`DISAGREEMENT (${inst.origin}) with ${v.dir}:`);
       console.error(`  instance: ${inst.text}`);
@@ -554,7 +563,7 @@ instances.forEach((inst, i) => {
         noteKnown(`${inst.known || (newline ? '`$` before a final newline' : 'not JSON to Python')} (Python)`);
         return;
       }
-      disagree++;
+      noteDisagree(inst);
       if (disagree <= 20) {
         console.error(`DISAGREEMENT (${inst.origin}) with Python's jsonschema:`);
         console.error(`  instance: ${inst.text}`);
@@ -578,5 +587,8 @@ if (valid < bases.length / 4) {
   console.error('agreement: too few valid instances: the generator is not exercising valid events');
   disagree++;
 }
-if (disagree) console.error(`agreement: FAILED; replay with --seed ${seed}`);
+if (disagree) {
+  console.error(`agreement: disagreements by kind: ${[...disagreeBy].map(([k, n]) => `${k}: ${n}`).join(', ')}`);
+  console.error(`agreement: FAILED; replay with --seed ${seed}`);
+}
 process.exit(disagree ? 1 : 0);
