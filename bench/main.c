@@ -53,6 +53,7 @@ typedef struct options {
     uint64_t seed;
     int smoke;
     const char *only; /* "WORKLOAD:CONTENDER": time just that, for profiling */
+    int wall;         /* time with CLOCK_MONOTONIC instead of the thread's CPU time */
 } options;
 
 static void usage(FILE *f)
@@ -61,10 +62,13 @@ static void usage(FILE *f)
                "                    [--warmup-ms MS] [--stream N] [--stream-small N]\n"
                "                    [--stream-reps N] [--chunk BYTES] [--large-bytes N]\n"
                "                    [--variants N] [--cpu N|none] [--seed N] [--smoke]\n"
-               "                    [--only small|large:CONTENDER]\n"
+               "                    [--only small|large:CONTENDER] [--clock cpu|wall]\n"
                "  --examples DIR  the catalog's examples folder (catalog/examples)\n"
                "  --out DIR       where results.json and the stream files go (default .)\n"
                "  --smoke         tiny counts: checks that everything runs and agrees\n"
+               "  --clock cpu     time with the thread's CPU clock (default): time spent\n"
+               "                  descheduled on a busy machine is not counted\n"
+               "  --clock wall    time with CLOCK_MONOTONIC\n"
                "  --only W:C      time one contender on one workload for --rep-ms x --reps,\n"
                "                  nothing else (for perf record); C is eventc_decode,\n"
                "                  jsonc_decode, cjson_parse, eventc_encode or jsonc_encode\n");
@@ -123,6 +127,10 @@ static int parse_options(int argc, char **argv, options *o)
             o->out = v;
         } else if (strcmp(a, "--only") == 0) {
             o->only = v;
+        } else if (strcmp(a, "--clock") == 0) {
+            if (strcmp(v, "wall") != 0 && strcmp(v, "cpu") != 0)
+                return usage(stderr), -1;
+            o->wall = strcmp(v, "wall") == 0;
         } else if (strcmp(a, "--cpu") == 0) {
             if (strcmp(v, "none") == 0)
                 o->cpu = -1;
@@ -167,10 +175,12 @@ static int parse_options(int argc, char **argv, options *o)
 
 /* ---- clock, CPU, memory ---------------------------------------------------------------------- */
 
-static uint64_t now_ns(void)
+/* The thread's CPU time by default: on a shared machine, time spent descheduled would otherwise
+ * be charged to whichever operation happened to be running. */
+static uint64_t now_ns(int wall)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
@@ -521,12 +531,12 @@ static int run_workload(bench_ctx *c, const options *o, measure out[N_CONTENDERS
         return -1;
     }
     for (size_t j = 0; j < N_CONTENDERS; j++) {
-        uint64_t bytes = 0, t0 = now_ns(), elapsed;
+        uint64_t bytes = 0, t0 = now_ns(o->wall), elapsed;
         size_t done = 0, batch = c->set->n;
         do {
             contenders[j].op(c, done, batch, &bytes);
             done += batch;
-            elapsed = now_ns() - t0;
+            elapsed = now_ns(o->wall) - t0;
         } while ((double)elapsed < o->warmup_ms * 1e6);
         double per = (double)elapsed / (double)done;
         size_t n = (size_t)(o->rep_ms * 1e6 / per);
@@ -535,9 +545,9 @@ static int run_workload(bench_ctx *c, const options *o, measure out[N_CONTENDERS
     size_t errors_before = c->errors;
     for (int r = 0; r < o->reps; r++)
         for (size_t j = 0; j < N_CONTENDERS; j++) {
-            uint64_t bytes = 0, t0 = now_ns();
+            uint64_t bytes = 0, t0 = now_ns(o->wall);
             contenders[j].op(c, (size_t)r * 7, count[j], &bytes);
-            uint64_t dt = now_ns() - t0;
+            uint64_t dt = now_ns(o->wall) - t0;
             ns[j * (size_t)o->reps + (size_t)r] = (double)dt / (double)count[j];
             mbs[j * (size_t)o->reps + (size_t)r] = (double)bytes / ((double)dt / 1e9) / 1e6;
         }
@@ -613,13 +623,13 @@ static int run_only(bench_ctx *c, const options *o, const bench_set *small, cons
     }
     if (prepare_inputs(c, s) != 0)
         return -1;
-    uint64_t bytes = 0, t0 = now_ns();
+    uint64_t bytes = 0, t0 = now_ns(o->wall);
     size_t done = 0;
-    while ((double)(now_ns() - t0) < o->rep_ms * 1e6 * o->reps) {
+    while ((double)(now_ns(o->wall) - t0) < o->rep_ms * 1e6 * o->reps) {
         contenders[j].op(c, done, s->n, &bytes);
         done += s->n;
     }
-    double ns = (double)(now_ns() - t0) / (double)done;
+    double ns = (double)(now_ns(o->wall) - t0) / (double)done;
     printf("%s: %zu events, %.1f ns/event, %.1f MB/s\n", o->only, done, ns,
            (double)bytes / ((double)done * ns / 1e9) / 1e6);
     release_inputs(c);
@@ -636,7 +646,7 @@ typedef struct stream_result {
 
 /* Child side: reads @p path in chunks of @p chunk bytes, splits lines, decodes each into one
  * reused target, uses it, and moves on. Prints one line of results on stdout. */
-static int stream_child(const char *mode, const char *path, size_t chunk, int cpu)
+static int stream_child(const char *mode, const char *path, size_t chunk, int cpu, int wall)
 {
     pin_cpu(cpu);
     stream_result r = {0};
@@ -652,7 +662,7 @@ static int stream_child(const char *mode, const char *path, size_t chunk, int cp
     eventc_error err;
     uint64_t sink = 0;
     r.rss_start_kb = max_rss_kb();
-    uint64_t t0 = now_ns();
+    uint64_t t0 = now_ns(wall);
     size_t have = 0;
     for (;;) {
         ssize_t got = read(fd, buf + have, chunk - have);
@@ -716,7 +726,7 @@ static int stream_child(const char *mode, const char *path, size_t chunk, int cp
             return 1;
         }
     }
-    r.ns = now_ns() - t0;
+    r.ns = now_ns(wall) - t0;
     r.rss_end_kb = max_rss_kb();
     msg_event_clear(&ev);
     close(fd);
@@ -751,7 +761,8 @@ static int run_stream(const char *self, const char *mode, const char *path, cons
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
-        execl(self, self, "--stream-child", mode, path, chunk, cpus, (char *)NULL);
+        execl(self, self, "--stream-child", mode, path, chunk, cpus, o->wall ? "wall" : "cpu",
+              (char *)NULL);
         _exit(127);
     }
     close(fds[1]);
@@ -947,10 +958,12 @@ static int write_results(const char *path, const report *rp)
     json_str(f, cJSON_Version());
     fprintf(f,
             "},\n  \"method\": {\"reps\": %d, \"rep_ms\": %.0f, \"warmup_ms\": %.0f, "
-            "\"statistic\": \"median\", \"stream_reps\": %d, \"chunk_bytes\": %zu, \"seed\": "
+            "\"statistic\": \"median\", \"clock\": \"%s\", \"stream_reps\": %d, \"chunk_bytes\": "
+            "%zu, \"seed\": "
             "%llu, \"smoke\": %s},\n",
-            rp->o->reps, rp->o->rep_ms, rp->o->warmup_ms, rp->o->stream_reps, rp->o->chunk,
-            (unsigned long long)rp->o->seed, rp->o->smoke ? "true" : "false");
+            rp->o->reps, rp->o->rep_ms, rp->o->warmup_ms,
+            rp->o->wall ? "wall (CLOCK_MONOTONIC)" : "thread CPU time", rp->o->stream_reps,
+            rp->o->chunk, (unsigned long long)rp->o->seed, rp->o->smoke ? "true" : "false");
     fprintf(f,
             "  \"cross_check\": {\"documents_decoded_equal\": %zu, "
             "\"invalid_documents_refused_by_both\": %zu},\n  \"workloads\": {\n",
@@ -1066,12 +1079,13 @@ static int example_names(const bench_set *set, char ***names)
 
 int main(int argc, char **argv)
 {
-    if (argc == 6 && strcmp(argv[1], "--stream-child") == 0) {
+    if (argc == 7 && strcmp(argv[1], "--stream-child") == 0) {
         size_t chunk = 0, cpu = 0;
         int pinned = strcmp(argv[5], "-1") == 0 ? -1 : 0;
         if (parse_size(argv[4], &chunk) != 0 || (!pinned && parse_size(argv[5], &cpu) != 0))
             return 2;
-        return stream_child(argv[2], argv[3], chunk, pinned ? -1 : (int)cpu);
+        return stream_child(argv[2], argv[3], chunk, pinned ? -1 : (int)cpu,
+                            strcmp(argv[6], "wall") == 0);
     }
     options o;
     if (parse_options(argc, argv, &o) != 0)
@@ -1085,8 +1099,9 @@ int main(int argc, char **argv)
 
     report rp = {.o = &o};
     rp.cpu = pin_cpu(o.cpu);
-    printf("eventc_bench: %s build, %s, pinned to CPU %d, %d reps of ~%.0f ms, median\n",
-           BENCH_BUILD_TYPE, o.smoke ? "smoke run" : "full run", rp.cpu, o.reps, o.rep_ms);
+    printf("eventc_bench: %s build, %s, pinned to CPU %d, %d reps of ~%.0f ms, median, %s\n",
+           BENCH_BUILD_TYPE, o.smoke ? "smoke run" : "full run", rp.cpu, o.reps, o.rep_ms,
+           o.wall ? "wall clock" : "thread CPU time");
 
     int rc = 1;
     bench_set small = {0}, large = {0};
