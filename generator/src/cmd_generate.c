@@ -27,6 +27,7 @@
 
 const char gen_generate_help[] =
     "usage: eventc generate CATALOG -o DIR [--target c[,...]] [--templates DIR] [--check]\n"
+    "                       [--depfile FILE [--depfile-target TARGET]]\n"
     "\n"
     "Checks CATALOG like `eventc check`, then generates code from it into DIR:\n"
     "\n"
@@ -42,6 +43,9 @@ const char gen_generate_help[] =
     "  --templates DIR      use DIR/c/header.mustache (and any other file of DIR/<target>/)\n"
     "                       instead of the built-in template of the same name\n"
     "  --check              write nothing; list the files that are out of date and exit 1 if any\n"
+    "  --depfile FILE       also write a Make-style depfile listing every file the run read\n"
+    "                       (catalog files, example files, template overrides)\n"
+    "  --depfile-target T   the target named in the depfile (default: the first output file)\n"
     "\n"
     "exit status: 0 success, 1 errors in the input or out-of-date files (--check), 2 usage\n";
 
@@ -103,6 +107,59 @@ static json_object *load_view(const char *path, gen_model **model)
     return vm;
 }
 
+/* Appends `path` to a Make depfile line: absolute (the build tool may run elsewhere), with blanks,
+ * '#' and '$' escaped. */
+static void depfile_add(gen_str *d, const char *path)
+{
+    char *abs = NULL;
+    if (path[0] != '/') {
+        char cwd[PATH_MAX];
+        if (getcwd(cwd, sizeof cwd))
+            abs = gen_format("%s/%s", cwd, path);
+    }
+    gen_str_puts(d, " \\\n  ");
+    for (const char *p = abs ? abs : path; *p; p++) {
+        if (*p == ' ' || *p == '\\' || *p == '#')
+            gen_str_putc(d, '\\');
+        else if (*p == '$')
+            gen_str_putc(d, '$');
+        gen_str_putc(d, *p);
+    }
+    free(abs);
+}
+
+/* Writes the depfile of a successful run: the target depends on every file read. */
+static int write_depfile(const char *path, const char *target, const gen_model *m,
+                         gen_template_set *templates)
+{
+    gen_str d;
+    gen_str_init(&d);
+    for (const char *p = target; *p; p++) {
+        if (*p == ' ' || *p == '#' || *p == ':')
+            gen_str_putc(&d, '\\');
+        gen_str_putc(&d, *p);
+    }
+    gen_str_putc(&d, ':');
+    for (size_t i = 0; i < m->n_files; i++)
+        depfile_add(&d, m->files[i].path);
+    for (size_t i = 0; i < m->n_events; i++)
+        for (size_t k = 0; k < m->events[i]->n_examples; k++)
+            if (m->events[i]->examples[k].resolved)
+                depfile_add(&d, m->events[i]->examples[k].resolved);
+    for (gen_loaded_template *t = gen_templates_overrides(templates, NULL); t;
+         t = gen_templates_overrides(templates, t))
+        depfile_add(&d, gen_templates_origin(t));
+    gen_str_putc(&d, '\n');
+    char err[1024];
+    int rc = 0;
+    if (gen_write_file(path, d.data, d.len, false, err, sizeof err) == GEN_WRITE_FAILED) {
+        fprintf(stderr, "eventc: error: %s\n", err);
+        rc = -1;
+    }
+    gen_str_free(&d);
+    return rc;
+}
+
 /* Reads the value of option `name` at argv[*i] (`--name VALUE` or `--name=VALUE`). Returns NULL
  * when argv[*i] is another option; sets *missing when the value is absent. */
 static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
@@ -134,6 +191,7 @@ int gen_cmd_generate(int argc, char **argv)
 {
     const char *cmd = argc > 0 ? argv[0] : "generate";
     const char *catalog = NULL, *out_dir = NULL, *targets = NULL, *template_dir = NULL;
+    const char *depfile = NULL, *depfile_target = NULL;
     bool check = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -152,6 +210,10 @@ int gen_cmd_generate(int argc, char **argv)
             targets = v;
         } else if ((v = option_value(argc, argv, &i, "--templates", &missing))) {
             template_dir = v;
+        } else if ((v = option_value(argc, argv, &i, "--depfile-target", &missing))) {
+            depfile_target = v;
+        } else if ((v = option_value(argc, argv, &i, "--depfile", &missing))) {
+            depfile = v;
         } else if (missing) {
             return usage_error(cmd, "option '%s' needs a value", a);
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -201,17 +263,22 @@ int gen_cmd_generate(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         status = EXIT_INPUT;
     }
-    for (size_t i = 0; i < n_outs && status != EXIT_INPUT; i++) {
+    bool failed = status != 0;
+    for (size_t i = 0; i < n_outs && !failed; i++) {
         gen_write_status w = gen_write_file(outs[i].path, outs[i].data, outs[i].len, check, err,
                                             sizeof err);
         if (w == GEN_WRITE_FAILED) {
             fprintf(stderr, "eventc: error: %s\n", err);
             status = EXIT_INPUT;
+            failed = true;
         } else if (w == GEN_WRITE_CHANGED && check) {
             fprintf(stderr, "%s: out of date\n", outs[i].path);
             status = EXIT_INPUT;
         }
     }
+    if (status == 0 && depfile && !check && n_outs > 0 &&
+        write_depfile(depfile, depfile_target ? depfile_target : outs[0].path, m, &templates))
+        status = EXIT_INPUT;
     gen_outputs_free(outs, n_outs);
     gen_templates_free(&templates);
     json_object_put(vm);

@@ -103,6 +103,19 @@ const char *gen_templates_get(gen_template_set *t, const char *name, size_t *len
     return l->data;
 }
 
+gen_loaded_template *gen_templates_overrides(gen_template_set *t, gen_loaded_template *prev)
+{
+    for (gen_loaded_template *l = prev ? prev->next : t->loaded; l; l = l->next)
+        if (l->text)
+            return l;
+    return NULL;
+}
+
+const char *gen_templates_origin(const gen_loaded_template *l)
+{
+    return l->origin;
+}
+
 struct partial_ctx {
     gen_template_set *set;
     const char *folder; /* "c/" */

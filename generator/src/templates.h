@@ -49,6 +49,15 @@ const char *gen_templates_get(gen_template_set *t, const char *name, size_t *len
                               const char **origin, char *errbuf, size_t errlen);
 
 /**
+ * Iterates over the templates read from the override folder so far: pass NULL for the first,
+ * then the previous one. Returns NULL after the last.
+ */
+gen_loaded_template *gen_templates_overrides(gen_template_set *t, gen_loaded_template *prev);
+
+/** The path an override was read from (valid until gen_templates_free). */
+const char *gen_templates_origin(const gen_loaded_template *l);
+
+/**
  * Renders template `name` over `data`. Partials `{{> x}}` are the templates `x.mustache` of the
  * same folder (`c/x.mustache`), overrides included; a missing partial renders as nothing.
  *

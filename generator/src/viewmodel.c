@@ -321,6 +321,7 @@ enum {
     PEN_COMMA = 40,
     PEN_CALL_PAREN = 59,
     PEN_ASSIGN = 22,
+    PEN_DECLARATOR = 240,
     PEN_EXCESS = 1000000
 };
 
@@ -359,25 +360,68 @@ static void lay_newline(layout *l, unsigned col)
 }
 
 /* Bin-packs `items` (each followed by ", " or by `close`) with continuation lines at `col`. */
+/* Where the declarator of parameter declaration `p` starts (`*name`, `name`, `name[...]`), or 0
+ * when it has no type part to break after. */
+static size_t declarator_start(const char *p)
+{
+    size_t end = strcspn(p, "[");
+    while (end > 0 && p[end - 1] == ' ')
+        end--;
+    size_t i = end;
+    while (i > 0 && (p[i - 1] == '_' || (p[i - 1] >= 'a' && p[i - 1] <= 'z') ||
+                     (p[i - 1] >= 'A' && p[i - 1] <= 'Z') || (p[i - 1] >= '0' && p[i - 1] <= '9')))
+        i--;
+    while (i > 0 && p[i - 1] == '*')
+        i--;
+    size_t type_end = i;
+    while (type_end > 0 && p[type_end - 1] == ' ')
+        type_end--;
+    return type_end > 0 ? i : 0;
+}
+
+/* Bin-packs `items` (each followed by ", " or by `close`) with continuation lines at `col`. With
+ * `split_decls`, an item too long for a line of its own is broken before its declarator, which
+ * then goes 4 columns further right (as clang-format does with a long parameter). */
 static void lay_pack(layout *l, const char *const *items, size_t n, const char *close,
-                     unsigned col)
+                     unsigned col, bool split_decls)
 {
     if (n == 0) {
         lay_put(l, close);
         return;
     }
+    bool after_split = false;
     for (size_t i = 0; i < n; i++) {
         const char *end = i + 1 < n ? "," : close;
         unsigned w = (unsigned)(strlen(items[i]) + strlen(end));
+        size_t d = split_decls ? declarator_start(items[i]) : 0;
+        size_t type_end = d;
+        while (type_end > 0 && items[i][type_end - 1] == ' ')
+            type_end--;
         if (i > 0) {
-            if (l->col + 1 + w <= GEN_C_COLUMNS) {
+            if (!after_split && l->col + 1 + w <= GEN_C_COLUMNS) {
+                lay_put(l, " ");
+            } else if (n == 2 && d > 0 && col + w > GEN_C_COLUMNS &&
+                       l->col + 1 + type_end <= GEN_C_COLUMNS) {
+                /* Measured: the second of two parameters, too long for a line of its own, is
+                 * broken before its declarator in place rather than after the comma. */
                 lay_put(l, " ");
             } else {
                 l->penalty += PEN_COMMA;
                 lay_newline(l, col);
             }
         }
-        lay_put(l, items[i]);
+        after_split = false;
+        if (d > 0 && l->col + w > GEN_C_COLUMNS) {
+            unsigned item_col = l->col;
+            gen_str_append(&l->text, items[i], type_end);
+            l->col += (unsigned)type_end;
+            l->penalty += PEN_DECLARATOR;
+            lay_newline(l, item_col + 4);
+            lay_put(l, items[i] + d);
+            after_split = true;
+        } else {
+            lay_put(l, items[i]);
+        }
         lay_put(l, end);
     }
 }
@@ -437,7 +481,7 @@ char *gen_c_layout_function(unsigned indent, const char *ret, const char *name,
             col = indent + 4;
             lay_newline(l, col);
         }
-        lay_pack(l, params, n_params, close, col);
+        lay_pack(l, params, n_params, close, col, true);
         lay_end_line(l);
     }
     free(close);
@@ -476,7 +520,7 @@ char *gen_c_layout_call(unsigned indent, const char *lhs, const char *fn, const 
             col = base + 4;
             lay_newline(l, col);
         }
-        lay_pack(l, args, n_args, close, col);
+        lay_pack(l, args, n_args, close, col, false);
         lay_end_line(l);
     }
     free(close);
@@ -515,9 +559,35 @@ char *gen_c_int64_literal(int64_t v)
 {
     if (v == INT64_MIN)
         return gen_xstrdup("INT64_MIN");
+    if (v == INT64_MAX)
+        return gen_xstrdup("INT64_MAX");
     if (v >= INT32_MIN && v <= INT32_MAX)
         return gen_format("%" PRId64, v);
     return gen_format("INT64_C(%" PRId64 ")", v);
+}
+
+char *gen_c_layout_member(unsigned indent, const char *type, const char *name)
+{
+    /* Broken before the declarator: clang-format keeps a pointer's stars with the name. */
+    size_t n = strlen(type);
+    size_t stars = 0;
+    while (stars < n && type[n - 1 - stars] == '*')
+        stars++;
+    size_t base = n - stars;
+    while (base > 0 && type[base - 1] == ' ')
+        base--;
+    char *left = gen_xstrndup(type, base);
+    char *right = gen_format("%.*s%s;", (int)stars, "**********", name);
+    char *one = gen_format("%s%s", type, stars ? "" : " ");
+    char *r;
+    if (indent + strlen(one) + strlen(name) + 1 <= GEN_C_COLUMNS)
+        r = gen_format("%s%s;", one, name);
+    else
+        r = gen_format("%s\n%*s%s", left, (int)(indent + 4), "", right);
+    free(left);
+    free(right);
+    free(one);
+    return r;
 }
 
 char *gen_c_declaration(const char *type, const char *name)
@@ -634,8 +704,9 @@ typedef struct vm {
     const gen_model *m;
     const gen_vm_options *opt;
     gen_diags *diags;
-    const char *p; /* c_prefix */
-    char *up;      /* C_PREFIX */
+    const char *p;   /* c_prefix */
+    char *up;        /* C_PREFIX */
+    char **env_refs; /* per envelope field: its shared value descriptor ("&x_values_[2]") */
     bool failed;
 } vm;
 
@@ -928,6 +999,9 @@ static char *field_doc_text(const gen_field *f, const ctype *c)
     if (f->since)
         gen_str_printf(&facts, " Since version %" PRId64 ".", f->since);
     if (facts.len) {
+        /* The facts are sentences: end a description that lacks its full stop. */
+        if (s.len && !strchr(".!?:", s.data[s.len - 1]))
+            gen_str_putc(&s, '.');
         if (s.len)
             gen_str_putc(&s, '\n');
         gen_str_puts(&s, facts.data + 1);
@@ -938,21 +1012,27 @@ static char *field_doc_text(const gen_field *f, const ctype *c)
     return gen_str_detach(&s);
 }
 
-/* Value descriptors are emitted children first (items before their array), so a static table
- * never refers to one defined later. */
-static void value_desc(vm *v, json_object *list, const char *c_name, const gen_typeref *t,
-                       const char *const_value)
+/* Adds the value descriptor of `t` to `list`, the entries of the static array `array` (one per
+ * struct), children first (an array's items before the array). Returns the reference to it
+ * ("&array[3]"), or NULL when the type cannot be represented. */
+static char *value_desc(vm *v, json_object *list, const char *array, const char *label,
+                        const gen_typeref *t, const char *const_value)
 {
     ctype c;
     if (!ctype_of(v, t, &c))
-        return;
+        return NULL;
     lines l = {0};
-    char *items_name = NULL;
+    char *items_ref = NULL;
     if (t->kind == GEN_T_ARRAY) {
-        items_name = gen_format("%s__items", c_name);
-        value_desc(v, list, items_name, t->items, NULL);
+        char *items_label = gen_format("%s items", label);
+        items_ref = value_desc(v, list, array, items_label, t->items, NULL);
+        free(items_label);
+        if (!items_ref) {
+            ctype_free(&c);
+            return NULL;
+        }
     }
-    lines_add(&l, desig(4, "type", c.ft));
+    lines_add(&l, desig(8, "type", c.ft));
     const char *flags[9];
     size_t nf = 0;
     if (t->kind == GEN_T_STRING) {
@@ -986,20 +1066,20 @@ static void value_desc(vm *v, json_object *list, const char *c_name, const gen_t
         gen_str_init(&fl);
         for (size_t i = 0; i < nf; i++)
             gen_str_printf(&fl, "%s%s", i ? " | " : "", flags[i]);
-        if (4 + strlen(".flags = ") + fl.len + 1 <= GEN_C_COLUMNS) {
-            lines_add(&l, desig(4, "flags", fl.data));
+        if (8 + strlen(".flags = ") + fl.len + 1 <= GEN_C_COLUMNS) {
+            lines_add(&l, desig(8, "flags", fl.data));
         } else {
             /* Only all four number bounds overflow; clang-format breaks the `|` chain after the
              * operator that still fits, aligned after the `=`. */
             gen_str br;
             gen_str_init(&br);
             gen_str_puts(&br, ".flags = ");
-            unsigned col = 4 + 9;
+            unsigned col = 8 + 9;
             for (size_t i = 0; i < nf; i++) {
                 size_t w = strlen(flags[i]) + (i + 1 < nf ? 2 : 1);
                 if (i && col + 1 + w > GEN_C_COLUMNS) {
-                    gen_str_printf(&br, "\n%*s", 4 + 9, "");
-                    col = 4 + 9;
+                    gen_str_printf(&br, "\n%*s", 8 + 9, "");
+                    col = 8 + 9;
                 } else if (i) {
                     gen_str_putc(&br, ' ');
                     col++;
@@ -1015,24 +1095,24 @@ static void value_desc(vm *v, json_object *list, const char *c_name, const gen_t
     if (t->kind == GEN_T_STRING) {
         if (t->has_min_length) {
             snprintf(buf, sizeof buf, "%" PRIu64, t->min_length);
-            lines_add(&l, desig(4, "min_length", buf));
+            lines_add(&l, desig(8, "min_length", buf));
         }
         if (t->has_max_length) {
             snprintf(buf, sizeof buf, "%" PRIu64, t->max_length);
-            lines_add(&l, desig(4, "max_length", buf));
+            lines_add(&l, desig(8, "max_length", buf));
         }
         if (t->pattern)
-            lines_add(&l, desig_string(4, "pattern", t->pattern));
+            lines_add(&l, desig_string(8, "pattern", t->pattern));
     }
     if (t->kind == GEN_T_INTEGER) {
         if (t->has_minimum) {
             char *lit = gen_c_int64_literal(t->imin);
-            lines_add(&l, desig(4, "imin", lit));
+            lines_add(&l, desig(8, "imin", lit));
             free(lit);
         }
         if (t->has_maximum) {
             char *lit = gen_c_int64_literal(t->imax);
-            lines_add(&l, desig(4, "imax", lit));
+            lines_add(&l, desig(8, "imax", lit));
             free(lit);
         }
     }
@@ -1049,50 +1129,47 @@ static void value_desc(vm *v, json_object *list, const char *c_name, const gen_t
             if (!b[i].has)
                 continue;
             char *lit = gen_c_double_literal(b[i].d);
-            lines_add(&l, desig(4, b[i].member, lit));
+            lines_add(&l, desig(8, b[i].member, lit));
             free(lit);
         }
     }
     if (t->kind == GEN_T_ARRAY) {
         if (t->has_min_items) {
             snprintf(buf, sizeof buf, "%" PRIu64, t->min_items);
-            lines_add(&l, desig(4, "min_items", buf));
+            lines_add(&l, desig(8, "min_items", buf));
         }
         if (t->has_max_items) {
             snprintf(buf, sizeof buf, "%" PRIu64, t->max_items);
-            lines_add(&l, desig(4, "max_items", buf));
+            lines_add(&l, desig(8, "max_items", buf));
         }
     }
     if (const_value)
-        lines_add(&l, desig_string(4, "const_value", const_value));
+        lines_add(&l, desig_string(8, "const_value", const_value));
     if (t->kind == GEN_T_ENUM || t->kind == GEN_T_OBJECT) {
         char *ref = gen_format("&%s_desc", c.member);
-        lines_add(&l, desig(4, t->kind == GEN_T_ENUM ? "enum_desc" : "object", ref));
+        lines_add(&l, desig(8, t->kind == GEN_T_ENUM ? "enum_desc" : "object", ref));
         free(ref);
     }
     if (t->kind == GEN_T_ARRAY) {
         if (t->items->kind == GEN_T_OBJECT) {
             char *ref = gen_format("&%s_desc", c.item);
-            lines_add(&l, desig(4, "object", ref));
+            lines_add(&l, desig(8, "object", ref));
             free(ref);
         }
-        char *ref = gen_format("&%s", items_name);
-        lines_add(&l, desig(4, "items", ref));
-        free(ref);
+        lines_add(&l, desig(8, "items", items_ref));
         char *size = gen_format("sizeof(%s)", c.item);
-        lines_add(&l, desig(4, "item_size", size));
+        lines_add(&l, desig(8, "item_size", size));
         free(size);
     }
+    size_t index = json_object_array_length(list);
     json_object *o = jobj();
-    jstr(o, "c_name", c_name);
-    char *head = gen_format("static const eventc_value_desc %s = {", c_name);
-    jown(o, "head_c_code", gen_c_layout_split(0, "static const eventc_value_desc", " ",
-                                              strchr(head, ' ') ? head + 31 : head));
-    free(head);
+    jint(o, "index", (int64_t)index);
+    jstr(o, "label", label);
     jset(o, "init_c_code", lines_json(&l));
     jpush(list, o);
-    free(items_name);
+    free(items_ref);
     ctype_free(&c);
+    return gen_format("&%s[%zu]", array, index);
 }
 
 /* Where a field list lives: the struct that holds it and the path of the list in that struct. */
@@ -1137,11 +1214,7 @@ static json_object *field_json(vm *v, const gen_field *f, const ctype *c)
         jstr(o, "aux_c_code", NULL);
     }
     free(aux);
-    size_t tl = strlen(c->member);
-    char *decl = gen_format("%s;", f->name);
-    jown(o, "member_c_code",
-         gen_c_layout_split(4, c->member, tl && c->member[tl - 1] == '*' ? "" : " ", decl));
-    free(decl);
+    jown(o, "member_c_code", gen_c_layout_member(4, c->member, f->name));
     jbool(o, "optional", f->optional);
     jbool(o, "nullable", f->nullable);
     jbool(o, "pointer", c->pointer);
@@ -1217,12 +1290,13 @@ typedef struct sbuild {
     lines assign;             /* constructor assignments */
     param_list params;        /* names taken in the constructor */
     const char *c_struct;
+    char *c_values; /* the static array of the struct's value descriptors */
     const char *self;
     size_t n_table;
 } sbuild;
 
 static void table_entry(vm *v, sbuild *b, const gen_field *f, const ctype *c, const char *path,
-                        const char *value_desc_name)
+                        const char *value_ref)
 {
     (void)v;
     lines l = {0};
@@ -1249,9 +1323,7 @@ static void table_entry(vm *v, sbuild *b, const gen_field *f, const ctype *c, co
     else
         lines_add(&l, desig(8, "aux_offset", "SIZE_MAX"));
     free(aux);
-    char *ref = gen_format("&%s", value_desc_name);
-    lines_add(&l, desig(8, "value", ref));
-    free(ref);
+    lines_add(&l, desig(8, "value", value_ref));
     json_object *e = jobj();
     jstr(e, "name", f->name);
     jset(e, "init_c_code", lines_json(&l));
@@ -1290,7 +1362,8 @@ static void init_field(vm *v, sbuild *b, const gen_field *f, const ctype *c, con
         char *m = gen_format("n_%s", f->name);
         lines_add(&b->assign, assign_stmt(4, b->self, path, m, count));
         free(m);
-        char *cast = gen_format("(%s)%s", c->member, items);
+        /* The caller's items are const; eventc_own copies them before anything could write. */
+        char *cast = gen_format("(void *)%s", items);
         lines_add(&b->assign, assign_stmt(4, b->self, path, f->name, cast));
         free(cast);
     } else {
@@ -1325,12 +1398,21 @@ static void init_field(vm *v, sbuild *b, const gen_field *f, const ctype *c, con
             free(has);
         }
     }
-    /* Parameter docs: wrapped after " * @param name ". */
+    /* Parameter docs: whole `@param name text` lines, wrapped. */
     const char *pname = json_object_get_string(json_object_object_get(p, "c_name"));
     char *doc = field_doc_text(f, c);
-    unsigned first = (unsigned)(strlen(" * @param ") + strlen(pname) + 1);
-    jown(p, "doc_c_comment", gen_c_comment_wrap(doc, 0, first));
+    char *line = gen_format("@param %s %s", pname, doc);
+    jown(p, "doc_c_comment", gen_c_comment_wrap(line, 0, 3));
+    free(line);
     free(doc);
+    const char *count = json_object_get_string(json_object_object_get(p, "count_c_name"));
+    if (count) {
+        line = gen_format("@param %s the number of items of @p %s", count, pname);
+        jown(p, "count_doc_c_comment", gen_c_comment_wrap(line, 0, 3));
+        free(line);
+    } else {
+        jstr(p, "count_doc_c_comment", NULL);
+    }
     jpush(b->init_params, p);
 }
 
@@ -1474,6 +1556,7 @@ static void sbuild_init(sbuild *b, const char *c_struct, const char *self)
     b->table = jarr();
     b->init_params = jarr();
     b->c_struct = c_struct;
+    b->c_values = gen_format("%s_values_", c_struct);
     b->self = self;
     /* The constructor's own parameter names come first, so that fields named like them get
      * renamed; struct_functions skips them. */
@@ -1485,6 +1568,12 @@ static void sbuild_done(sbuild *b)
 {
     jset(b->o, "fields", b->fields);
     jset(b->o, "value_descs", b->values);
+    jstr(b->o, "c_values", b->c_values);
+    char *head = gen_format("%s[] = {", b->c_values);
+    jown(b->o, "values_head_c_code",
+         gen_c_layout_split(0, "static const eventc_value_desc", " ", head));
+    free(head);
+    free(b->c_values);
     jset(b->o, "field_table", b->table);
     jbool(b->o, "has_fields", b->n_table > 0);
     params_free(&b->params);
@@ -1495,14 +1584,15 @@ static void sbuild_done(sbuild *b)
 
 /* Adds one field of the struct (own field or envelope field seen from an event). */
 static void struct_field(vm *v, sbuild *b, const gen_field *f, const char *path,
-                         const char *value_desc_name, bool own, bool constructor_param)
+                         const char *value_ref, bool own, bool constructor_param)
 {
     ctype c;
     if (!ctype_of(v, &f->type, &c))
         return;
     if (own)
         jpush(b->fields, field_json(v, f, &c));
-    table_entry(v, b, f, &c, path, value_desc_name);
+    if (value_ref)
+        table_entry(v, b, f, &c, path, value_ref);
     if (constructor_param)
         init_field(v, b, f, &c, path);
     ctype_free(&c);
@@ -1557,6 +1647,7 @@ static json_object *enum_json(vm *v, const gen_type *t)
         char *num = gen_format("%zu,", i);
         jown(e, "enumerator_c_code", gen_c_layout_split(4, k, " = ", num));
         free(num);
+        jown(e, "entry_comment", gen_format("/* %zu */", i));
         char *lit = gen_c_string_literal(ev->name, 4, 1);
         jown(e, "name_entry_c_code", gen_format("%s,", lit));
         free(lit);
@@ -1649,8 +1740,7 @@ static json_object *object_json(vm *v, const gen_type *t)
     free(doc);
     for (size_t i = 0; i < t->n_fields; i++) {
         const gen_field *f = &t->fields[i];
-        char *vd = gen_format("%s__%s", c, f->name);
-        value_desc(v, b.values, vd, &f->type, NULL);
+        char *vd = value_desc(v, b.values, b.c_values, f->name, &f->type, NULL);
         struct_field(v, &b, f, "", vd, true, !f->optional);
         free(vd);
     }
@@ -1840,20 +1930,17 @@ static json_object *event_json(vm *v, const gen_event *e)
     for (size_t i = 0; i < v->m->n_envelope; i++) {
         const gen_field *f = &v->m->envelope[i];
         char *vd;
-        if (f->role == GEN_ROLE_EVENT_NAME || f->role == GEN_ROLE_AGGREGATE_TYPE) {
-            vd = gen_format("%s__%s", c, f->name);
-            value_desc(v, b.values, vd, &f->type,
-                       f->role == GEN_ROLE_EVENT_NAME ? e->name : e->aggregate->name);
-        } else {
-            vd = gen_format("%s_envelope__%s", v->p, f->name);
-        }
+        if (f->role == GEN_ROLE_EVENT_NAME || f->role == GEN_ROLE_AGGREGATE_TYPE)
+            vd = value_desc(v, b.values, b.c_values, f->name, &f->type,
+                            f->role == GEN_ROLE_EVENT_NAME ? e->name : e->aggregate->name);
+        else
+            vd = v->env_refs[i] ? gen_xstrdup(v->env_refs[i]) : NULL;
         struct_field(v, &b, f, "envelope.", vd, false, f->role == GEN_ROLE_NONE && !f->optional);
         free(vd);
     }
     for (size_t i = 0; i < e->n_fields; i++) {
         const gen_field *f = &e->fields[i];
-        char *vd = gen_format("%s__%s", c, f->name);
-        value_desc(v, b.values, vd, &f->type, NULL);
+        char *vd = value_desc(v, b.values, b.c_values, f->name, &f->type, NULL);
         struct_field(v, &b, f, "", vd, true, !f->optional);
         free(vd);
     }
@@ -1884,6 +1971,8 @@ static json_object *envelope_json(vm *v)
     jown(o, "doc_c_comment", gen_c_doc_comment(doc, 0));
     free(doc);
     json_object *fields = jarr(), *values = jarr();
+    char *array = gen_format("%s_values_", c);
+    v->env_refs = gen_xcalloc(v->m->n_envelope + 1, sizeof(*v->env_refs));
     for (size_t i = 0; i < v->m->n_envelope; i++) {
         const gen_field *f = &v->m->envelope[i];
         ctype ct;
@@ -1891,14 +1980,16 @@ static json_object *envelope_json(vm *v)
             continue;
         jpush(fields, field_json(v, f, &ct));
         ctype_free(&ct);
-        if (f->role != GEN_ROLE_EVENT_NAME && f->role != GEN_ROLE_AGGREGATE_TYPE) {
-            char *vd = gen_format("%s__%s", c, f->name);
-            value_desc(v, values, vd, &f->type, NULL);
-            free(vd);
-        }
+        if (f->role != GEN_ROLE_EVENT_NAME && f->role != GEN_ROLE_AGGREGATE_TYPE)
+            v->env_refs[i] = value_desc(v, values, array, f->name, &f->type, NULL);
     }
     jset(o, "fields", fields);
     jset(o, "value_descs", values);
+    jstr(o, "c_values", array);
+    char *head = gen_format("%s[] = {", array);
+    jown(o, "values_head_c_code", gen_c_layout_split(0, "static const eventc_value_desc", " ", head));
+    free(head);
+    free(array);
     json_object *roles = jobj();
     for (int r = GEN_ROLE_NONE + 1; r < GEN_ROLE_COUNT; r++) {
         const gen_field *f = v->m->role_fields[r];
@@ -2069,7 +2160,7 @@ static json_object *catalog_json(vm *v, const char *header_name)
 
 json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_diags *diags)
 {
-    vm v = {m, opt, diags, m->c_prefix ? m->c_prefix : m->name, NULL, false};
+    vm v = {m, opt, diags, m->c_prefix ? m->c_prefix : m->name, NULL, NULL, false};
     v.up = gen_upper(v.p);
     json_object *root = jobj();
     jstr(root, "eventc_version", opt->version);
@@ -2090,8 +2181,14 @@ json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_
     jown(root, "banner_c_comment", gen_format("/* %s */", wrapped));
     free(wrapped);
     free(banner);
-    jown(root, "stamp_fn", gen_format("%s_stamp_", v.p));
-    jown(root, "enum_find_fn", gen_format("%s_enum_find_", v.p));
+    char *fn = gen_format("%s_stamp_", v.p);
+    const char *sp[] = {"eventc_timestamp *at", "char id[EVENTC_ULID_LEN + 1]"};
+    jown(root, "stamp_def_c_code", gen_c_layout_function(0, "static eventc_status ", fn, sp, 2, ""));
+    free(fn);
+    fn = gen_format("%s_enum_find_", v.p);
+    const char *fp[] = {"const eventc_enum_desc *d", "const char *s", "size_t len"};
+    jown(root, "enum_find_def_c_code", gen_c_layout_function(0, "static int ", fn, fp, 3, ""));
+    free(fn);
 
     jset(root, "catalog", catalog_json(&v, header));
 
@@ -2138,6 +2235,9 @@ json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_
     free(header);
     free(source);
     free(v.up);
+    for (size_t i = 0; v.env_refs && i < m->n_envelope; i++)
+        free(v.env_refs[i]);
+    free(v.env_refs);
     if (v.failed) {
         json_object_put(root);
         return NULL;

@@ -116,6 +116,12 @@ char *gen_c_layout_call(unsigned indent, const char *lhs, const char *fn, const 
  */
 char *gen_c_layout_split(unsigned indent, const char *left, const char *sep, const char *right);
 
+/**
+ * A struct member declaration `type name;` at column `indent`, broken before the declarator when
+ * too long (the pointer's stars go with the name, as clang-format puts them).
+ */
+char *gen_c_layout_member(unsigned indent, const char *type, const char *name);
+
 /** The shortest C literal that reads back as `v` (`0.5`, `10000.0`, `1e+300`). */
 char *gen_c_double_literal(double v);
 /** A C literal of type int64_t (`5`, `INT64_C(5000000000)`, `INT64_MIN`). */
