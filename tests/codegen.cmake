@@ -9,7 +9,7 @@
 #                              constructors (only once runtime/src has the codec)
 #   codegen.adversarial.run    prints the catalog texts and enum spellings of the adversarial golden
 #                              case and compares them with tests/golden/adversarial/run.expected
-#   cli.generate.*, cli.model  the command line of `eventc generate` and `eventc model`
+#   cli.generate.*             the command line of `eventc generate` and `eventc model`
 #
 # The messaging catalog is generated at build time (target codegen_messaging); the golden cases
 # are compiled from their expected files (tests/golden.cmake keeps those current). Compilation is
@@ -129,7 +129,7 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
   endif()
 
   # The command line.
-  foreach(_cli IN ITEMS usage unknown_target bad_catalog write_check templates model)
+  foreach(_cli IN ITEMS usage unknown_target bad_catalog write_check templates targets model)
     add_test(NAME cli.generate.${_cli}
              COMMAND ${CMAKE_COMMAND} -DMODE=cli -DCASE=${_cli} -DTOOL=${EVENTC_GEN_TOOL}
                      -DSOURCE_DIR=${PROJECT_SOURCE_DIR} -DOUT=${_cg_out}/cli-${_cli}
@@ -285,6 +285,23 @@ elseif(MODE STREQUAL "cli")
     _cli(generate catalog/messaging.yaml -o ${OUT}/gen --templates ${OUT}/tpl)
     if(NOT rc EQUAL 1 OR NOT err MATCHES "tpl/c/header.mustache:[0-9]+:[0-9]+: error: ")
       message(FATAL_ERROR "broken template: want status 1 and its position; got ${rc}\n${err}")
+    endif()
+  elseif(CASE STREQUAL "targets")
+    # One target at a time; a depfile names the catalog files and the examples.
+    _cli(generate catalog/messaging.yaml -o ${OUT} --target schema --depfile ${OUT}/deps.d
+         --depfile-target stamp)
+    if(NOT rc EQUAL 0 OR NOT EXISTS ${OUT}/schemas/catalog.schema.json OR EXISTS ${OUT}/c)
+      message(FATAL_ERROR "--target schema: want only schemas; got ${rc}\n${err}")
+    endif()
+    file(READ ${OUT}/deps.d _deps)
+    if(NOT _deps MATCHES "^stamp: " OR NOT _deps MATCHES "/catalog/messaging.yaml"
+       OR NOT _deps MATCHES "/catalog/conversation.yaml"
+       OR NOT _deps MATCHES "/catalog/examples/customer_created.example.json")
+      message(FATAL_ERROR "depfile: unexpected content:\n${_deps}")
+    endif()
+    _cli(generate catalog/messaging.yaml -o ${OUT} --target c)
+    if(NOT rc EQUAL 0 OR NOT EXISTS ${_h})
+      message(FATAL_ERROR "--target c: want the C files; got ${rc}\n${err}")
     endif()
   elseif(CASE STREQUAL "model")
     _cli(model catalog/messaging.yaml)

@@ -2,8 +2,10 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "cmd_generate.h"
+#include "depfile.h"
 #include "diag.h"
 #include "emit_c.h"
+#include "emit_schema.h"
 #include "model.h"
 #include "templates.h"
 #include "util.h"
@@ -31,7 +33,8 @@ const char gen_generate_help[] =
     "\n"
     "Checks CATALOG like `eventc check`, then generates code from it into DIR:\n"
     "\n"
-    "  c    DIR/c/<catalog>.h and DIR/c/<catalog>.c: structs, constructors and JSON codecs\n"
+    "  c       DIR/c/<catalog>.h and DIR/c/<catalog>.c: structs, constructors and JSON codecs\n"
+    "  schema  DIR/schemas/*.schema.json: JSON Schemas of the envelope, events, types, catalog\n"
     "\n"
     "Without --target every target is generated. A file is written only when its content\n"
     "changes (atomically: readers never see half a file), so its timestamp tells build tools\n"
@@ -44,7 +47,7 @@ const char gen_generate_help[] =
     "                       instead of the built-in template of the same name\n"
     "  --check              write nothing; list the files that are out of date and exit 1 if any\n"
     "  --depfile FILE       also write a Make-style depfile listing every file the run read\n"
-    "                       (catalog files, example files, template overrides)\n"
+    "                       (the catalog, its includes and its example files)\n"
     "  --depfile-target T   the target named in the depfile (default: the first output file)\n"
     "\n"
     "exit status: 0 success, 1 errors in the input or out-of-date files (--check), 2 usage\n";
@@ -57,7 +60,12 @@ const char gen_model_help[] =
     "debug them with `eventc render`. See docs/generated-c.md.\n";
 
 /* The back ends this command knows, in the order they run. */
-static const char *const known_targets[] = {"c", NULL};
+enum { TARGET_C = 1 << 0, TARGET_SCHEMA = 1 << 1 };
+static const struct {
+    const char *name;
+    unsigned bit;
+} known_targets[] = {{"c", TARGET_C}, {"schema", TARGET_SCHEMA}};
+#define N_TARGETS (sizeof known_targets / sizeof known_targets[0])
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
@@ -107,59 +115,6 @@ static json_object *load_view(const char *path, gen_model **model)
     return vm;
 }
 
-/* Appends `path` to a Make depfile line: absolute (the build tool may run elsewhere), with blanks,
- * '#' and '$' escaped. */
-static void depfile_add(gen_str *d, const char *path)
-{
-    char *abs = NULL;
-    if (path[0] != '/') {
-        char cwd[PATH_MAX];
-        if (getcwd(cwd, sizeof cwd))
-            abs = gen_format("%s/%s", cwd, path);
-    }
-    gen_str_puts(d, " \\\n  ");
-    for (const char *p = abs ? abs : path; *p; p++) {
-        if (*p == ' ' || *p == '\\' || *p == '#')
-            gen_str_putc(d, '\\');
-        else if (*p == '$')
-            gen_str_putc(d, '$');
-        gen_str_putc(d, *p);
-    }
-    free(abs);
-}
-
-/* Writes the depfile of a successful run: the target depends on every file read. */
-static int write_depfile(const char *path, const char *target, const gen_model *m,
-                         gen_template_set *templates)
-{
-    gen_str d;
-    gen_str_init(&d);
-    for (const char *p = target; *p; p++) {
-        if (*p == ' ' || *p == '#' || *p == ':')
-            gen_str_putc(&d, '\\');
-        gen_str_putc(&d, *p);
-    }
-    gen_str_putc(&d, ':');
-    for (size_t i = 0; i < m->n_files; i++)
-        depfile_add(&d, m->files[i].path);
-    for (size_t i = 0; i < m->n_events; i++)
-        for (size_t k = 0; k < m->events[i]->n_examples; k++)
-            if (m->events[i]->examples[k].resolved)
-                depfile_add(&d, m->events[i]->examples[k].resolved);
-    for (gen_loaded_template *t = gen_templates_overrides(templates, NULL); t;
-         t = gen_templates_overrides(templates, t))
-        depfile_add(&d, gen_templates_origin(t));
-    gen_str_putc(&d, '\n');
-    char err[1024];
-    int rc = 0;
-    if (gen_write_file(path, d.data, d.len, false, err, sizeof err) == GEN_WRITE_FAILED) {
-        fprintf(stderr, "eventc: error: %s\n", err);
-        rc = -1;
-    }
-    gen_str_free(&d);
-    return rc;
-}
-
 /* Reads the value of option `name` at argv[*i] (`--name VALUE` or `--name=VALUE`). Returns NULL
  * when argv[*i] is another option; sets *missing when the value is absent. */
 static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
@@ -179,12 +134,34 @@ static const char *option_value(int argc, char **argv, int *i, const char *name,
     return argv[++*i];
 }
 
-static bool target_known(const char *t, size_t len)
+/* The bit of target `t` (`len` bytes), or 0 when there is no such target. */
+static unsigned target_bit(const char *t, size_t len)
 {
-    for (const char *const *k = known_targets; *k; k++)
-        if (strlen(*k) == len && strncmp(*k, t, len) == 0)
-            return true;
-    return false;
+    for (size_t i = 0; i < N_TARGETS; i++)
+        if (strlen(known_targets[i].name) == len && strncmp(known_targets[i].name, t, len) == 0)
+            return known_targets[i].bit;
+    return 0;
+}
+
+/* Collects the files of the schema back end. */
+struct collected {
+    const char *out_dir;
+    gen_output *outs;
+    size_t n;
+};
+
+static void push_output(struct collected *c, gen_output o)
+{
+    c->outs = gen_xrealloc(c->outs, (c->n + 1) * sizeof(*c->outs));
+    c->outs[c->n++] = o;
+}
+
+static int collect_output(void *ctx, const char *relpath, const char *data, size_t len)
+{
+    struct collected *c = ctx;
+    gen_output o = {gen_format("%s/%s", c->out_dir, relpath), gen_xstrndup(data, len), len};
+    push_output(c, o);
+    return 0;
 }
 
 int gen_cmd_generate(int argc, char **argv)
@@ -230,22 +207,22 @@ int gen_cmd_generate(int argc, char **argv)
         return usage_error(cmd, "%s", "missing CATALOG");
     if (!out_dir || !*out_dir)
         return usage_error(cmd, "%s", "missing the output folder (-o DIR)");
-    bool want_c = targets == NULL;
-    if (targets) {
-        for (const char *t = targets;;) {
-            size_t len = strcspn(t, ",");
-            if (len == 0 || !target_known(t, len)) {
-                char *name = gen_xstrndup(t, len);
-                int rc = usage_error(cmd, "unknown target '%s' (known: c)", name);
-                free(name);
-                return rc;
-            }
-            if (len == 1 && t[0] == 'c')
-                want_c = true;
-            if (t[len] == '\0')
-                break;
-            t += len + 1;
+    unsigned wanted = 0;
+    if (!targets) {
+        for (size_t i = 0; i < N_TARGETS; i++)
+            wanted |= known_targets[i].bit;
+    }
+    for (const char *t = targets; t;) {
+        size_t len = strcspn(t, ",");
+        unsigned bit = target_bit(t, len);
+        if (!bit) {
+            char *name = gen_xstrndup(t, len);
+            int rc = usage_error(cmd, "unknown target '%s' (known: c, schema)", name);
+            free(name);
+            return rc;
         }
+        wanted |= bit;
+        t = t[len] ? t + len + 1 : NULL;
     }
 
     gen_model *m;
@@ -253,20 +230,31 @@ int gen_cmd_generate(int argc, char **argv)
     if (!vm)
         return EXIT_INPUT;
 
-    gen_output *outs = NULL;
-    size_t n_outs = 0;
+    struct collected all = {out_dir, NULL, 0};
     int status = 0;
     gen_template_set templates;
     gen_templates_init(&templates, template_dir);
     char err[1024];
-    if (want_c && gen_emit_c(vm, &templates, out_dir, &outs, &n_outs, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
-        status = EXIT_INPUT;
+    if (wanted & TARGET_C) {
+        gen_output *outs = NULL;
+        size_t n = 0;
+        if (gen_emit_c(vm, &templates, out_dir, &outs, &n, err, sizeof err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            status = EXIT_INPUT;
+        }
+        for (size_t i = 0; i < n; i++)
+            push_output(&all, outs[i]);
+        free(outs);
     }
+    if (status == 0 && (wanted & TARGET_SCHEMA) &&
+        gen_emit_schema(m, NULL, collect_output, &all) != 0)
+        status = EXIT_INPUT;
+    gen_output *outs = all.outs;
+    size_t n_outs = all.n;
     bool failed = status != 0;
     for (size_t i = 0; i < n_outs && !failed; i++) {
-        gen_write_status w = gen_write_file(outs[i].path, outs[i].data, outs[i].len, check, err,
-                                            sizeof err);
+        gen_write_status w =
+            gen_write_file(outs[i].path, outs[i].data, outs[i].len, check, err, sizeof err);
         if (w == GEN_WRITE_FAILED) {
             fprintf(stderr, "eventc: error: %s\n", err);
             status = EXIT_INPUT;
@@ -277,8 +265,10 @@ int gen_cmd_generate(int argc, char **argv)
         }
     }
     if (status == 0 && depfile && !check && n_outs > 0 &&
-        write_depfile(depfile, depfile_target ? depfile_target : outs[0].path, m, &templates))
+        gen_write_depfile(m, depfile_target ? depfile_target : outs[0].path, depfile) != 0) {
+        fprintf(stderr, "eventc: error: %s: %s\n", depfile, strerror(errno));
         status = EXIT_INPUT;
+    }
     gen_outputs_free(outs, n_outs);
     gen_templates_free(&templates);
     json_object_put(vm);

@@ -21,8 +21,8 @@ static const char *vm_string(json_object *vm, const char *key)
     return v ? json_object_get_string(v) : "";
 }
 
-int gen_emit_c(json_object *vm, gen_template_set *templates, const char *out_dir,
-               gen_output **outs, size_t *n_outs, char *errbuf, size_t errlen)
+int gen_emit_c(json_object *vm, gen_template_set *templates, const char *out_dir, gen_output **outs,
+               size_t *n_outs, char *errbuf, size_t errlen)
 {
     static const struct {
         const char *template_name;
@@ -32,8 +32,8 @@ int gen_emit_c(json_object *vm, gen_template_set *templates, const char *out_dir
     gen_output *o = gen_xcalloc(n, sizeof(*o));
     for (size_t i = 0; i < n; i++) {
         size_t len = 0;
-        char *text = gen_templates_render(templates, files[i].template_name, vm, &len, errbuf,
-                                          errlen);
+        char *text =
+            gen_templates_render(templates, files[i].template_name, vm, &len, errbuf, errlen);
         if (!text) {
             gen_outputs_free(o, i);
             return -1;

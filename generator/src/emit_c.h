@@ -29,7 +29,7 @@ void gen_outputs_free(gen_output *outs, size_t n);
  * @param errbuf  receives "file:line:col: error: message" on a template error
  * @return 0, or -1 on a template error
  */
-int gen_emit_c(json_object *vm, gen_template_set *templates, const char *out_dir,
-               gen_output **outs, size_t *n_outs, char *errbuf, size_t errlen);
+int gen_emit_c(json_object *vm, gen_template_set *templates, const char *out_dir, gen_output **outs,
+               size_t *n_outs, char *errbuf, size_t errlen);
 
 #endif

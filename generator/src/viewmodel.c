@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- text helpers ----------------------------------------------------------------------------- */
+/* ---- text helpers -----------------------------------------------------------------------------
+ */
 
 /* Unicode bidirectional embeddings, overrides and isolates: compilers warn about them even in
  * comments (they can make code read differently than it compiles). */
@@ -207,8 +208,8 @@ char *gen_c_doc_comment(const char *s, unsigned indent)
     if (!s || !*s)
         return gen_xstrdup("");
     char *one = gen_c_comment_wrap(s, indent, indent + 4);
-    if (!strchr(one, '\n') && indent + 4 + text_width(one, strlen(one)) + 3 <=
-                                  GEN_C_COMMENT_COLUMNS) {
+    if (!strchr(one, '\n') &&
+        indent + 4 + text_width(one, strlen(one)) + 3 <= GEN_C_COMMENT_COLUMNS) {
         char *r = gen_format("/** %s */", one);
         free(one);
         return r;
@@ -307,7 +308,8 @@ char *gen_c_string_literal(const char *s, unsigned col, unsigned tail)
     return gen_str_detach(&out);
 }
 
-/* ---- layouts ----------------------------------------------------------------------------------- */
+/* ---- layouts -----------------------------------------------------------------------------------
+ */
 
 /* Penalties of clang-format's line breaking for the constructs the templates print, measured
  * against clang-format with the project's .clang-format over thousands of random declarations and
@@ -382,8 +384,8 @@ static size_t declarator_start(const char *p)
 /* Bin-packs `items` (each followed by ", " or by `close`) with continuation lines at `col`. With
  * `split_decls`, an item too long for a line of its own is broken before its declarator, which
  * then goes 4 columns further right (as clang-format does with a long parameter). */
-static void lay_pack(layout *l, const char *const *items, size_t n, const char *close,
-                     unsigned col, bool split_decls)
+static void lay_pack(layout *l, const char *const *items, size_t n, const char *close, unsigned col,
+                     bool split_decls)
 {
     if (n == 0) {
         lay_put(l, close);
@@ -596,7 +598,8 @@ char *gen_c_declaration(const char *type, const char *name)
     return gen_format("%s%s%s", type, n && type[n - 1] == '*' ? "" : " ", name);
 }
 
-/* ---- JSON helpers ------------------------------------------------------------------------------ */
+/* ---- JSON helpers ------------------------------------------------------------------------------
+ */
 
 static void out_of_memory(void)
 {
@@ -698,7 +701,8 @@ static json_object *jcode_list(char **lines, size_t n)
     return a;
 }
 
-/* ---- the view model ---------------------------------------------------------------------------- */
+/* ---- the view model ----------------------------------------------------------------------------
+ */
 
 typedef struct vm {
     const gen_model *m;
@@ -764,8 +768,7 @@ static char *desig_string(unsigned indent, const char *member, const char *text)
 }
 
 /* `.member = offsetof(type, path),` laid out as clang-format would. */
-static char *desig_offsetof(unsigned indent, const char *member, const char *type,
-                            const char *path)
+static char *desig_offsetof(unsigned indent, const char *member, const char *type, const char *path)
 {
     char *lhs = gen_format(".%s = ", member);
     const char *args[] = {type, path};
@@ -807,28 +810,32 @@ static bool ctype_of(vm *v, const gen_typeref *t, ctype *out)
     memset(out, 0, sizeof *out);
     switch (t->kind) {
     case GEN_T_STRING:
-        *out = (ctype){"EVENTC_FT_STRING", "string", gen_xstrdup("const char *"),
-                       gen_xstrdup("const char *"), NULL, true};
+        *out = (ctype){"EVENTC_FT_STRING",          "string", gen_xstrdup("const char *"),
+                       gen_xstrdup("const char *"), NULL,     true};
         return true;
     case GEN_T_JSON:
-        *out = (ctype){"EVENTC_FT_JSON", "any", gen_xstrdup("const char *"),
-                       gen_xstrdup("const char *"), NULL, true};
+        *out = (ctype){"EVENTC_FT_JSON",
+                       "any",
+                       gen_xstrdup("const char *"),
+                       gen_xstrdup("const char *"),
+                       NULL,
+                       true};
         return true;
     case GEN_T_INTEGER:
-        *out = (ctype){"EVENTC_FT_INT64", "integer", gen_xstrdup("int64_t"), gen_xstrdup("int64_t"),
-                       NULL, false};
+        *out = (ctype){"EVENTC_FT_INT64",      "integer", gen_xstrdup("int64_t"),
+                       gen_xstrdup("int64_t"), NULL,      false};
         return true;
     case GEN_T_NUMBER:
-        *out = (ctype){"EVENTC_FT_DOUBLE", "number", gen_xstrdup("double"), gen_xstrdup("double"),
-                       NULL, false};
+        *out = (ctype){"EVENTC_FT_DOUBLE",    "number", gen_xstrdup("double"),
+                       gen_xstrdup("double"), NULL,     false};
         return true;
     case GEN_T_BOOLEAN:
-        *out = (ctype){"EVENTC_FT_BOOL", "boolean", gen_xstrdup("bool"), gen_xstrdup("bool"), NULL,
-                       false};
+        *out = (ctype){"EVENTC_FT_BOOL",    "boolean", gen_xstrdup("bool"),
+                       gen_xstrdup("bool"), NULL,      false};
         return true;
     case GEN_T_TIMESTAMP:
-        *out = (ctype){"EVENTC_FT_TIMESTAMP", "string", gen_xstrdup("eventc_timestamp"),
-                       gen_xstrdup("eventc_timestamp"), NULL, false};
+        *out = (ctype){"EVENTC_FT_TIMESTAMP",           "string", gen_xstrdup("eventc_timestamp"),
+                       gen_xstrdup("eventc_timestamp"), NULL,     false};
         return true;
     case GEN_T_ENUM: {
         char *c = named_c_type(v, t->named ? t->named->name : t->name);
@@ -853,10 +860,13 @@ static bool ctype_of(vm *v, const gen_typeref *t, ctype *out)
             return false;
         size_t n = strlen(it.member);
         bool ptr = n && it.member[n - 1] == '*';
-        *out = (ctype){"EVENTC_FT_ARRAY", "array", gen_format("%s%s*", it.member, ptr ? "" : " "),
-                       ptr ? gen_format("%sconst *", it.member)
-                           : gen_format("const %s *", it.member),
-                       gen_xstrdup(it.member), true};
+        *out =
+            (ctype){"EVENTC_FT_ARRAY",
+                    "array",
+                    gen_format("%s%s*", it.member, ptr ? "" : " "),
+                    ptr ? gen_format("%sconst *", it.member) : gen_format("const %s *", it.member),
+                    gen_xstrdup(it.member),
+                    true};
         ctype_free(&it);
         return true;
     }
@@ -985,8 +995,9 @@ static char *field_doc_text(const gen_field *f, const ctype *c)
     if (f->role != GEN_ROLE_NONE)
         gen_str_printf(&facts, " Role `%s`, filled by the constructors.", gen_role_name(f->role));
     if (f->optional)
-        gen_str_printf(&facts, c->pointer ? " Optional: NULL when absent."
-                                          : " Optional: `has_%s` is false when absent.",
+        gen_str_printf(&facts,
+                       c->pointer ? " Optional: NULL when absent."
+                                  : " Optional: `has_%s` is false when absent.",
                        f->name);
     if (f->nullable)
         gen_str_puts(&facts, " JSON null reads as absent.");
@@ -1452,20 +1463,52 @@ static void struct_functions(sbuild *b)
         const char *args[6];
         size_t n_args;
     } fns[] = {
-        {"fn_validate", "eventc_status ", "_validate", {p_const, "eventc_error *err"}, 2,
-         "return ", "eventc_validate", {desc, b->self, "err"}, 3},
-        {"fn_to_json", "eventc_status ", "_to_json",
-         {p_const, "eventc_buf *out", "eventc_error *err"}, 3, "return ", "eventc_encode",
-         {desc, b->self, "out", "err"}, 4},
-        {"fn_from_json", "eventc_status ", "_from_json",
-         {p_mut, "const char *json", "size_t len", "eventc_error *err"}, 4, "return ",
-         "eventc_decode", {desc, b->self, "json", "len", "NULL", "err"}, 6},
-        {"fn_from_json_ex", "eventc_status ", "_from_json_ex",
+        {"fn_validate",
+         "eventc_status ",
+         "_validate",
+         {p_const, "eventc_error *err"},
+         2,
+         "return ",
+         "eventc_validate",
+         {desc, b->self, "err"},
+         3},
+        {"fn_to_json",
+         "eventc_status ",
+         "_to_json",
+         {p_const, "eventc_buf *out", "eventc_error *err"},
+         3,
+         "return ",
+         "eventc_encode",
+         {desc, b->self, "out", "err"},
+         4},
+        {"fn_from_json",
+         "eventc_status ",
+         "_from_json",
+         {p_mut, "const char *json", "size_t len", "eventc_error *err"},
+         4,
+         "return ",
+         "eventc_decode",
+         {desc, b->self, "json", "len", "NULL", "err"},
+         6},
+        {"fn_from_json_ex",
+         "eventc_status ",
+         "_from_json_ex",
          {p_mut, "const char *json", "size_t len", "const eventc_decode_options *opts",
           "eventc_error *err"},
-         5, "return ", "eventc_decode", {desc, b->self, "json", "len", "opts", "err"}, 6},
-        {"fn_equal", "int ", "_equal", {NULL, NULL}, 2, "return ", "eventc_equal",
-         {desc, "a", "b"}, 3},
+         5,
+         "return ",
+         "eventc_decode",
+         {desc, b->self, "json", "len", "opts", "err"},
+         6},
+        {"fn_equal",
+         "int ",
+         "_equal",
+         {NULL, NULL},
+         2,
+         "return ",
+         "eventc_equal",
+         {desc, "a", "b"},
+         3},
         {"fn_clear", "void ", "_clear", {p_mut}, 1, "", "eventc_clear", {desc, b->self}, 2},
     };
     char *pa = gen_format("const %s *a", S), *pb = gen_format("const %s *b", S);
@@ -1474,7 +1517,8 @@ static void struct_functions(sbuild *b)
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         char *name = gen_format("%s%s", S, fns[i].suffix);
         json_object *f = function_json(fns[i].ret, name, fns[i].params, fns[i].n);
-        jown(f, "body_c_code", call_stmt(4, fns[i].lhs, fns[i].runtime, fns[i].args, fns[i].n_args));
+        jown(f, "body_c_code",
+             call_stmt(4, fns[i].lhs, fns[i].runtime, fns[i].args, fns[i].n_args));
         jset(b->o, fns[i].key, f);
         free(name);
     }
@@ -1520,7 +1564,8 @@ static void struct_desc(vm *v, sbuild *b, const char *catalog_name)
     char *desc = gen_format("%s_desc", S);
     jstr(b->o, "c_desc", desc);
     char *decl = gen_format("%s;", desc);
-    jown(b->o, "desc_decl_c_code", gen_c_layout_split(0, "extern const eventc_type_desc", " ", decl));
+    jown(b->o, "desc_decl_c_code",
+         gen_c_layout_split(0, "extern const eventc_type_desc", " ", decl));
     free(decl);
     char *head = gen_format("%s = {", desc);
     jown(b->o, "desc_head_c_code", gen_c_layout_split(0, "const eventc_type_desc", " ", head));
@@ -1528,8 +1573,8 @@ static void struct_desc(vm *v, sbuild *b, const char *catalog_name)
     char *table = gen_format("%s_fields_", S);
     jstr(b->o, "c_fields_table", table);
     head = gen_format("%s[] = {", table);
-    jown(b->o, "table_head_c_code", gen_c_layout_split(0, "static const eventc_field_desc", " ",
-                                                       head));
+    jown(b->o, "table_head_c_code",
+         gen_c_layout_split(0, "static const eventc_field_desc", " ", head));
     free(head);
     lines l = {0};
     lines_add(&l, desig_string(4, "name", catalog_name));
@@ -1865,9 +1910,9 @@ static json_object *event_json(vm *v, const gen_event *e)
     jset(b.o, "aggregate", agg);
     bool first = e->aggregate->n_events && e->aggregate->events[0] == e;
     jbool(b.o, "first_of_aggregate", first);
-    char *adoc = gen_format("Aggregate `%s`%s%s", e->aggregate->name,
-                            e->aggregate->description ? ": " : ".",
-                            e->aggregate->description ? e->aggregate->description : "");
+    char *adoc =
+        gen_format("Aggregate `%s`%s%s", e->aggregate->name, e->aggregate->description ? ": " : ".",
+                   e->aggregate->description ? e->aggregate->description : "");
     jown(b.o, "aggregate_doc_c_comment", gen_c_doc_comment(adoc, 0));
     free(adoc);
 
@@ -1876,8 +1921,8 @@ static json_object *event_json(vm *v, const gen_event *e)
     char *kind = gen_format("%s_EVENT_%s", v->up, up);
     jstr(b.o, "kind_const", kind);
     jint(b.o, "kind_value", (int64_t)e->index + 1);
-    char *kdoc = e->summary ? gen_format("`%s`: %s", e->name, e->summary)
-                            : gen_format("`%s`", e->name);
+    char *kdoc =
+        e->summary ? gen_format("`%s`: %s", e->name, e->summary) : gen_format("`%s`", e->name);
     jown(b.o, "kind_doc_c_comment", gen_c_doc_comment(kdoc, 4));
     free(kdoc);
     char *val = gen_format("%zu,", e->index + 1);
@@ -1987,7 +2032,8 @@ static json_object *envelope_json(vm *v)
     jset(o, "value_descs", values);
     jstr(o, "c_values", array);
     char *head = gen_format("%s[] = {", array);
-    jown(o, "values_head_c_code", gen_c_layout_split(0, "static const eventc_value_desc", " ", head));
+    jown(o, "values_head_c_code",
+         gen_c_layout_split(0, "static const eventc_value_desc", " ", head));
     free(head);
     free(array);
     json_object *roles = jobj();
@@ -2040,14 +2086,22 @@ static json_object *union_json(vm *v)
         const char *params[5];
         size_t n;
     } fns[] = {
-        {"fn_from_json", "eventc_status ", "_from_json",
-         {p_mut, "const char *json", "size_t len", "eventc_error *err"}, 4},
-        {"fn_from_json_ex", "eventc_status ", "_from_json_ex",
+        {"fn_from_json",
+         "eventc_status ",
+         "_from_json",
+         {p_mut, "const char *json", "size_t len", "eventc_error *err"},
+         4},
+        {"fn_from_json_ex",
+         "eventc_status ",
+         "_from_json_ex",
          {p_mut, "const char *json", "size_t len", "const eventc_decode_options *opts",
           "eventc_error *err"},
          5},
-        {"fn_to_json", "eventc_status ", "_to_json",
-         {p_const, "eventc_buf *out", "eventc_error *err"}, 3},
+        {"fn_to_json",
+         "eventc_status ",
+         "_to_json",
+         {p_const, "eventc_buf *out", "eventc_error *err"},
+         3},
         {"fn_validate", "eventc_status ", "_validate", {p_const, "eventc_error *err"}, 2},
         {"fn_equal", "int ", "_equal", {pa, pb}, 2},
         {"fn_clear", "void ", "_clear", {p_mut}, 1},
@@ -2086,7 +2140,7 @@ static json_object *union_json(vm *v)
     jown(o, "peek_c_code", call_stmt(4, "st = ", "eventc_peek_string", pa_args, 7));
     free(key);
     char *path_lit = gen_format("\"$.%s\"", en_name);
-    const char *ua[] = {"err", "EVENTC_E_ENUM", path_lit, "\"unknown event name '%.*s'\"",
+    const char *ua[] = {"err",           "EVENTC_E_ENUM", path_lit, "\"unknown event name '%.*s'\"",
                         "(int)name_len", "name"};
     jown(o, "unknown_c_code", call_stmt(8, "st = ", "eventc_error_set", ua, 6));
     free(path_lit);
@@ -2144,8 +2198,9 @@ static json_object *catalog_json(vm *v, const char *header_name)
     gen_str_init(&doc);
     gen_str_printf(&doc, "@file %s\n@brief %s", header_name,
                    m->title ? m->title : "Types and codecs of an event catalog.");
-    gen_str_printf(&doc, "\n\nTypes, constructors and JSON codecs of the `%s` event catalog "
-                         "(version %" PRId64 ").",
+    gen_str_printf(&doc,
+                   "\n\nTypes, constructors and JSON codecs of the `%s` event catalog "
+                   "(version %" PRId64 ").",
                    m->name, m->version);
     if (m->description)
         gen_str_printf(&doc, "\n\n%s", m->description);
@@ -2175,15 +2230,16 @@ json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_
     char *nu = gen_upper(m->name);
     jown(root, "guard", gen_format("EVENTC_GEN_%s_%s_H", v.up, nu));
     free(nu);
-    char *banner = gen_format("Generated by eventc %s from %s. DO NOT EDIT.", opt->version,
-                              opt->source_path);
+    char *banner =
+        gen_format("Generated by eventc %s from %s. DO NOT EDIT.", opt->version, opt->source_path);
     char *wrapped = gen_c_comment_wrap(banner, 0, 3);
     jown(root, "banner_c_comment", gen_format("/* %s */", wrapped));
     free(wrapped);
     free(banner);
     char *fn = gen_format("%s_stamp_", v.p);
     const char *sp[] = {"eventc_timestamp *at", "char id[EVENTC_ULID_LEN + 1]"};
-    jown(root, "stamp_def_c_code", gen_c_layout_function(0, "static eventc_status ", fn, sp, 2, ""));
+    jown(root, "stamp_def_c_code",
+         gen_c_layout_function(0, "static eventc_status ", fn, sp, 2, ""));
     free(fn);
     fn = gen_format("%s_enum_find_", v.p);
     const char *fp[] = {"const eventc_enum_desc *d", "const char *s", "size_t len"};

@@ -48,8 +48,8 @@ json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_
  * Escapes text for the inside of a C block comment: `*` `/` pairs that would open or close a
  * comment are broken with a backslash (`*\/`, `/\*`), the `?` starting a trigraph is escaped
  * (`?\?/`), tabs and other control characters become spaces, CR LF and CR become LF, and Unicode
- * bidirectional controls (which compilers warn about) are written as `<U+202E>`. Other UTF-8 text is
- * kept as is; invalid UTF-8 bytes become U+FFFD.
+ * bidirectional controls (which compilers warn about) are written as `<U+202E>`. Other UTF-8 text
+ * is kept as is; invalid UTF-8 bytes become U+FFFD.
  */
 char *gen_c_comment_escape(const char *s);
 
@@ -92,7 +92,8 @@ char *gen_c_string_literal(const char *s, unsigned col, unsigned tail);
  * whichever clang-format's penalties prefer.
  *
  * @param indent  column of the declaration
- * @param ret     the return type with its trailing blank or `*` (`"eventc_status "`, `"const char *"`)
+ * @param ret     the return type with its trailing blank or `*` (`"eventc_status "`, `"const char
+ * *"`)
  * @param name    the function name
  * @param params  the parameter declarations
  * @param tail    what follows the closing parenthesis (`";"` or `""`)

@@ -11,13 +11,13 @@
 static int failures;
 static int checks;
 
-#define CHECK(cond)                                                                            \
-    do {                                                                                       \
-        checks++;                                                                              \
-        if (!(cond)) {                                                                         \
-            failures++;                                                                        \
-            printf("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);                    \
-        }                                                                                      \
+#define CHECK(cond)                                                         \
+    do {                                                                    \
+        checks++;                                                           \
+        if (!(cond)) {                                                      \
+            failures++;                                                     \
+            printf("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+        }                                                                   \
     } while (0)
 
 static char *read_file(const char *path, size_t *len)
