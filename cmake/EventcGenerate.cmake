@@ -6,13 +6,14 @@
 #
 # TARGET      the static library to create; it links eventc::runtime and has the folder of the
 #             generated header as a PUBLIC include directory, so `#include "<name>.h"` works for
-#             everything that links it.
+#             everything that links it. Without the `c` back end, a custom target that generates.
 # CATALOG     the root YAML file; relative to the current source directory.
 # OUTPUT_DIR  where eventc writes (`<dir>/c/<name>.h` and `<dir>/c/<name>.c`); relative to the
 #             current binary directory. Default: ${CMAKE_CURRENT_BINARY_DIR}/generated.
 # TEMPLATES   a folder of mustache templates to use instead of the ones built into eventc
 #             (eventc --templates); every *.mustache under it is a dependency.
-# TARGETS     back ends to run; only `c` builds sources, and it is the default.
+# TARGETS     back ends to run: `c` (the default; `<dir>/c/<name>.{h,c}`, built into the library)
+#             and `schema` (`<dir>/schemas/*.schema.json`, JSON Schemas).
 # NAME        the catalog's name (its `catalog:` key), which names the output files. Read from the
 #             catalog when not given; CMake then reconfigures when the root catalog file changes,
 #             so that a renamed catalog is noticed. Give NAME to avoid those reconfigurations.
@@ -32,8 +33,8 @@
 cmake_policy(PUSH)
 cmake_policy(VERSION 3.25)
 
-# Whether the eventc behind eventc::eventc writes depfiles (`--depfile`). An installed eventc is
-# asked for its help text; the one being built is looked for in its sources. Set
+# Whether the eventc behind eventc::eventc writes depfiles (`--depfile`): an installed eventc is
+# asked for its help text (an older one may lack the option); the one being built has it. Set
 # EVENTC_GENERATE_DEPFILE to ON or OFF to decide instead.
 function(_eventc_supports_depfile out)
   if(DEFINED EVENTC_GENERATE_DEPFILE)
@@ -50,16 +51,7 @@ function(_eventc_supports_depfile out)
       set(found YES)
     endif()
   else()
-    get_target_property(real eventc::eventc ALIASED_TARGET)
-    get_target_property(dir ${real} SOURCE_DIR)
-    file(GLOB_RECURSE sources "${dir}/*.c")
-    foreach(src IN LISTS sources)
-      file(STRINGS "${src}" hit REGEX "--depfile-target" LIMIT_COUNT 1)
-      if(hit)
-        set(found YES)
-        break()
-      endif()
-    endforeach()
+    set(found YES)
   endif()
   set(${out} ${found} PARENT_SCOPE)
 endfunction()
@@ -82,10 +74,11 @@ function(eventc_generate)
     set(arg_TARGETS c)
   endif()
   foreach(backend IN LISTS arg_TARGETS)
-    if(NOT backend STREQUAL "c")
-      message(FATAL_ERROR "eventc_generate: unsupported target '${backend}' (supported: c)")
+    if(NOT backend MATCHES "^(c|schema)$")
+      message(FATAL_ERROR "eventc_generate: unknown target '${backend}' (known: c, schema)")
     endif()
   endforeach()
+  list(REMOVE_DUPLICATES arg_TARGETS)
 
   get_filename_component(catalog "${arg_CATALOG}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
   if(NOT EXISTS "${catalog}")
@@ -117,9 +110,8 @@ function(eventc_generate)
   # appears in the banner of the generated files, which must not depend on where the tree is.
   file(RELATIVE_PATH catalog_arg "${CMAKE_CURRENT_SOURCE_DIR}" "${catalog}")
   list(APPEND args "${catalog_arg}" -o "${outdir}")
-  foreach(backend IN LISTS arg_TARGETS)
-    list(APPEND args --target ${backend})
-  endforeach()
+  list(JOIN arg_TARGETS "," backends)
+  list(APPEND args --target ${backends})
   set(template_files "")
   if(arg_TEMPLATES)
     get_filename_component(templates "${arg_TEMPLATES}" ABSOLUTE
@@ -135,8 +127,14 @@ function(eventc_generate)
   set(stamp "${work}/${name}.stamp")
   set(depfile "${work}/${name}.d")
   file(MAKE_DIRECTORY "${work}")
-  set(header "${outdir}/c/${name}.h")
-  set(source "${outdir}/c/${name}.c")
+  # Only the C files are declared: they are what the build compiles. The schemas' names depend on
+  # the catalog's content; the stamp stands for them.
+  set(outputs "")
+  if("c" IN_LIST arg_TARGETS)
+    set(header "${outdir}/c/${name}.h")
+    set(source "${outdir}/c/${name}.c")
+    set(outputs "${header}" "${source}")
+  endif()
 
   # The depfile lists exactly what eventc read. Without one, every YAML and JSON file next to the
   # catalog and below stands in for the included files and examples.
@@ -153,15 +151,20 @@ function(eventc_generate)
   endif()
 
   add_custom_command(
-    OUTPUT "${stamp}" "${header}" "${source}"
+    OUTPUT "${stamp}" ${outputs}
     COMMAND eventc::eventc ${args}
     COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
     ${depfile_args}
     DEPENDS eventc::eventc "${catalog}" ${inputs} ${template_files}
     WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
-    COMMENT "Generating C bindings of catalog ${name} (${catalog_arg})"
+    COMMENT "Running eventc generate --target ${backends} on catalog ${name} (${catalog_arg})"
     VERBATIM)
 
+  if(NOT "c" IN_LIST arg_TARGETS)
+    add_custom_target(${arg_TARGET} ALL DEPENDS "${stamp}")
+    set_target_properties(${arg_TARGET} PROPERTIES EVENTC_CATALOG_NAME "${name}")
+    return()
+  endif()
   add_library(${arg_TARGET} STATIC "${source}" "${header}")
   target_include_directories(${arg_TARGET} PUBLIC "${outdir}/c")
   target_link_libraries(${arg_TARGET} PUBLIC eventc::runtime)

@@ -183,7 +183,7 @@ elseif(MODE STREQUAL "noop")
     if(NOT r_rc EQUAL 0)
       fail("${label}: build failed:\n${r_out}\n${r_err}")
     endif()
-    if(r_out MATCHES "Generating C bindings of catalog tiny")
+    if(r_out MATCHES "Running eventc generate --target [a-z,]+ on catalog tiny")
       set(ran 1)
     else()
       set(ran 0)
@@ -230,6 +230,20 @@ elseif(MODE STREQUAL "noop")
     fail("editing the summary of PingSent did not change ${header}")
   endif()
   build("rebuild after the edit" 0)
+
+  # A file the catalog names later (a second example) is tracked from then on, without
+  # configuring again: eventc's depfile lists it.
+  file(COPY_FILE "${OUT}/src/more/ping_sent.example.json" "${OUT}/src/more/ping_again.example.json")
+  execute_process(COMMAND "${CMAKE_COMMAND}" -E sleep 1.1)
+  file(READ "${OUT}/src/more/pings.yaml" yaml)
+  string(REPLACE "examples: [ping_sent.example.json]"
+                 "examples: [ping_sent.example.json, ping_again.example.json]" yaml "${yaml}")
+  file(WRITE "${OUT}/src/more/pings.yaml" "${yaml}")
+  build("after naming a second example" 1)
+  build("rebuild after the second example" 0)
+  touch_later(more/ping_again.example.json)
+  build("after touching the second example" 1)
+  build("rebuild after touching the second example" 0)
 
   # A generated file that went missing is made again.
   file(REMOVE "${OUT}/build/out/c/tiny.c")
