@@ -10,6 +10,7 @@
 #   codegen.adversarial.run    prints the catalog texts and enum spellings of the adversarial golden
 #                              case and compares them with tests/golden/adversarial/run.expected
 #   cli.generate.*             the command line of `eventc generate` and `eventc model`
+#   memcheck.generate/.model   the generator under valgrind
 #
 # The messaging catalog is generated at build time (target codegen_messaging); the golden cases
 # are compiled from their expected files (tests/golden.cmake keeps those current). Compilation is
@@ -126,6 +127,22 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
                      -DEXPECT=${_adv}/run.expected -DOUT=${_cg_out}/adversarial-run
                      -P ${_cg_script})
     set_tests_properties(codegen.adversarial.run PROPERTIES LABELS "codegen")
+  endif()
+
+  # The generator itself under valgrind: every target, a depfile, template overrides, the model.
+  find_program(EVENTC_VALGRIND valgrind)
+  if(EVENTC_VALGRIND AND NOT EVENTC_SANITIZE)
+    set(_vg ${EVENTC_VALGRIND} -q --error-exitcode=99 --leak-check=full
+            --errors-for-leak-kinds=definite,indirect)
+    add_test(NAME memcheck.generate
+             COMMAND ${_vg} ${EVENTC_GEN_TOOL} generate tests/golden/adversarial/catalog.yaml
+                     -o ${_cg_out}/memcheck --depfile ${_cg_out}/memcheck/deps.d
+                     --templates ${CMAKE_CURRENT_SOURCE_DIR}/golden
+             WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+    add_test(NAME memcheck.model
+             COMMAND ${_vg} ${EVENTC_GEN_TOOL} model tests/golden/all_types/catalog.yaml
+             WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+    set_tests_properties(memcheck.generate memcheck.model PROPERTIES LABELS "memcheck" TIMEOUT 120)
   endif()
 
   # The command line.
