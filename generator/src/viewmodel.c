@@ -1199,6 +1199,9 @@ static json_object *field_json(vm *v, const gen_field *f, const ctype *c)
     jstr(o, "type", f->type.name);
     jstr(o, "kind", gen_kind_name(f->type.kind));
     jstr(o, "json_type", c->json);
+    const gen_typeref *items = f->type.kind == GEN_T_ARRAY ? f->type.items : NULL;
+    jstr(o, "item_type", items ? items->name : NULL);
+    jstr(o, "item_kind", items ? gen_kind_name(items->kind) : NULL);
     jown(o, "json_name_c_string", gen_c_string_escape(f->name, strlen(f->name)));
     jint(o, "json_name_len", (int64_t)strlen(f->name));
     jstr(o, "c_type", c->member);
