@@ -230,6 +230,11 @@ int gen_cmd_generate(int argc, char **argv)
     if (!vm)
         return EXIT_INPUT;
 
+    /* "out/" and "out" name the same folder; keep the file paths free of "//". */
+    char *dir = gen_xstrdup(out_dir);
+    for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
+        dir[n - 1] = '\0';
+    out_dir = dir;
     struct collected all = {out_dir, NULL, 0};
     int status = 0;
     gen_template_set templates;
@@ -273,6 +278,7 @@ int gen_cmd_generate(int argc, char **argv)
     gen_templates_free(&templates);
     json_object_put(vm);
     gen_model_free(m);
+    free(dir);
     return status;
 }
 

@@ -1183,15 +1183,8 @@ static char *value_desc(vm *v, json_object *list, const char *array, const char 
     return gen_format("&%s[%zu]", array, index);
 }
 
-/* Where a field list lives: the struct that holds it and the path of the list in that struct. */
-typedef struct place {
-    const char *c_struct; /* msg_customer_created */
-    const char *path;     /* "" or "envelope." */
-    const char *self;     /* "ev" or "obj" in constructors */
-} place;
-
 /* The JSON description of one field: names, types, flags, docs, the struct member lines. */
-static json_object *field_json(vm *v, const gen_field *f, const ctype *c)
+static json_object *field_json(const gen_field *f, const ctype *c)
 {
     json_object *o = jobj();
     jnames(o, f->name);
@@ -1244,7 +1237,6 @@ static json_object *field_json(vm *v, const gen_field *f, const ctype *c)
     char *doc = field_doc_text(f, c);
     jown(o, "doc_c_comment", gen_c_doc_comment(doc, 4));
     free(doc);
-    (void)v;
     return o;
 }
 
@@ -1309,10 +1301,9 @@ typedef struct sbuild {
     size_t n_table;
 } sbuild;
 
-static void table_entry(vm *v, sbuild *b, const gen_field *f, const ctype *c, const char *path,
+static void table_entry(sbuild *b, const gen_field *f, const ctype *c, const char *path,
                         const char *value_ref)
 {
-    (void)v;
     lines l = {0};
     lines_add(&l, desig_string(8, "name", f->name));
     char buf[32];
@@ -1358,9 +1349,8 @@ static char *assign_stmt(unsigned indent, const char *self, const char *path, co
 }
 
 /* Adds a required field to the constructor: its parameter(s), doc and assignments. */
-static void init_field(vm *v, sbuild *b, const gen_field *f, const ctype *c, const char *path)
+static void init_field(sbuild *b, const gen_field *f, const ctype *c, const char *path)
 {
-    (void)v;
     json_object *p = jobj();
     jstr(p, "field", f->name);
     if (f->type.kind == GEN_T_ARRAY) {
@@ -1638,11 +1628,11 @@ static void struct_field(vm *v, sbuild *b, const gen_field *f, const char *path,
     if (!ctype_of(v, &f->type, &c))
         return;
     if (own)
-        jpush(b->fields, field_json(v, f, &c));
+        jpush(b->fields, field_json(f, &c));
     if (value_ref)
-        table_entry(v, b, f, &c, path, value_ref);
+        table_entry(b, f, &c, path, value_ref);
     if (constructor_param)
-        init_field(v, b, f, &c, path);
+        init_field(b, f, &c, path);
     ctype_free(&c);
 }
 
@@ -2026,7 +2016,7 @@ static json_object *envelope_json(vm *v)
         ctype ct;
         if (!ctype_of(v, &f->type, &ct))
             continue;
-        jpush(fields, field_json(v, f, &ct));
+        jpush(fields, field_json(f, &ct));
         ctype_free(&ct);
         if (f->role != GEN_ROLE_EVENT_NAME && f->role != GEN_ROLE_AGGREGATE_TYPE)
             v->env_refs[i] = value_desc(v, values, array, f->name, &f->type, NULL);
