@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef EVENTC_VERSION
@@ -223,6 +224,20 @@ int gen_cmd_generate(int argc, char **argv)
         }
         wanted |= bit;
         t = t[len] ? t + len + 1 : NULL;
+    }
+
+    if (template_dir) {
+        /* A mistyped folder would silently give the built-in templates. */
+        struct stat st;
+        const char *problem = NULL;
+        if (stat(template_dir, &st) != 0)
+            problem = errno == ENOENT ? "no such template folder" : strerror(errno);
+        else if (!S_ISDIR(st.st_mode))
+            problem = "not a folder";
+        if (problem) {
+            fprintf(stderr, "eventc: error: %s: %s\n", template_dir, problem);
+            return EXIT_INPUT;
+        }
     }
 
     gen_model *m;
