@@ -983,6 +983,77 @@ static void constraint_words(const gen_typeref *t, gen_str *out)
     }
 }
 
+/* The constraints of a value type, as numbers and as C literals, for custom templates; NULL when
+ * the type has none. */
+static json_object *constraints_json(const gen_typeref *t)
+{
+    json_object *o = jobj();
+    char buf[32];
+    if (t->has_min_length) {
+        jint(o, "min_length", (int64_t)t->min_length);
+        snprintf(buf, sizeof buf, "%" PRIu64, t->min_length);
+        jstr(o, "min_length_c", buf);
+    }
+    if (t->has_max_length) {
+        jint(o, "max_length", (int64_t)t->max_length);
+        snprintf(buf, sizeof buf, "%" PRIu64, t->max_length);
+        jstr(o, "max_length_c", buf);
+    }
+    if (t->pattern) {
+        jstr(o, "pattern", t->pattern);
+        jown(o, "pattern_c_string", gen_c_string_escape(t->pattern, strlen(t->pattern)));
+        jown(o, "pattern_c_comment", gen_c_comment_escape(t->pattern));
+    }
+    if (t->kind == GEN_T_INTEGER) {
+        if (t->has_minimum) {
+            jint(o, "minimum", t->imin);
+            jown(o, "minimum_c", gen_c_int64_literal(t->imin));
+        }
+        if (t->has_maximum) {
+            jint(o, "maximum", t->imax);
+            jown(o, "maximum_c", gen_c_int64_literal(t->imax));
+        }
+    }
+    if (t->kind == GEN_T_NUMBER) {
+        const struct {
+            bool has;
+            double d;
+            const char *key, *c_key;
+        } b[] = {{t->has_minimum, t->nmin, "minimum", "minimum_c"},
+                 {t->has_maximum, t->nmax, "maximum", "maximum_c"},
+                 {t->has_exclusive_minimum, t->nexmin, "exclusive_minimum", "exclusive_minimum_c"},
+                 {t->has_exclusive_maximum, t->nexmax, "exclusive_maximum", "exclusive_maximum_c"}};
+        for (size_t i = 0; i < sizeof b / sizeof b[0]; i++) {
+            if (!b[i].has)
+                continue;
+            jset(o, b[i].key, jcheck(json_object_new_double(b[i].d)));
+            jown(o, b[i].c_key, gen_c_double_literal(b[i].d));
+        }
+    }
+    if (t->has_min_items) {
+        jint(o, "min_items", (int64_t)t->min_items);
+        snprintf(buf, sizeof buf, "%" PRIu64, t->min_items);
+        jstr(o, "min_items_c", buf);
+    }
+    if (t->has_max_items) {
+        jint(o, "max_items", (int64_t)t->max_items);
+        snprintf(buf, sizeof buf, "%" PRIu64, t->max_items);
+        jstr(o, "max_items_c", buf);
+    }
+    if (t->unique)
+        jbool(o, "unique", true);
+    if (t->kind == GEN_T_ARRAY && t->items) {
+        json_object *items = constraints_json(t->items);
+        if (items)
+            jset(o, "items", items);
+    }
+    if (json_object_object_length(o) == 0) {
+        json_object_put(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* The doc text of a struct member: its description, then the facts a user of the struct needs. */
 static char *field_doc_text(const gen_field *f, const ctype *c)
 {
@@ -1195,6 +1266,7 @@ static json_object *field_json(const gen_field *f, const ctype *c)
     const gen_typeref *items = f->type.kind == GEN_T_ARRAY ? f->type.items : NULL;
     jstr(o, "item_type", items ? items->name : NULL);
     jstr(o, "item_kind", items ? gen_kind_name(items->kind) : NULL);
+    jset(o, "constraints", constraints_json(&f->type));
     jown(o, "json_name_c_string", gen_c_string_escape(f->name, strlen(f->name)));
     jint(o, "json_name_len", (int64_t)strlen(f->name));
     jstr(o, "c_type", c->member);
@@ -1331,6 +1403,19 @@ static void table_entry(sbuild *b, const gen_field *f, const ctype *c, const cha
     lines_add(&l, desig(8, "value", value_ref));
     json_object *e = jobj();
     jstr(e, "name", f->name);
+    const char *flags = f->optional && f->nullable ? "EVENTC_FF_OPTIONAL | EVENTC_FF_NULLABLE"
+                        : f->optional              ? "EVENTC_FF_OPTIONAL"
+                        : f->nullable              ? "EVENTC_FF_NULLABLE"
+                                                   : "0";
+    jstr(e, "c_flags", flags);
+    jown(e, "c_offset", gen_format("offsetof(%s, %s%s)", b->c_struct, path, f->name));
+    if (f->type.kind == GEN_T_ARRAY)
+        jown(e, "c_aux_offset", gen_format("offsetof(%s, %sn_%s)", b->c_struct, path, f->name));
+    else if (f->optional && !c->pointer)
+        jown(e, "c_aux_offset", gen_format("offsetof(%s, %shas_%s)", b->c_struct, path, f->name));
+    else
+        jstr(e, "c_aux_offset", "SIZE_MAX");
+    jstr(e, "c_value", value_ref);
     jset(e, "init_c_code", lines_json(&l));
     jpush(b->table, e);
     b->n_table++;
