@@ -882,7 +882,7 @@ int jc_decode(jc_peer *p, const char *json, size_t len, msg_event *ev, const cha
     json_object *root = json_tokener_parse_ex(p->tok, json, (int)len);
     int rc = -1;
     p->why[0] = '\0';
-    if (!root || json_tokener_get_error(p->tok) != json_tokener_success) {
+    if (json_tokener_get_error(p->tok) != json_tokener_success) {
         /* An incomplete text ends in json_tokener_continue: that is an error here too. */
         snprintf(p->why, sizeof(p->why), "syntax: %s",
                  json_tokener_error_desc(json_tokener_get_error(p->tok)));
@@ -895,7 +895,7 @@ int jc_decode(jc_peer *p, const char *json, size_t len, msg_event *ev, const cha
             json_object_put(root);
             goto done;
         }
-    if (!json_object_is_type(root, json_type_object)) {
+    if (!root || !json_object_is_type(root, json_type_object)) { /* JSON null parses to NULL */
         snprintf(p->why, sizeof(p->why), "not an object");
         json_object_put(root);
         goto done;
