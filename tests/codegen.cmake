@@ -245,6 +245,23 @@ elseif(MODE STREQUAL "cli")
     if(NOT rc EQUAL 1 OR NOT err MATCHES "bad.yaml:[0-9]+:[0-9]+: error: " OR EXISTS ${OUT}/c)
       message(FATAL_ERROR "bad catalog: want status 1, diagnostics, no output; got ${rc}\n${err}")
     endif()
+    # Valid for the checker, but event None would declare the union's own MSG_EVENT_NONE.
+    file(WRITE ${OUT}/clash.yaml
+         "catalog: clash\nversion: 1\nenvelope:\n  fields:\n"
+         "    event_name: { type: string, role: event_name }\n"
+         "    event_id: { type: string, role: event_id }\n"
+         "    aggregate_type: { type: string, role: aggregate_type }\n"
+         "    aggregate_id: { type: string, role: aggregate_id }\n"
+         "    occurred_at: { type: timestamp, role: occurred_at }\n"
+         "    version: { type: integer, role: version }\n"
+         "aggregates:\n  Thing:\n    id: thing_id\n    events:\n"
+         "      None:\n        summary: Nothing.\n        fields: { thing_id: string }\n")
+    _cli(generate ${OUT}/clash.yaml -o ${OUT})
+    if(NOT rc EQUAL 1 OR NOT err MATCHES "clash.yaml:[0-9]+:[0-9]+: error: event 'None' would "
+                                         "generate the C identifier 'CLASH_EVENT_NONE'"
+       OR EXISTS ${OUT}/c)
+      message(FATAL_ERROR "identifier clash: want status 1 and a diagnostic; got ${rc}\n${err}")
+    endif()
   elseif(CASE STREQUAL "write_check")
     # A first run writes both files; a second run with the same input leaves them alone (same
     # inode: nothing was replaced); --check finds them current.

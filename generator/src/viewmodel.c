@@ -2291,10 +2291,156 @@ static json_object *catalog_json(vm *v, const char *header_name)
     return o;
 }
 
+/* ---- identifiers the checker does not know about ---- */
+
+/* Every file-scope identifier of the generated code, with what declares it. The checker refuses
+ * the collisions of the identifiers it knows (names.h); this catches the others (the union's
+ * NONE kind, `_from_json_ex`, the catalog info, private tables) before the compiler would. */
+typedef struct c_ident {
+    char *name;
+    const char *owner; /* "event 'CustomerCreated'", "the catalog-wide API" */
+    gen_loc loc;
+} c_ident;
+
+typedef struct c_idents {
+    c_ident *items;
+    size_t len, cap;
+    char **owners;
+    size_t n_owners;
+} c_idents;
+
+static void ident(c_idents *t, const char *owner, gen_loc loc, char *name)
+{
+    if (t->len == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 128;
+        t->items = gen_xrealloc(t->items, t->cap * sizeof(*t->items));
+    }
+    t->items[t->len++] = (c_ident){name, owner, loc};
+}
+
+static const char *owner_text(c_idents *t, char *text)
+{
+    t->owners = gen_xrealloc(t->owners, (t->n_owners + 1) * sizeof(*t->owners));
+    t->owners[t->n_owners++] = text;
+    return text;
+}
+
+static void struct_idents(c_idents *t, const char *owner, gen_loc loc, const char *c)
+{
+    static const char *const suffixes[] = {"",         "_desc",         "_init",   "_validate",
+                                           "_to_json", "_from_json",    "_equal",  "_clear",
+                                           "_values_", "_from_json_ex", "_fields_"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+        ident(t, owner, loc, gen_format("%s%s", c, suffixes[i]));
+}
+
+static int cmp_c_ident(const void *a, const void *b)
+{
+    const c_ident *x = a, *y = b;
+    int r = strcmp(x->name, y->name);
+    if (r)
+        return r;
+    if (x->loc.file_index != y->loc.file_index)
+        return x->loc.file_index < y->loc.file_index ? -1 : 1;
+    if (x->loc.line != y->loc.line)
+        return x->loc.line < y->loc.line ? -1 : 1;
+    return x->loc.col < y->loc.col ? -1 : (x->loc.col > y->loc.col);
+}
+
+static void check_identifiers(vm *v)
+{
+    const gen_model *m = v->m;
+    c_idents t = {0};
+    gen_loc cat = m->c_prefix_loc.line ? m->c_prefix_loc : m->name_loc;
+    const char *api = "the catalog-wide API";
+    static const char *const lower[] = {"catalog_info",
+                                        "catalog",
+                                        "envelope",
+                                        "envelope_values_",
+                                        "event",
+                                        "event_kind",
+                                        "event_types",
+                                        "event_from_json",
+                                        "event_to_json",
+                                        "event_validate",
+                                        "event_equal",
+                                        "event_clear",
+                                        "event_kind_name",
+                                        "event_kind_from_name",
+                                        "event_from_json_ex",
+                                        "event_entry_",
+                                        "stamp_",
+                                        "enum_find_"};
+    for (size_t i = 0; i < sizeof lower / sizeof lower[0]; i++)
+        ident(&t, api, cat, gen_format("%s_%s", v->p, lower[i]));
+    ident(&t, api, cat, gen_format("%s_EVENT_NONE", v->up));
+    ident(&t, api, cat, gen_format("%s_EVENT_TYPE_COUNT", v->up));
+    for (size_t i = 0; i < m->n_types; i++) {
+        const gen_type *ty = m->types[i];
+        const char *owner = owner_text(&t, gen_format("type '%s'", ty->name));
+        char *c = named_c_type(v, ty->name);
+        if (ty->kind == GEN_TYPE_OBJECT) {
+            struct_idents(&t, owner, ty->loc, c);
+        } else {
+            char *cu = gen_upper(c);
+            static const char *const suffixes[] = {"",        "_desc", "_to_string", "_from_string",
+                                                   "_names_", "_lens_"};
+            for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++)
+                ident(&t, owner, ty->loc, gen_format("%s%s", c, suffixes[k]));
+            ident(&t, owner, ty->loc, gen_format("%s_COUNT", cu));
+            for (size_t k = 0; k < ty->n_values; k++) {
+                char *vu = gen_upper(ty->values[k].name);
+                const char *vo = owner_text(
+                    &t, gen_format("value '%s' of enum '%s'", ty->values[k].name, ty->name));
+                ident(&t, vo, ty->values[k].loc, gen_format("%s_%s", cu, vu));
+                free(vu);
+            }
+            free(cu);
+        }
+        free(c);
+    }
+    for (size_t i = 0; i < m->n_events; i++) {
+        const gen_event *e = m->events[i];
+        const char *owner = owner_text(&t, gen_format("event '%s'", e->name));
+        char *c = named_c_type(v, e->name);
+        struct_idents(&t, owner, e->loc, c);
+        char *eu = gen_upper(e->name);
+        ident(&t, owner, e->loc, gen_format("%s_EVENT_%s", v->up, eu));
+        free(eu);
+        free(c);
+    }
+    qsort(t.items, t.len, sizeof(*t.items), cmp_c_ident);
+    for (size_t i = 1; i < t.len; i++) {
+        const c_ident *a = &t.items[i - 1], *b = &t.items[i];
+        if (strcmp(a->name, b->name) != 0 || strcmp(a->owner, b->owner) == 0)
+            continue;
+        /* One message per identifier, at the later declaration. */
+        if (i >= 2 && strcmp(t.items[i - 2].name, b->name) == 0)
+            continue;
+        const c_ident *later = b->loc.line ? b : a;
+        const c_ident *other = later == b ? a : b;
+        gen_error(v->diags, later->loc,
+                  "%s would generate the C identifier '%s', which %s also needs", later->owner,
+                  later->name, other->owner);
+        v->failed = true;
+    }
+    for (size_t i = 0; i < t.len; i++)
+        free(t.items[i].name);
+    free(t.items);
+    for (size_t i = 0; i < t.n_owners; i++)
+        free(t.owners[i]);
+    free(t.owners);
+}
+
 json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_diags *diags)
 {
     vm v = {m, opt, diags, m->c_prefix ? m->c_prefix : m->name, NULL, NULL, false};
     v.up = gen_upper(v.p);
+    check_identifiers(&v);
+    if (v.failed) {
+        free(v.up);
+        return NULL;
+    }
     json_object *root = jobj();
     jstr(root, "eventc_version", opt->version);
     jint(root, "abi_version", 1);
