@@ -45,7 +45,8 @@ eventc_status eventc_ce_http_encode(const eventc_ce_event *ev, eventc_ce_mode mo
                                 "mode must be binary or structured (batches have their own "
                                 "function)");
     if (mode == EVENTC_CE_MODE_BINARY) {
-        if ((st = eventc_ce_validate(ev, err)) != EVENTC_OK)
+        if ((st = eventc_ce_validate(ev, err)) != EVENTC_OK ||
+            (st = ce_binary_mode_check(ev, err)) != EVENTC_OK)
             return st;
         st = ce_binary_encode(ev, CE_AT_HTTP, msg);
     } else {

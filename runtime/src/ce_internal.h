@@ -120,6 +120,9 @@ eventc_status ce_msg_body(eventc_ce_message *m, const char *s, size_t n);
 eventc_status ce_binary_decode(eventc_ce_event *ev, ce_where where, const eventc_header *headers,
                                size_t n_headers, const char *body, size_t body_len,
                                const eventc_ce_options *opts, eventc_error *err);
+/* Refuses events binary mode cannot carry: a datacontenttype that receivers would take for the
+ * structured mode's media type. */
+eventc_status ce_binary_mode_check(const eventc_ce_event *ev, eventc_error *err);
 /* Binary-mode encoding shared by HTTP and Kafka (percent-encoding for HTTP). */
 eventc_status ce_binary_encode(const eventc_ce_event *ev, ce_where where, eventc_ce_message *m);
 /* True when the media type ct is exactly media (case-insensitive), parameters aside. */

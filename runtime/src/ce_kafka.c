@@ -40,7 +40,8 @@ eventc_status eventc_ce_kafka_encode(const eventc_ce_event *ev, eventc_ce_mode m
         return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL,
                                 "the Kafka binding has binary and structured modes only");
     if (mode == EVENTC_CE_MODE_BINARY) {
-        if ((st = eventc_ce_validate(ev, err)) != EVENTC_OK)
+        if ((st = eventc_ce_validate(ev, err)) != EVENTC_OK ||
+            (st = ce_binary_mode_check(ev, err)) != EVENTC_OK)
             return st;
         st = ce_binary_encode(ev, CE_AT_KAFKA, msg);
     } else {

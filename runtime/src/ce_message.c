@@ -123,6 +123,19 @@ static eventc_status put_attr(eventc_ce_message *m, size_t *cap, ce_where where,
     return ce_msg_header(m, cap, hname, (size_t)hlen, s, n);
 }
 
+eventc_status ce_binary_mode_check(const eventc_ce_event *ev, eventc_error *err)
+{
+    /* Receivers choose the mode by this prefix, so such a message would be misread as
+     * structured. */
+    if (ev->datacontenttype != NULL &&
+        ce_ascii_prefix(ev->datacontenttype, "application/cloudevents"))
+        return eventc_error_set(err, EVENTC_E_CLOUDEVENTS, "datacontenttype",
+                                "\"%s\" cannot travel in binary mode: receivers read a content "
+                                "type starting with application/cloudevents as structured mode",
+                                ev->datacontenttype);
+    return EVENTC_OK;
+}
+
 eventc_status ce_binary_encode(const eventc_ce_event *ev, ce_where where, eventc_ce_message *m)
 {
     static const char *const order[] = {"specversion", "id",   "source",    "type",

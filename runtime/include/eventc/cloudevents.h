@@ -654,6 +654,8 @@ EVENTC_API eventc_ce_mode eventc_ce_http_mode(const eventc_header *headers, size
  * datacontenttype (`application/json` when absent and the data is JSON, as the spec advises);
  * body = the data bytes. Structured: `content-type: application/cloudevents+json;
  * charset=utf-8` and the JSON format as the body.
+ * Binary mode refuses (EVENTC_E_CLOUDEVENTS) a datacontenttype starting with
+ * `application/cloudevents`: a receiver would read the message as structured mode.
  * @return EVENTC_OK, a validation error, EVENTC_E_INVALID_ARGUMENT, EVENTC_E_NOMEM; @p msg
  *         empty on error.
  */
@@ -700,6 +702,7 @@ EVENTC_API EVENTC_NODISCARD eventc_status eventc_ce_http_decode_batch(
  * value = the data bytes (NULL when there is no data: a tombstone). Structured: `content-type:
  * application/cloudevents+json; charset=utf-8` and the JSON format as the value. In both modes
  * the key is the partitionkey extension's canonical string, or NULL when there is none.
+ * Binary mode refuses a datacontenttype starting with `application/cloudevents`, as HTTP does.
  */
 EVENTC_API EVENTC_NODISCARD eventc_status eventc_ce_kafka_encode(const eventc_ce_event *ev,
                                                                  eventc_ce_mode mode,

@@ -118,6 +118,17 @@ static void test_http_binary_encode(void)
     CHECK(eventc_ce_http_encode(&ev, EVENTC_CE_MODE_BINARY, &m, &err) == EVENTC_OK);
     CHECK(m.body != NULL && m.body_len == 0);
 
+    /* A datacontenttype that looks like the structured media type cannot go in binary mode. */
+    CHECK(eventc_ce_set_datacontenttype(&ev, "application/cloudevents-sample+json", &err) ==
+          EVENTC_OK);
+    CHECK(eventc_ce_http_encode(&ev, EVENTC_CE_MODE_BINARY, &m, &err) == EVENTC_E_CLOUDEVENTS);
+    CHECK_STR(fmt(&err), "datacontenttype: \"application/cloudevents-sample+json\" cannot travel "
+                         "in binary mode: receivers read a content type starting with "
+                         "application/cloudevents as structured mode [cloudevents]");
+    CHECK(eventc_ce_kafka_encode(&ev, EVENTC_CE_MODE_BINARY, &m, &err) == EVENTC_E_CLOUDEVENTS);
+    CHECK(eventc_ce_http_encode(&ev, EVENTC_CE_MODE_STRUCTURED, &m, &err) == EVENTC_OK);
+    CHECK(eventc_ce_set_datacontenttype(&ev, NULL, &err) == EVENTC_OK);
+
     /* Invalid events and modes are refused and leave the message empty. */
     ev.id = "";
     CHECK(eventc_ce_http_encode(&ev, EVENTC_CE_MODE_BINARY, &m, &err) == EVENTC_E_CLOUDEVENTS);
