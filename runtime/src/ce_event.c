@@ -288,8 +288,11 @@ void ce_name_warn(eventc_ce_event *ev, const char *name, size_t n, const eventc_
 static eventc_limits data_limits(void)
 {
     eventc_limits lim = eventc_limits_default();
+    /* Validation judges data already accepted, perhaps under a caller's larger limits. */
     lim.max_input = SIZE_MAX;
     lim.max_string = SIZE_MAX;
+    lim.max_items = SIZE_MAX;
+    lim.max_depth = 1000;
     return lim;
 }
 

@@ -103,23 +103,18 @@ eventc_status eventc_ce_kafka_decode(eventc_ce_event *ev, const eventc_header *h
         st = ce_binary_decode(ev, CE_AT_KAFKA, headers, n_headers, value, value ? value_len : 0,
                               opts, err);
     }
+    /* Keys are often binary (serialised by the producer): a key that is not a valid String
+     * is transport metadata only and does not become an attribute. */
     if (st == EVENTC_OK && key != NULL && opts->kafka_key_to_partitionkey &&
-        eventc_ce_get_ext(ev, "partitionkey") == NULL) {
-        if (memchr(key, 0, key_len) != NULL)
-            st = eventc_error_set(err, EVENTC_E_CLOUDEVENTS, "key",
-                                  "control character U+0000 is not allowed in a String");
-        else if ((st = eventc_ce_check_string(key, key_len, err)) != EVENTC_OK)
-            eventc_error_set(err, st, "key", "partitionkey from the key: %s",
-                             err ? err->message : "");
-        else {
-            eventc_ce_value v;
-            memset(&v, 0, sizeof(v));
-            v.type = EVENTC_CE_STRING;
-            v.str = key;
-            v.len = key_len;
-            if ((st = ce_event_put_ext(ev, "partitionkey", 12, &v, err)) != EVENTC_OK)
-                eventc_error_set(err, st, "key", "out of memory");
-        }
+        eventc_ce_get_ext(ev, "partitionkey") == NULL && memchr(key, 0, key_len) == NULL &&
+        eventc_ce_check_string(key, key_len, NULL) == EVENTC_OK) {
+        eventc_ce_value v;
+        memset(&v, 0, sizeof(v));
+        v.type = EVENTC_CE_STRING;
+        v.str = key;
+        v.len = key_len;
+        if ((st = ce_event_put_ext(ev, "partitionkey", 12, &v, err)) != EVENTC_OK)
+            eventc_error_set(err, st, "key", "out of memory");
     }
     if (st != EVENTC_OK)
         eventc_ce_clear(ev);

@@ -496,8 +496,9 @@ typedef struct eventc_ce_options {
      *  path and a message; NULL: warnings only set eventc_ce_event.warnings. */
     void (*warn)(void *ctx, unsigned flag, const char *path, const char *message);
     void *warn_ctx;
-    /** Kafka: when the event has no partitionkey and the message has a key, the key becomes
-     *  the partitionkey extension (default 1; the reverse of what encoding does). */
+    /** Kafka: when the event has no partitionkey and the record has a key that is a valid
+     *  String, the key becomes the partitionkey extension (default 1; the reverse of what
+     *  encoding does). */
     int kafka_key_to_partitionkey;
 } eventc_ce_options;
 
@@ -715,7 +716,8 @@ EVENTC_API EVENTC_NODISCARD eventc_status eventc_ce_kafka_encode(const eventc_ce
  * `ce_<name>` headers (names compared case-insensitively; values used as they are),
  * `content-type` as datacontenttype (a `ce_datacontenttype` header must agree with it), and the
  * value as data (NULL or empty: no data). With opts->kafka_key_to_partitionkey, a non-NULL
- * @p key becomes the partitionkey extension when the event has none.
+ * @p key becomes the partitionkey extension when the event has none and the key is a valid
+ * String (a binary key, such as a serialised one, is left alone: it is not an error).
  * @param key the record key (@p key_len bytes) or NULL.
  * @param value the record value (@p value_len bytes) or NULL.
  * @return EVENTC_OK or the first problem (paths are header names or JSON paths); on error

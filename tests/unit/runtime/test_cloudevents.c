@@ -1142,6 +1142,20 @@ static void test_json_limits_and_warnings(void)
     o.limits.max_items = 5;
     CHECK(eventc_ce_from_json(&ev, doc, strlen(doc), &o, &err) == EVENTC_E_LIMIT);
     CHECK_STR(fmt(&err), "$: more than 5 members [limit]");
+    /* Data decoded under larger limits can be encoded again. */
+    char deepdoc[400];
+    int dn = snprintf(deepdoc, sizeof(deepdoc), HEAD ",\"data\":");
+    for (int i = 0; i < 40; i++)
+        deepdoc[dn++] = '[';
+    for (int i = 0; i < 40; i++)
+        deepdoc[dn++] = ']';
+    deepdoc[dn++] = '}';
+    deepdoc[dn] = '\0';
+    o = eventc_ce_options_default();
+    CHECK(eventc_ce_from_json(&ev, deepdoc, (size_t)dn, &o, &err) == EVENTC_E_LIMIT);
+    o.limits.max_depth = 64;
+    CHECK(eventc_ce_from_json(&ev, deepdoc, (size_t)dn, &o, &err) == EVENTC_OK);
+    CHECK(strncmp(to_json(&ev), "{\"specversion\"", 14) == 0);
     CHECK(eventc_ce_from_json(NULL, doc, 1, NULL, &err) == EVENTC_E_INVALID_ARGUMENT);
     CHECK(eventc_ce_from_json(&ev, NULL, 1, NULL, &err) == EVENTC_E_INVALID_ARGUMENT);
     eventc_ce_clear(&ev);
