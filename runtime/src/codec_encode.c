@@ -8,6 +8,16 @@
 
 /* ---- validation ------------------------------------------------------------------------------ */
 
+static eventc_status check_timestamp(const eventc_timestamp *ts, const codec_path *p,
+                                     eventc_error *err)
+{
+    if (ts->seconds < EVENTC_TIMESTAMP_MIN_SECONDS || ts->seconds > EVENTC_TIMESTAMP_MAX_SECONDS ||
+        ts->nanos > 999999999u)
+        return codec_fail(p, err, 0, EVENTC_E_TIMESTAMP,
+                          "timestamp outside years 0000-9999 or nanoseconds out of range");
+    return EVENTC_OK;
+}
+
 static eventc_status validate_object(const eventc_type_desc *t, const unsigned char *base,
                                      codec_path *p, eventc_error *err);
 
@@ -20,7 +30,7 @@ static eventc_status validate_value(const eventc_value_desc *v, const void *src,
         size_t len = strlen(s), bad;
         if (!eventc_utf8_check(s, len, &bad))
             return codec_fail(p, err, 0, EVENTC_E_UTF8, "invalid UTF-8 at byte %zu", bad);
-        return codec_check_string(v, s, len, eventc_utf8_count(s, len), p, err, 0);
+        return codec_check_string(v, s, len, SIZE_MAX, p, err, 0);
     }
     case EVENTC_FT_JSON: {
         /* The text must be one valid JSON value: checked by decoding it as a free value. */
@@ -42,13 +52,8 @@ static eventc_status validate_value(const eventc_value_desc *v, const void *src,
     }
     case EVENTC_FT_BOOL:
         return EVENTC_OK;
-    case EVENTC_FT_TIMESTAMP: {
-        char buf[EVENTC_TIMESTAMP_MAX];
-        if (eventc_timestamp_format(*(const eventc_timestamp *)src, buf) == 0)
-            return codec_fail(p, err, 0, EVENTC_E_TIMESTAMP,
-                              "timestamp outside years 0000-9999 or nanoseconds out of range");
-        return EVENTC_OK;
-    }
+    case EVENTC_FT_TIMESTAMP:
+        return check_timestamp((const eventc_timestamp *)src, p, err);
     case EVENTC_FT_ENUM: {
         int x = *(const int *)src;
         if (x < 0 || (unsigned)x >= v->enum_desc->count)
@@ -123,113 +128,184 @@ eventc_status eventc_validate(const eventc_type_desc *desc, const void *value, e
     return validate_object(desc, value, &p, err);
 }
 
-/* ---- encoding -------------------------------------------------------------------------------- */
+/* ---- encoding: one pass that checks each value as it writes it ------------------------------ */
 
-static void encode_object(const eventc_type_desc *t, const unsigned char *base, eventc_buf *out);
+static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *base,
+                                eventc_buf *out, codec_path *p, eventc_error *err);
 
-static void encode_value(const eventc_value_desc *v, const void *src, eventc_buf *out)
+static eventc_status out_of_memory(const codec_path *p, eventc_error *err)
+{
+    return codec_fail(p, err, 0, EVENTC_E_NOMEM, "out of memory");
+}
+
+static eventc_status enc_value(const eventc_value_desc *v, const void *src, eventc_buf *out,
+                               codec_path *p, eventc_error *err)
 {
     switch (v->type) {
     case EVENTC_FT_STRING: {
         const char *s = *(const char *const *)src;
-        /* Validated before encoding, so this cannot fail but for memory (sticky in out). */
-        if (eventc_buf_append_json_string(out, s, strlen(s)) != EVENTC_OK)
-            out->failed = 1;
-        return;
+        size_t len = strlen(s);
+        eventc_status st = eventc_buf_append_json_string(out, s, len);
+        if (st == EVENTC_E_UTF8)
+            return codec_fail(p, err, 0, EVENTC_E_UTF8, "invalid UTF-8");
+        if (st)
+            return out_of_memory(p, err);
+        return codec_check_string(v, s, len, SIZE_MAX, p, err, 0);
     }
-    case EVENTC_FT_JSON:
-        eventc_buf_append_str(out, *(const char *const *)src);
-        return;
-    case EVENTC_FT_INT64:
-        eventc_buf_append_int64(out, *(const int64_t *)src);
-        return;
-    case EVENTC_FT_DOUBLE:
-        if (eventc_buf_append_double(out, *(const double *)src) != EVENTC_OK)
-            out->failed = 1;
-        return;
+    case EVENTC_FT_JSON: {
+        const char *s = *(const char *const *)src;
+        size_t len = strlen(s);
+        if (eventc_json_check(s, len) != EVENTC_OK)
+            return codec_fail(p, err, 0, EVENTC_E_SYNTAX, "not a single valid JSON value");
+        eventc_buf_append(out, s, len);
+        return EVENTC_OK;
+    }
+    case EVENTC_FT_INT64: {
+        int64_t x = *(const int64_t *)src;
+        eventc_buf_append_int64(out, x);
+        return codec_check_int(v, x, p, err, 0);
+    }
+    case EVENTC_FT_DOUBLE: {
+        double x = *(const double *)src;
+        if (!isfinite(x))
+            return codec_fail(p, err, 0, EVENTC_E_TYPE, "not a finite number");
+        if (eventc_buf_append_double(out, x) != EVENTC_OK)
+            return out_of_memory(p, err);
+        return codec_check_double(v, x, p, err, 0);
+    }
     case EVENTC_FT_BOOL:
         if (*(const bool *)src)
             eventc_buf_append(out, "true", 4);
         else
             eventc_buf_append(out, "false", 5);
-        return;
+        return EVENTC_OK;
     case EVENTC_FT_TIMESTAMP: {
+        const eventc_timestamp *ts = src;
+        eventc_status st = check_timestamp(ts, p, err);
+        if (st)
+            return st;
         char buf[EVENTC_TIMESTAMP_MAX + 2];
         buf[0] = '"';
-        size_t n = eventc_timestamp_format(*(const eventc_timestamp *)src, buf + 1);
+        size_t n = eventc_timestamp_format(*ts, buf + 1);
         buf[n + 1] = '"';
         eventc_buf_append(out, buf, n + 2);
-        return;
+        return EVENTC_OK;
     }
     case EVENTC_FT_ENUM: {
         int x = *(const int *)src;
-        eventc_buf_putc(out, '"');
-        eventc_buf_append(out, v->enum_desc->names[x], v->enum_desc->lens[x]);
-        eventc_buf_putc(out, '"');
-        return;
+        if (x < 0 || (unsigned)x >= v->enum_desc->count)
+            return codec_fail(p, err, 0, EVENTC_E_ENUM, "%d is not a value of %s", x,
+                              v->enum_desc->name);
+        if (eventc_buf_reserve(out, (size_t)v->enum_desc->lens[x] + 2) != EVENTC_OK)
+            return out_of_memory(p, err);
+        out->data[out->len++] = '"';
+        memcpy(out->data + out->len, v->enum_desc->names[x], v->enum_desc->lens[x]);
+        out->len += v->enum_desc->lens[x];
+        out->data[out->len++] = '"';
+        return EVENTC_OK;
     }
     case EVENTC_FT_OBJECT:
-        encode_object(v->object, src, out);
-        return;
+        return enc_object(v->object, src, out, p, err);
     case EVENTC_FT_ARRAY:
-        return;
+        break;
     }
+    return codec_fail(p, err, 0, EVENTC_E_INVALID_ARGUMENT, "invalid descriptor");
 }
 
-static void encode_object(const eventc_type_desc *t, const unsigned char *base, eventc_buf *out)
+static eventc_status enc_array(const eventc_field_desc *f, const unsigned char *base,
+                               eventc_buf *out, codec_path *p, eventc_error *err)
+{
+    const eventc_value_desc *v = f->value;
+    const unsigned char *items = *(const unsigned char *const *)(base + f->offset);
+    size_t n = *(const size_t *)(base + f->aux_offset);
+    int pointers = v->items->type == EVENTC_FT_STRING || v->items->type == EVENTC_FT_JSON;
+    eventc_buf_putc(out, '[');
+    path_push_index(p, 0);
+    for (size_t k = 0; k < n; k++) {
+        path_set_index(p, k);
+        if (k)
+            eventc_buf_putc(out, ',');
+        const unsigned char *item = items + k * v->item_size;
+        if (pointers && !*(const char *const *)item)
+            return codec_fail(p, err, 0, EVENTC_E_NULL_VALUE, "NULL item");
+        eventc_status st = enc_value(v->items, item, out, p, err);
+        if (st)
+            return st;
+    }
+    path_pop(p);
+    eventc_buf_putc(out, ']');
+    return codec_check_items(v, items, n, p, err, 0);
+}
+
+static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *base,
+                                eventc_buf *out, codec_path *p, eventc_error *err)
 {
     eventc_buf_putc(out, '{');
     int first = 1;
     for (size_t i = 0; i < t->n_fields; i++) {
         const eventc_field_desc *f = &t->fields[i];
         int present = field_present(f, base);
-        if (!present && (f->flags & EVENTC_FF_OPTIONAL))
-            continue;
+        if (!present) {
+            if (f->flags & EVENTC_FF_OPTIONAL)
+                continue;
+            if (!(f->flags & EVENTC_FF_NULLABLE)) {
+                path_push_key(p, f->name, f->name_len);
+                return codec_fail(p, err, 0, EVENTC_E_REQUIRED, "required member is missing");
+            }
+        }
+        /* `,"name":` in one step; member names are plain snake_case. */
+        if (eventc_buf_reserve(out, f->name_len + 4) != EVENTC_OK)
+            return out_of_memory(p, err);
+        char *w = out->data + out->len;
         if (!first)
-            eventc_buf_putc(out, ',');
+            *w++ = ',';
         first = 0;
-        eventc_buf_putc(out, '"');
-        eventc_buf_append(out, f->name, f->name_len); /* names are plain snake_case */
-        eventc_buf_append(out, "\":", 2);
+        *w++ = '"';
+        memcpy(w, f->name, f->name_len);
+        w += f->name_len;
+        *w++ = '"';
+        *w++ = ':';
+        out->len = (size_t)(w - out->data);
+        path_push_key(p, f->name, f->name_len);
+        eventc_status st;
         if (!present) {
             eventc_buf_append(out, "null", 4); /* a required nullable member without value */
+            st = EVENTC_OK;
         } else if (f->value->type == EVENTC_FT_ARRAY) {
-            const unsigned char *items = *(const unsigned char *const *)(base + f->offset);
-            size_t n = *(const size_t *)(base + f->aux_offset);
-            eventc_buf_putc(out, '[');
-            for (size_t k = 0; k < n; k++) {
-                if (k)
-                    eventc_buf_putc(out, ',');
-                encode_value(f->value->items, items + k * f->value->item_size, out);
-            }
-            eventc_buf_putc(out, ']');
+            st = enc_array(f, base, out, p, err);
         } else {
-            encode_value(f->value, base + f->offset, out);
+            st = enc_value(f->value, base + f->offset, out, p, err);
         }
+        if (st)
+            return st;
+        path_pop(p);
     }
     eventc_buf_putc(out, '}');
+    return EVENTC_OK;
 }
 
 eventc_status eventc_encode(const eventc_type_desc *desc, const void *value, eventc_buf *out,
                             eventc_error *err)
 {
-    eventc_status st = eventc_validate(desc, value, err);
-    if (st)
-        return st;
-    if (!out)
+    eventc_error_clear(err);
+    if (!desc || !value || !out)
         return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, "$", "invalid argument");
     if (out->failed)
         return eventc_error_set(err, EVENTC_E_NOMEM, "$", "output buffer failed earlier");
     size_t mark = out->len;
-    encode_object(desc, value, out);
-    if (out->failed) {
+    codec_path p;
+    p.depth = 0;
+    eventc_status st = enc_object(desc, value, out, &p, err);
+    if (!st && out->failed)
+        st = eventc_error_set(err, EVENTC_E_NOMEM, "$", "out of memory");
+    if (st) {
         /* Leave the buffer as it was: nothing appended on error. */
         out->len = mark;
+        out->failed = 0;
         if (out->data && out->cap > mark)
             out->data[mark] = '\0';
-        return eventc_error_set(err, EVENTC_E_NOMEM, "$", "out of memory");
     }
-    return EVENTC_OK;
+    return st;
 }
 
 /* ---- deep copy into a fresh arena -------------------------------------------------------------

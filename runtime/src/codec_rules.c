@@ -1,9 +1,11 @@
 /* The rules every value is judged by, whether it was decoded from JSON or built in C. */
 #include "codec_internal.h"
 #include "eventc/regex.h"
+#include "eventc/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int ident_like(const char *k, size_t n)
@@ -69,6 +71,16 @@ eventc_status codec_check_string(const eventc_value_desc *v, const char *s, size
             return codec_fail(p, err, offset, EVENTC_E_CONST, "\"%.*s\" is not \"%s\"",
                               (int)(len > 64 ? 64 : len), s, v->const_value);
     }
+    /* `chars` may be SIZE_MAX (not counted): count only when the byte length cannot decide,
+     * knowing that a string of n bytes holds between n / 4 and n code points. */
+    if (chars == SIZE_MAX && (v->flags & (EVENTC_VF_MIN_LENGTH | EVENTC_VF_MAX_LENGTH))) {
+        int need = 0;
+        if ((v->flags & EVENTC_VF_MIN_LENGTH) && len / 4 < v->min_length)
+            need = 1; /* short enough to fail, or ambiguous */
+        if ((v->flags & EVENTC_VF_MAX_LENGTH) && len > v->max_length)
+            need = 1;
+        chars = need ? eventc_utf8_count(s, len) : len;
+    }
     if ((v->flags & EVENTC_VF_MIN_LENGTH) && chars < v->min_length)
         return codec_fail(p, err, offset, EVENTC_E_MIN_LENGTH,
                           "string of %zu characters is shorter than %zu", chars, v->min_length);
@@ -76,7 +88,11 @@ eventc_status codec_check_string(const eventc_value_desc *v, const char *s, size
         return codec_fail(p, err, offset, EVENTC_E_MAX_LENGTH,
                           "string of %zu characters is longer than %zu", chars, v->max_length);
     if (v->pattern) {
-        int m = eventc_regex_search(v->pattern, strlen(v->pattern), s, len);
+        /* The automaton answers for ASCII strings with one table lookup per byte; the program
+         * decides the rest. Both implement the same semantics (tests/unit/runtime). */
+        int m = v->pattern_dfa ? eventc_regex_dfa_test(v->pattern_dfa, s, len) : -1;
+        if (m < 0)
+            m = eventc_regex_search(v->pattern, strlen(v->pattern), s, len);
         if (m < 0)
             return codec_fail(p, err, offset, (eventc_status)-m, "pattern cannot be evaluated");
         if (m == 0)
@@ -116,6 +132,71 @@ eventc_status codec_check_double(const eventc_value_desc *v, double x, const cod
     return EVENTC_OK;
 }
 
+static uint64_t hash_item(const eventc_value_desc *v, const void *item)
+{
+    uint64_t h = 1469598103934665603u;
+    switch (v->type) {
+    case EVENTC_FT_STRING:
+        for (const unsigned char *c = *(const unsigned char *const *)item; *c; c++)
+            h = (h ^ *c) * 1099511628211u;
+        return h;
+    case EVENTC_FT_INT64:
+        h = (uint64_t) * (const int64_t *)item;
+        break;
+    case EVENTC_FT_ENUM:
+        h = (uint64_t)(unsigned)*(const int *)item;
+        break;
+    case EVENTC_FT_BOOL:
+        h = *(const bool *)item;
+        break;
+    default:
+        return 0;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    return h ^ (h >> 33);
+}
+
+/* Finds the first item equal to an earlier one with a hash table: 1 found (*dup, *first),
+ * 0 none, -1 not applicable (item type or memory): the caller compares pairwise. */
+static int find_duplicate_hashed(const eventc_value_desc *v, const unsigned char *base, size_t n,
+                                 size_t *dup, size_t *first)
+{
+    const eventc_value_desc *iv = v->items;
+    if (iv->type != EVENTC_FT_STRING && iv->type != EVENTC_FT_INT64 && iv->type != EVENTC_FT_ENUM &&
+        iv->type != EVENTC_FT_BOOL)
+        return -1;
+    size_t cap = 16;
+    while (cap < n * 2)
+        cap *= 2;
+    uint32_t stack[1024];
+    uint32_t *slots = cap <= 1024 ? stack : malloc(cap * sizeof(*slots));
+    if (!slots)
+        return -1;
+    /* Slots hold index + 1; 0 is empty. */
+    memset(slots, 0, cap * sizeof(*slots));
+    int result = 0;
+    for (size_t i = 0; i < n && !result; i++) {
+        const void *item = base + i * v->item_size;
+        for (size_t k = (size_t)hash_item(iv, item) & (cap - 1);; k = (k + 1) & (cap - 1)) {
+            if (!slots[k]) {
+                slots[k] = (uint32_t)(i + 1);
+                break;
+            }
+            size_t j = slots[k] - 1;
+            if (codec_value_equal(iv, base + j * v->item_size, item)) {
+                *dup = i;
+                *first = j;
+                result = 1;
+                break;
+            }
+        }
+    }
+    if (slots != stack)
+        free(slots);
+    return result;
+}
+
 eventc_status codec_check_items(const eventc_value_desc *v, const void *items, size_t n,
                                 const codec_path *p, eventc_error *err, size_t offset)
 {
@@ -128,6 +209,15 @@ eventc_status codec_check_items(const eventc_value_desc *v, const void *items, s
     if (v->flags & EVENTC_VF_UNIQUE) {
         const unsigned char *base = items;
         size_t sz = v->item_size;
+        size_t dup, first;
+        int found = n > 8 ? find_duplicate_hashed(v, base, n, &dup, &first) : -1;
+        if (found == 1) {
+            codec_path q = *p;
+            path_push_index(&q, dup);
+            return codec_fail(&q, err, offset, EVENTC_E_UNIQUE, "duplicate of item %zu", first);
+        }
+        if (found == 0)
+            return EVENTC_OK;
         for (size_t i = 1; i < n; i++)
             for (size_t j = 0; j < i; j++)
                 if (codec_value_equal(v->items, base + i * sz, base + j * sz)) {

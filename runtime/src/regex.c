@@ -1459,3 +1459,218 @@ int eventc_regex_search(const char *pattern, size_t plen, const char *subject, s
     re_mem_release(&mem);
     return result;
 }
+
+/* ---------------------------------------------------------------------------------------- */
+/* DFA over ASCII                                                                             */
+
+/* Builds a deterministic automaton for the pattern's search semantics over ASCII subjects, by
+ * subset construction on the compiled program. A state is a set of consuming instructions (plus
+ * pending end-of-input assertions), so BOL is resolved at the start and EOL is resolved by the
+ * per-state "accepts at end" flag. Non-ASCII subjects are left to the program (the caller falls
+ * back), which keeps the tables small and the semantics exact. */
+
+#define RE_DFA_MAX_INST 256
+
+typedef struct re_dset {
+    uint32_t n;
+    uint16_t pcs[RE_DFA_MAX_INST];
+    int matched;
+} re_dset;
+
+/* Closure of pc into set s at a position that is the start (bol) or not; EOL never passes here
+ * (it is only resolved at the end). */
+static void re_dfa_close(const re_inst *prog, re_dset *s, unsigned char *seen, uint32_t pc, int bol)
+{
+    uint32_t stack[RE_DFA_MAX_INST * 2];
+    uint32_t sp = 0;
+    stack[sp++] = pc;
+    while (sp > 0) {
+        uint32_t p = stack[--sp];
+        if (seen[p])
+            continue;
+        seen[p] = 1;
+        const re_inst *in = &prog[p];
+        switch (in->op) {
+        case RE_OP_JMP:
+            stack[sp++] = in->a;
+            break;
+        case RE_OP_SPLIT:
+            stack[sp++] = in->b;
+            stack[sp++] = in->a;
+            break;
+        case RE_OP_BOL:
+            if (bol)
+                stack[sp++] = p + 1;
+            break;
+        case RE_OP_MATCH:
+            s->matched = 1;
+            break;
+        default: /* consuming instructions and EOL stay in the set */
+            s->pcs[s->n++] = (uint16_t)p;
+            break;
+        }
+    }
+}
+
+static int re_dset_cmp(const void *x, const void *y)
+{
+    return (int)*(const uint16_t *)x - (int)*(const uint16_t *)y;
+}
+
+/* Whether the set reaches MATCH when the end of input has come (EOL now passes). */
+static int re_dfa_accepts_at_end(const re_inst *prog, const re_dset *s, uint32_t ninst)
+{
+    unsigned char seen[RE_DFA_MAX_INST];
+    uint32_t stack[RE_DFA_MAX_INST * 2];
+    uint32_t sp = 0;
+    memset(seen, 0, ninst);
+    for (uint32_t i = 0; i < s->n; i++)
+        if (prog[s->pcs[i]].op == RE_OP_EOL)
+            stack[sp++] = s->pcs[i] + 1u;
+    while (sp > 0) {
+        uint32_t p = stack[--sp];
+        if (seen[p])
+            continue;
+        seen[p] = 1;
+        const re_inst *in = &prog[p];
+        if (in->op == RE_OP_MATCH)
+            return 1;
+        if (in->op == RE_OP_JMP)
+            stack[sp++] = in->a;
+        else if (in->op == RE_OP_SPLIT)
+            stack[sp++] = in->a, stack[sp++] = in->b;
+        else if (in->op == RE_OP_EOL)
+            stack[sp++] = p + 1;
+    }
+    return 0;
+}
+
+eventc_status eventc_regex_dfa_build(const char *pattern, size_t len, eventc_regex_dfa_storage *out)
+{
+    memset(out, 0, sizeof(*out));
+    eventc_regex *re = NULL;
+    eventc_status st = eventc_regex_compile(pattern, len, NULL, &re, NULL);
+    if (st != EVENTC_OK)
+        return st;
+    uint32_t ninst = re->ninst;
+    if (ninst > RE_DFA_MAX_INST) {
+        eventc_regex_free(re);
+        return EVENTC_E_UNSUPPORTED;
+    }
+    const re_inst *prog = re->prog;
+    re_vm vm = {prog, re->ranges, NULL, 0};
+
+    /* Byte classes: ASCII bytes that every consuming instruction treats alike. */
+    uint64_t sig[128][RE_DFA_MAX_INST / 64];
+    memset(sig, 0, sizeof(sig));
+    for (uint32_t c = 0; c < 128; c++)
+        for (uint32_t p = 0; p < ninst; p++)
+            if (re_consumes(&vm, &prog[p], c))
+                sig[c][p / 64] |= (uint64_t)1 << (p % 64);
+    unsigned nclasses = 0;
+    unsigned char rep[128];
+    for (uint32_t c = 0; c < 128; c++) {
+        unsigned k;
+        for (k = 0; k < nclasses; k++)
+            if (memcmp(sig[rep[k]], sig[c], sizeof(sig[c])) == 0)
+                break;
+        if (k == nclasses)
+            rep[nclasses++] = (unsigned char)c;
+        out->classes[c] = (unsigned char)k;
+    }
+    if (nclasses > EVENTC_REGEX_DFA_MAX_CLASSES) {
+        eventc_regex_free(re);
+        memset(out, 0, sizeof(*out));
+        return EVENTC_E_UNSUPPORTED;
+    }
+    unsigned char next_raw[EVENTC_REGEX_DFA_MAX_STATES * EVENTC_REGEX_DFA_MAX_CLASSES];
+
+    /* Subset construction. State 0 is the start (BOL holds); every later position adds the
+     * restart set (BOL fails) unless the pattern is anchored. */
+    re_dset *sets = malloc(EVENTC_REGEX_DFA_MAX_STATES * sizeof(*sets));
+    if (!sets) {
+        eventc_regex_free(re);
+        return EVENTC_E_NOMEM;
+    }
+    unsigned char seen[RE_DFA_MAX_INST];
+    uint32_t nstates = 1;
+    memset(&sets[0], 0, sizeof(sets[0]));
+    memset(seen, 0, ninst);
+    re_dfa_close(prog, &sets[0], seen, 0, 1);
+    qsort(sets[0].pcs, sets[0].n, sizeof(uint16_t), re_dset_cmp);
+    st = EVENTC_OK;
+    for (uint32_t s = 0; s < nstates && st == EVENTC_OK; s++) {
+        const re_dset *cur = &sets[s];
+        out->flags[s] = (unsigned char)((cur->matched ? EVENTC_REGEX_DFA_MATCHED : 0) |
+                                        (re_dfa_accepts_at_end(prog, cur, ninst)
+                                             ? EVENTC_REGEX_DFA_ACCEPT_AT_END
+                                             : 0));
+        for (unsigned k = 0; k < nclasses; k++) {
+            re_dset next;
+            next.n = 0;
+            next.matched = 0;
+            memset(seen, 0, ninst);
+            if (cur->matched) {
+                next.matched = 1; /* a match found stays found */
+            } else {
+                for (uint32_t i = 0; i < cur->n; i++) {
+                    uint32_t pc = cur->pcs[i];
+                    if (re_consumes(&vm, &prog[pc], rep[k]))
+                        re_dfa_close(prog, &next, seen, pc + 1, 0);
+                }
+                if (!re->anchored)
+                    re_dfa_close(prog, &next, seen, 0, 0);
+                qsort(next.pcs, next.n, sizeof(uint16_t), re_dset_cmp);
+            }
+            uint32_t t;
+            for (t = 0; t < nstates; t++)
+                if (sets[t].matched == next.matched && sets[t].n == next.n &&
+                    memcmp(sets[t].pcs, next.pcs, next.n * sizeof(uint16_t)) == 0)
+                    break;
+            if (t == nstates) {
+                if (nstates == EVENTC_REGEX_DFA_MAX_STATES) {
+                    st = EVENTC_E_UNSUPPORTED;
+                    break;
+                }
+                sets[nstates++] = next;
+            }
+            next_raw[s * EVENTC_REGEX_DFA_MAX_CLASSES + k] = (unsigned char)t;
+        }
+    }
+    /* States that can neither match now, later, nor at the end are dead: stop early there. */
+    for (uint32_t s = 0; s < nstates && st == EVENTC_OK; s++)
+        if (sets[s].n == 0 && !sets[s].matched && re->anchored)
+            out->flags[s] |= EVENTC_REGEX_DFA_DEAD;
+    free(sets);
+    eventc_regex_free(re);
+    if (st != EVENTC_OK) {
+        memset(out, 0, sizeof(*out));
+        return st;
+    }
+    /* Pack the rows to nclasses columns. */
+    for (uint32_t s = 0; s < nstates; s++)
+        memcpy(out->next + s * nclasses, next_raw + s * EVENTC_REGEX_DFA_MAX_CLASSES, nclasses);
+    out->dfa.nstates = nstates;
+    out->dfa.nclasses = nclasses;
+    out->dfa.classes = out->classes;
+    out->dfa.next = out->next;
+    out->dfa.flags = out->flags;
+    return EVENTC_OK;
+}
+
+int eventc_regex_dfa_test(const eventc_regex_dfa *dfa, const char *subject, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)subject;
+    unsigned state = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char flags = dfa->flags[state];
+        if (flags & EVENTC_REGEX_DFA_MATCHED)
+            return 1;
+        if (flags & EVENTC_REGEX_DFA_DEAD)
+            return 0;
+        if (s[i] >= 0x80)
+            return -1;
+        state = dfa->next[state * dfa->nclasses + dfa->classes[s[i]]];
+    }
+    return (dfa->flags[state] & (EVENTC_REGEX_DFA_MATCHED | EVENTC_REGEX_DFA_ACCEPT_AT_END)) != 0;
+}

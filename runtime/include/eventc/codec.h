@@ -29,6 +29,7 @@
 #include "eventc/arena.h"
 #include "eventc/buf.h"
 #include "eventc/common.h"
+#include "eventc/regex.h"
 #include "eventc/time.h"
 
 #ifdef __cplusplus
@@ -74,17 +75,18 @@ enum {
 /** A value's type and constraints (a field's, or an array's items'). */
 typedef struct eventc_value_desc {
     eventc_ftype type;
-    unsigned flags;                        /**< EVENTC_VF_* */
-    size_t min_length, max_length;         /**< in code points */
-    const char *pattern;                   /**< ECMAScript-subset pattern, or NULL */
-    int64_t imin, imax;                    /**< INT64 bounds */
-    double nmin, nmax, nexmin, nexmax;     /**< DOUBLE bounds */
-    size_t min_items, max_items;           /**< ARRAY bounds */
-    const char *const_value;               /**< STRING that must equal this, or NULL */
-    const eventc_enum_desc *enum_desc;     /**< ENUM */
-    const struct eventc_type_desc *object; /**< OBJECT, and ARRAY of OBJECT items */
-    const struct eventc_value_desc *items; /**< ARRAY */
-    size_t item_size;                      /**< ARRAY: sizeof one item in C */
+    unsigned flags;                             /**< EVENTC_VF_* */
+    size_t min_length, max_length;              /**< in code points */
+    const char *pattern;                        /**< ECMAScript-subset pattern, or NULL */
+    const struct eventc_regex_dfa *pattern_dfa; /**< its ASCII automaton, or NULL (optional) */
+    int64_t imin, imax;                         /**< INT64 bounds */
+    double nmin, nmax, nexmin, nexmax;          /**< DOUBLE bounds */
+    size_t min_items, max_items;                /**< ARRAY bounds */
+    const char *const_value;                    /**< STRING that must equal this, or NULL */
+    const eventc_enum_desc *enum_desc;          /**< ENUM */
+    const struct eventc_type_desc *object;      /**< OBJECT, and ARRAY of OBJECT items */
+    const struct eventc_value_desc *items;      /**< ARRAY */
+    size_t item_size;                           /**< ARRAY: sizeof one item in C */
 } eventc_value_desc;
 
 /** Field flags. */

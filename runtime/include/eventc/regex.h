@@ -107,6 +107,47 @@ EVENTC_API int eventc_regex_test(const eventc_regex *re, const char *subject, si
 EVENTC_API int eventc_regex_search(const char *pattern, size_t plen, const char *subject,
                                    size_t slen);
 
+/** Limits of eventc_regex_dfa: patterns beyond them are matched by the program instead. */
+#define EVENTC_REGEX_DFA_MAX_STATES 64
+#define EVENTC_REGEX_DFA_MAX_CLASSES 32
+
+/** eventc_regex_dfa.flags bits. */
+#define EVENTC_REGEX_DFA_MATCHED 1       /**< a match has been found: the answer is 1 */
+#define EVENTC_REGEX_DFA_ACCEPT_AT_END 2 /**< a match ends here if the subject ends here */
+#define EVENTC_REGEX_DFA_DEAD 4          /**< no match can follow: the answer is 0 */
+
+/**
+ * A pattern compiled to a deterministic automaton over ASCII subjects: plain data, so the
+ * generator can emit it as static tables and decoders match with one table lookup per byte.
+ * Subjects holding non-ASCII bytes are left to eventc_regex_search (the test returns -1).
+ */
+typedef struct eventc_regex_dfa {
+    unsigned nstates;
+    unsigned nclasses;
+    const unsigned char *classes; /**< [128]: byte -> class */
+    const unsigned char *next;    /**< [nstates * nclasses]: state * nclasses + class -> state */
+    const unsigned char *flags;   /**< [nstates]: EVENTC_REGEX_DFA_* */
+} eventc_regex_dfa;
+
+/** Room for a DFA built at run time; `dfa` points into the arrays. */
+typedef struct eventc_regex_dfa_storage {
+    eventc_regex_dfa dfa;
+    unsigned char classes[128];
+    unsigned char next[EVENTC_REGEX_DFA_MAX_STATES * EVENTC_REGEX_DFA_MAX_CLASSES];
+    unsigned char flags[EVENTC_REGEX_DFA_MAX_STATES];
+} eventc_regex_dfa_storage;
+
+/**
+ * Builds the automaton of @p pattern (search semantics, like eventc_regex_test).
+ * @return EVENTC_OK; EVENTC_E_PATTERN for a pattern outside the subset; EVENTC_E_UNSUPPORTED
+ *         when the automaton would exceed the limits above (use the program); EVENTC_E_NOMEM.
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_regex_dfa_build(const char *pattern, size_t len,
+                                                                 eventc_regex_dfa_storage *out);
+
+/** @return 1 match, 0 no match, -1 when @p subject holds a non-ASCII byte (undecided). */
+EVENTC_API int eventc_regex_dfa_test(const eventc_regex_dfa *dfa, const char *subject, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
