@@ -105,6 +105,11 @@ static const eventc_value_desc *value_desc(gen_model *m, const gen_typeref *t,
     if (t->has_max_length)
         v->flags |= EVENTC_VF_MAX_LENGTH, v->max_length = (size_t)t->max_length;
     v->pattern = t->pattern;
+    if (t->pattern) {
+        eventc_regex_dfa_storage *dfa = gen_pool_alloc(&m->pool, sizeof(*dfa));
+        if (eventc_regex_dfa_build(t->pattern, strlen(t->pattern), dfa) == EVENTC_OK)
+            v->pattern_dfa = &dfa->dfa;
+    }
     if (t->kind == GEN_T_INTEGER) {
         if (t->has_minimum)
             v->flags |= EVENTC_VF_MINIMUM, v->imin = t->imin;
