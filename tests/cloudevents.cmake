@@ -10,7 +10,7 @@
 #   referee.cloudevents.*       label "referee": the SDK pinned in tests/cloudevents/package-lock.json
 #                               (installed with `npm ci` into the build folder) against every event
 #                               in tests/cloudevents/events/, both directions (see referee.js)
-#   memcheck.cloudevents.*      label "memcheck": parse and emit under valgrind
+#   memcheck.cloudevents.*      label "memcheck": parse, emit and the unit tests under valgrind
 #
 # Included from tests/CMakeLists.txt, this file registers the tests; run with `cmake -P`, it is the
 # driver of one corpus case (a single file keeps registration and checks side by side).
@@ -127,6 +127,13 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
                        -DTOOL=${_ce_tool} -DDIR=${_ce_dir} -DSTATUS=${_status} "-DARGS=${_argv}"
                        -P ${CMAKE_CURRENT_LIST_FILE})
       set_tests_properties(memcheck.cloudevents.${_name} PROPERTIES LABELS "memcheck" TIMEOUT 120)
+    endforeach()
+    # The unit tests too, allocation-failure sweep included.
+    foreach(_unit IN ITEMS test_cloudevents test_cloudevents_bindings)
+      add_test(NAME memcheck.cloudevents.${_unit}
+               COMMAND ${EVENTC_VALGRIND} -q --error-exitcode=99 --leak-check=full
+                       --errors-for-leak-kinds=definite,indirect $<TARGET_FILE:${_unit}>)
+      set_tests_properties(memcheck.cloudevents.${_unit} PROPERTIES LABELS "memcheck" TIMEOUT 300)
     endforeach()
   endif()
   return()
