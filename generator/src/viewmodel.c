@@ -6,6 +6,7 @@
 #include "names.h"
 #include "util.h"
 
+#include <eventc/regex.h>
 #include <eventc/utf8.h>
 
 #include <inttypes.h>
@@ -266,9 +267,10 @@ static size_t escaped_unit(const char *s)
     return 2;
 }
 
-char *gen_c_string_literal(const char *s, unsigned col, unsigned tail)
+/* Splits escaped text into adjacent literals (see gen_c_string_literal); `text` prefers cuts after
+ * newlines and blanks, which mean nothing in binary data. */
+static char *split_literal(char *esc, unsigned col, unsigned tail, bool text)
 {
-    char *esc = gen_c_string_escape(s, strlen(s));
     size_t len = strlen(esc);
     /* Room for the text of one piece: the quotes take 2 columns; the last piece also needs the
      * tail. */
@@ -291,6 +293,8 @@ char *gen_c_string_literal(const char *s, unsigned col, unsigned tail)
             if (end + u - i > room || end + u >= len)
                 break;
             end += u;
+            if (!text)
+                continue;
             if (u == 2 && esc[end - 1] == 'n' && !newline)
                 newline = end;
             else if (esc[end - 1] == ' ')
@@ -306,6 +310,16 @@ char *gen_c_string_literal(const char *s, unsigned col, unsigned tail)
     }
     free(esc);
     return gen_str_detach(&out);
+}
+
+char *gen_c_string_literal(const char *s, unsigned col, unsigned tail)
+{
+    return split_literal(gen_c_string_escape(s, strlen(s)), col, tail, true);
+}
+
+char *gen_c_bytes_literal(const unsigned char *data, size_t n, unsigned col, unsigned tail)
+{
+    return split_literal(gen_c_string_escape((const char *)data, n), col, tail, false);
 }
 
 /* ---- layouts -----------------------------------------------------------------------------------
@@ -1094,11 +1108,86 @@ static char *field_doc_text(const gen_field *f, const ctype *c)
     return gen_str_detach(&s);
 }
 
-/* Adds the value descriptor of `t` to `list`, the entries of the static array `array` (one per
- * struct), children first (an array's items before the array). Returns the reference to it
- * ("&array[3]"), or NULL when the type cannot be represented. */
-static char *value_desc(vm *v, json_object *list, const char *array, const char *label,
-                        const gen_typeref *t, const char *const_value)
+/* The value descriptors of one struct: the entries of its static array, and the pattern automata
+ * they point to. */
+typedef struct vlist {
+    json_object *values; /* entries of `array` */
+    json_object *dfas;   /* static automata */
+    const char *array;   /* "msg_customer_created_values_" */
+    const char *base;    /* "msg_customer_created" */
+} vlist;
+
+/* Emits the ASCII automaton of `pattern` as static data (one byte string holding the class map,
+ * the transitions and the state flags) and returns the name of its eventc_regex_dfa, or NULL
+ * when the runtime matches this pattern with its program only (too many states). */
+static char *pattern_dfa(vlist *vl, size_t index, const char *pattern)
+{
+    eventc_regex_dfa_storage *st = gen_xmalloc(sizeof(*st));
+    if (eventc_regex_dfa_build(pattern, strlen(pattern), st) != EVENTC_OK) {
+        free(st);
+        return NULL;
+    }
+    const eventc_regex_dfa *d = &st->dfa;
+    size_t n_next = (size_t)d->nstates * d->nclasses;
+    size_t n = 128 + n_next + d->nstates;
+    unsigned char *bytes = gen_xmalloc(n);
+    memcpy(bytes, d->classes, 128);
+    memcpy(bytes + 128, d->next, n_next);
+    memcpy(bytes + 128 + n_next, d->flags, d->nstates);
+    char *data = gen_format("%s_pattern%zu_", vl->base, index);
+    char *name = gen_format("%s_pattern%zu_dfa_", vl->base, index);
+    json_object *o = jobj();
+    jstr(o, "c_data", data);
+    jstr(o, "c_dfa", name);
+    jstr(o, "pattern", pattern);
+    jown(o, "pattern_c_comment", gen_c_comment_escape(pattern));
+    char *about = gen_format("The ASCII automaton of `%s`.", pattern);
+    char *wrapped = gen_c_comment_wrap(about, 0, 3);
+    jown(o, "comment_c_code", gen_format("/* %s */", wrapped));
+    free(wrapped);
+    free(about);
+    /* One line when it fits, else broken after the `=` with the pieces at column 4: the layout
+     * clang-format gives a string initializer. */
+    char *head = gen_format("static const unsigned char %s[] =", data);
+    char *one = gen_c_bytes_literal(bytes, n, (unsigned)strlen(head) + 1, 1);
+    if (!strchr(one, '\n') && strlen(head) + 1 + strlen(one) + 1 <= GEN_C_COLUMNS) {
+        jown(o, "data_c_code", gen_format("%s %s;", head, one));
+    } else {
+        char *pieces = gen_c_bytes_literal(bytes, n, 4, 1);
+        jown(o, "data_c_code", gen_format("%s\n    %s;", head, pieces));
+        free(pieces);
+    }
+    free(one);
+    free(head);
+    char *dhead = gen_format("%s = {", name);
+    jown(o, "dfa_head_c_code", gen_c_layout_split(0, "static const eventc_regex_dfa", " ", dhead));
+    free(dhead);
+    lines l = {0};
+    char num[64];
+    snprintf(num, sizeof num, "%u", d->nstates);
+    lines_add(&l, desig(4, "nstates", num));
+    snprintf(num, sizeof num, "%u", d->nclasses);
+    lines_add(&l, desig(4, "nclasses", num));
+    lines_add(&l, desig(4, "classes", data));
+    char *expr = gen_format("%s + 128", data);
+    lines_add(&l, desig(4, "next", expr));
+    free(expr);
+    expr = gen_format("%s + %zu", data, 128 + n_next);
+    lines_add(&l, desig(4, "flags", expr));
+    free(expr);
+    jset(o, "dfa_init_c_code", lines_json(&l));
+    jpush(vl->dfas, o);
+    free(data);
+    free(bytes);
+    free(st);
+    return name;
+}
+
+/* Adds the value descriptor of `t` to the struct's list, children first (an array's items before
+ * the array). Returns the reference to it ("&array[3]"), or NULL when the type cannot be
+ * represented. */
+static char *value_desc(vm *v, vlist *vl, const char *label, const gen_typeref *t,
+                        const char *const_value)
 {
     ctype c;
     if (!ctype_of(v, t, &c))
@@ -1107,7 +1196,7 @@ static char *value_desc(vm *v, json_object *list, const char *array, const char 
     char *items_ref = NULL;
     if (t->kind == GEN_T_ARRAY) {
         char *items_label = gen_format("%s items", label);
-        items_ref = value_desc(v, list, array, items_label, t->items, NULL);
+        items_ref = value_desc(v, vl, items_label, t->items, NULL);
         free(items_label);
         if (!items_ref) {
             ctype_free(&c);
@@ -1183,8 +1272,16 @@ static char *value_desc(vm *v, json_object *list, const char *array, const char 
             snprintf(buf, sizeof buf, "%" PRIu64, t->max_length);
             lines_add(&l, desig(8, "max_length", buf));
         }
-        if (t->pattern)
+        if (t->pattern) {
             lines_add(&l, desig_string(8, "pattern", t->pattern));
+            char *dfa = pattern_dfa(vl, json_object_array_length(vl->values), t->pattern);
+            if (dfa) {
+                char *ref = gen_format("&%s", dfa);
+                lines_add(&l, desig(8, "pattern_dfa", ref));
+                free(ref);
+                free(dfa);
+            }
+        }
     }
     if (t->kind == GEN_T_INTEGER) {
         if (t->has_minimum) {
@@ -1243,15 +1340,15 @@ static char *value_desc(vm *v, json_object *list, const char *array, const char 
         lines_add(&l, desig(8, "item_size", size));
         free(size);
     }
-    size_t index = json_object_array_length(list);
+    size_t index = json_object_array_length(vl->values);
     json_object *o = jobj();
     jint(o, "index", (int64_t)index);
     jstr(o, "label", label);
     jset(o, "init_c_code", lines_json(&l));
-    jpush(list, o);
+    jpush(vl->values, o);
     free(items_ref);
     ctype_free(&c);
-    return gen_format("&%s[%zu]", array, index);
+    return gen_format("&%s[%zu]", vl->array, index);
 }
 
 /* The JSON description of one field: names, types, flags, docs, the struct member lines. */
@@ -1362,7 +1459,7 @@ static void params_free(param_list *p)
 typedef struct sbuild {
     json_object *o;
     json_object *fields;      /* the struct's own fields */
-    json_object *values;      /* static value descriptors */
+    vlist vl;                 /* static value descriptors and pattern automata */
     json_object *table;       /* entries of the field table */
     json_object *init_params; /* constructor parameters after the struct pointer */
     lines assign;             /* constructor assignments */
@@ -1675,11 +1772,11 @@ static void sbuild_init(sbuild *b, const char *c_struct, const char *self)
     memset(b, 0, sizeof *b);
     b->o = jobj();
     b->fields = jarr();
-    b->values = jarr();
     b->table = jarr();
     b->init_params = jarr();
     b->c_struct = c_struct;
     b->c_values = gen_format("%s_values_", c_struct);
+    b->vl = (vlist){jarr(), jarr(), b->c_values, c_struct};
     b->self = self;
     /* The constructor's own parameter names come first, so that fields named like them get
      * renamed; struct_functions skips them. */
@@ -1690,7 +1787,8 @@ static void sbuild_init(sbuild *b, const char *c_struct, const char *self)
 static void sbuild_done(sbuild *b)
 {
     jset(b->o, "fields", b->fields);
-    jset(b->o, "value_descs", b->values);
+    jset(b->o, "value_descs", b->vl.values);
+    jset(b->o, "pattern_dfas", b->vl.dfas);
     jstr(b->o, "c_values", b->c_values);
     char *head = gen_format("%s[] = {", b->c_values);
     jown(b->o, "values_head_c_code",
@@ -1863,7 +1961,7 @@ static json_object *object_json(vm *v, const gen_type *t)
     free(doc);
     for (size_t i = 0; i < t->n_fields; i++) {
         const gen_field *f = &t->fields[i];
-        char *vd = value_desc(v, b.values, b.c_values, f->name, &f->type, NULL);
+        char *vd = value_desc(v, &b.vl, f->name, &f->type, NULL);
         struct_field(v, &b, f, "", vd, true, !f->optional);
         free(vd);
     }
@@ -2054,7 +2152,7 @@ static json_object *event_json(vm *v, const gen_event *e)
         const gen_field *f = &v->m->envelope[i];
         char *vd;
         if (f->role == GEN_ROLE_EVENT_NAME || f->role == GEN_ROLE_AGGREGATE_TYPE)
-            vd = value_desc(v, b.values, b.c_values, f->name, &f->type,
+            vd = value_desc(v, &b.vl, f->name, &f->type,
                             f->role == GEN_ROLE_EVENT_NAME ? e->name : e->aggregate->name);
         else
             vd = v->env_refs[i] ? gen_xstrdup(v->env_refs[i]) : NULL;
@@ -2063,7 +2161,7 @@ static json_object *event_json(vm *v, const gen_event *e)
     }
     for (size_t i = 0; i < e->n_fields; i++) {
         const gen_field *f = &e->fields[i];
-        char *vd = value_desc(v, b.values, b.c_values, f->name, &f->type, NULL);
+        char *vd = value_desc(v, &b.vl, f->name, &f->type, NULL);
         struct_field(v, &b, f, "", vd, true, !f->optional);
         free(vd);
     }
@@ -2093,8 +2191,9 @@ static json_object *envelope_json(vm *v)
                     : gen_xstrdup("The envelope: the fields every event carries.");
     jown(o, "doc_c_comment", gen_c_doc_comment(doc, 0));
     free(doc);
-    json_object *fields = jarr(), *values = jarr();
+    json_object *fields = jarr();
     char *array = gen_format("%s_values_", c);
+    vlist vl = {jarr(), jarr(), array, c};
     v->env_refs = gen_xcalloc(v->m->n_envelope + 1, sizeof(*v->env_refs));
     for (size_t i = 0; i < v->m->n_envelope; i++) {
         const gen_field *f = &v->m->envelope[i];
@@ -2104,10 +2203,11 @@ static json_object *envelope_json(vm *v)
         jpush(fields, field_json(f, &ct));
         ctype_free(&ct);
         if (f->role != GEN_ROLE_EVENT_NAME && f->role != GEN_ROLE_AGGREGATE_TYPE)
-            v->env_refs[i] = value_desc(v, values, array, f->name, &f->type, NULL);
+            v->env_refs[i] = value_desc(v, &vl, f->name, &f->type, NULL);
     }
     jset(o, "fields", fields);
-    jset(o, "value_descs", values);
+    jset(o, "value_descs", vl.values);
+    jset(o, "pattern_dfas", vl.dfas);
     jstr(o, "c_values", array);
     char *head = gen_format("%s[] = {", array);
     jown(o, "values_head_c_code",
@@ -2212,6 +2312,40 @@ static json_object *union_json(vm *v)
     char *from_name = gen_format("%s_kind_from_name", type);
     const char *ka[] = {"name", "name_len"};
     jown(o, "kind_lookup_c_code", call_stmt(8, "kind = ", from_name, ka, 2));
+    const char *probe_args[] = {"probe.name", "strlen(probe.name)"};
+    jown(o, "probe_lookup_c_code", call_stmt(8, "kind = ", from_name, probe_args, 2));
+    char *probe = gen_format("%s_name_probe_", v->p);
+    char *probe_value = gen_format("%s_name_probe_value_", v->p);
+    char *probe_table = gen_format("%s_name_probe_table_", v->p);
+    char *probe_desc = gen_format("%s_name_probe_desc_", v->p);
+    jstr(o, "probe_type", probe);
+    jstr(o, "probe_value", probe_value);
+    jstr(o, "probe_table", probe_table);
+    jstr(o, "probe_desc", probe_desc);
+    lines pl = {0};
+    lines_add(&pl, desig_string(8, "name", en_name));
+    char num[32];
+    snprintf(num, sizeof num, "%zu", strlen(en_name));
+    lines_add(&pl, desig(8, "name_len", num));
+    lines_add(&pl, desig_offsetof(8, "offset", probe, "name"));
+    lines_add(&pl, desig(8, "aux_offset", "SIZE_MAX"));
+    char *ref = gen_format("&%s", probe_value);
+    lines_add(&pl, desig(8, "value", ref));
+    free(ref);
+    jset(o, "probe_field_c_code", lines_json(&pl));
+    lines_add(&pl, desig_string(4, "name", "event name"));
+    char *size = gen_format("sizeof(%s)", probe);
+    lines_add(&pl, desig(4, "size", size));
+    free(size);
+    lines_add(&pl, desig_offsetof(4, "arena_offset", probe, "arena_"));
+    lines_add(&pl, desig(4, "fields", probe_table));
+    lines_add(&pl, desig(4, "n_fields", "1"));
+    lines_add(&pl, desig(4, "additional_properties", "1"));
+    jset(o, "probe_desc_c_code", lines_json(&pl));
+    free(probe);
+    free(probe_value);
+    free(probe_table);
+    free(probe_desc);
     free(from_name);
     char *key = gen_c_string_literal(en_name, 0, 1);
     const char *pa_args[] = {"json", "len", key, "&name", "&name_len", "&escaped", "err"};
@@ -2225,6 +2359,7 @@ static json_object *union_json(vm *v)
     char *clear = gen_format("%s_clear", type);
     const char *ca[] = {"ev"};
     jown(o, "clear_c_code", call_stmt(8, "", clear, ca, 1));
+    jown(o, "clear_inner_c_code", call_stmt(12, "", clear, ca, 1));
     free(clear);
     free(p_mut);
     free(p_const);

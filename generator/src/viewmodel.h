@@ -86,6 +86,12 @@ char *gen_c_string_escape(const char *s, size_t n);
 char *gen_c_string_literal(const char *s, unsigned col, unsigned tail);
 
 /**
+ * Same as gen_c_string_literal for `n` bytes of binary data (NUL bytes included), cut wherever a
+ * piece is full.
+ */
+char *gen_c_bytes_literal(const unsigned char *data, size_t n, unsigned col, unsigned tail);
+
+/**
  * Lays a function declaration or definition out exactly as clang-format (the project's style)
  * breaks it: on one line if it fits, else with the parameters bin-packed after the open
  * parenthesis, or on the next line indented by 4, or with the return type on a line of its own,

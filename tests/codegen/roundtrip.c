@@ -145,6 +145,21 @@ static void union_errors(void)
     CHECK(strcmp(err.path, "$.event_name") == 0);
     CHECK(err.offset == 15);
     CHECK(ev.kind == MSG_EVENT_NONE);
+    /* A name written with escapes is the same name. */
+    static const char escaped[] =
+        "{\"event_name\":\"Customer\\u0043reated\",\"event_id\":\"01HZYX3X9Q2F7J5V7KX9A1B2C3\","
+        "\"aggregate_type\":\"Customer\",\"aggregate_id\":\"c1\",\"occurred_at\":"
+        "\"2025-11-05T14:00:00Z\",\"actor\":\"system\",\"version\":1,\"customer_id\":\"c1\","
+        "\"name\":\"Acme\"}";
+    CHECK(msg_event_from_json(&ev, escaped, sizeof escaped - 1, &err) == EVENTC_OK);
+    CHECK(ev.kind == MSG_EVENT_CUSTOMER_CREATED);
+    static const char escaped_unknown[] = "{\"event_name\":\"No\\u0053uch\"}";
+    CHECK(msg_event_from_json(&ev, escaped_unknown, sizeof escaped_unknown - 1, &err) ==
+          EVENTC_E_ENUM);
+    CHECK(ev.kind == MSG_EVENT_NONE);
+    static const char escaped_broken[] = "{\"event_name\":\"Customer\\u0043reated\",}";
+    CHECK(msg_event_from_json(&ev, escaped_broken, sizeof escaped_broken - 1, &err) ==
+          EVENTC_E_SYNTAX);
     static const char missing[] = "{\"version\":1}";
     CHECK(msg_event_from_json(&ev, missing, sizeof missing - 1, &err) == EVENTC_E_REQUIRED);
     static const char wrong[] = "{\"event_name\":\"CustomerCreated\",\"version\":1}";

@@ -115,6 +115,26 @@ static eventc_status adv_stamp_(eventc_timestamp *at, char id[EVENTC_ULID_LEN + 
 
 /* ---- Thing ---- */
 
+/* The ASCII automaton of `^[a-z]*\/?"x"\d{2}\\?\?/$`. */
+static const unsigned char adv_thing_happened_pattern4_[] =
+    "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\000\000\000\000\000\000\000\000\000\001\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\002\003\003\003\003\003\003\003\003\003\003\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\004\000\000\000\000\005\005\005\005\005\005\005\005\005\005\005\005\005\005\005\005\005\005"
+    "\005\005\005\005\005\006\005\005\000\000\000\000\000\001\002\003\001\001\000\000\001\001\001"
+    "\001\001\001\001\001\001\001\001\001\001\004\001\002\001\001\001\001\001\001\005\001\001\001"
+    "\001\001\001\001\001\006\001\001\001\001\001\001\007\001\001\001\001\001\010\001\t\001\001\001"
+    "\001\001\001\001\001\001\001\001\010\001\001\001\001\000\004\000\000\000\000\000\000\002\000";
+
+static const eventc_regex_dfa adv_thing_happened_pattern4_dfa_ = {
+    .nstates = 10,
+    .nclasses = 7,
+    .classes = adv_thing_happened_pattern4_,
+    .next = adv_thing_happened_pattern4_ + 128,
+    .flags = adv_thing_happened_pattern4_ + 198,
+};
+
 static const eventc_value_desc adv_thing_happened_values_[] = {
     /* [0] event_name */
     {
@@ -142,6 +162,7 @@ static const eventc_value_desc adv_thing_happened_values_[] = {
     {
         .type = EVENTC_FT_STRING,
         .pattern = "^[a-z]*/\?\"x\"\\d{2}\\\\\?\?/$",
+        .pattern_dfa = &adv_thing_happened_pattern4_dfa_,
     },
     /* [5] default_kind */
     {
@@ -356,6 +377,35 @@ void adv_thing_happened_clear(adv_thing_happened *ev)
 
 /* ---- any event of the catalog ---- */
 
+/* The event name alone, to read a name written with escapes. */
+typedef struct adv_name_probe_ {
+    const char *name;
+    eventc_arena *arena_;
+} adv_name_probe_;
+
+static const eventc_value_desc adv_name_probe_value_ = {
+    .type = EVENTC_FT_STRING,
+};
+
+static const eventc_field_desc adv_name_probe_table_[] = {
+    {
+        .name = "event_name",
+        .name_len = 10,
+        .offset = offsetof(adv_name_probe_, name),
+        .aux_offset = SIZE_MAX,
+        .value = &adv_name_probe_value_,
+    },
+};
+
+static const eventc_type_desc adv_name_probe_desc_ = {
+    .name = "event name",
+    .size = sizeof(adv_name_probe_),
+    .arena_offset = offsetof(adv_name_probe_, arena_),
+    .fields = adv_name_probe_table_,
+    .n_fields = 1,
+    .additional_properties = 1,
+};
+
 const eventc_event_entry adv_event_types[] = {
     {
         .name = "ThingHappened",
@@ -409,9 +459,22 @@ eventc_status adv_event_from_json_ex(adv_event *ev, const char *json, size_t len
         adv_event_clear(ev);
         return st;
     }
-    /* Event names are plain ASCII; one written with escapes is not recognised. */
-    if (!escaped)
+    if (!escaped) {
         kind = adv_event_kind_from_name(name, name_len);
+    } else {
+        /* A name written with escapes: decoding the name alone unescapes it. */
+        adv_name_probe_ probe;
+        eventc_decode_options o = opts != NULL ? *opts : eventc_decode_options_default();
+        o.strict = 0;
+        memset(&probe, 0, sizeof probe);
+        st = eventc_decode(&adv_name_probe_desc_, &probe, json, len, &o, err);
+        if (st != EVENTC_OK) {
+            adv_event_clear(ev);
+            return st;
+        }
+        kind = adv_event_kind_from_name(probe.name, strlen(probe.name));
+        eventc_clear(&adv_name_probe_desc_, &probe);
+    }
     e = adv_event_entry_(kind);
     if (e == NULL) {
         adv_event_clear(ev);

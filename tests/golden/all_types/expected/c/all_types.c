@@ -280,11 +280,34 @@ void at_shape_clear(at_shape *obj)
 
 /* ---- the envelope: value descriptors shared by every event ---- */
 
+/* The ASCII automaton of `^[0-7][0-9A-HJKMNP-TV-Z]{25}$`. */
+static const unsigned char at_envelope_pattern0_[] =
+    "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\001\001\001\001\001\001\001\001\002\002\000\000\000\000\000\000\000\002\002\002\002"
+    "\002\002\002\002\000\002\002\000\002\002\000\002\002\002\002\002\000\002\002\002\002\002\000"
+    "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\000\000\000\000\000\000\000\000\000\000\000\001\002\001\001\001\001\001\003\003\001"
+    "\004\004\001\005\005\001\006\006\001\007\007\001\010\010\001\t\t\001\n\n\001\013\013\001\014"
+    "\014\001\r\r\001\016\016\001\017\017\001\020\020\001\021\021\001\022\022\001\023\023\001\024"
+    "\024\001\025\025\001\026\026\001\027\027\001\030\030\001\031\031\001\032\032\001\033\033\001"
+    "\001\001\000\004\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\000\000\000\000\002";
+
+static const eventc_regex_dfa at_envelope_pattern0_dfa_ = {
+    .nstates = 28,
+    .nclasses = 3,
+    .classes = at_envelope_pattern0_,
+    .next = at_envelope_pattern0_ + 128,
+    .flags = at_envelope_pattern0_ + 212,
+};
+
 static const eventc_value_desc at_envelope_values_[] = {
     /* [0] event_id */
     {
         .type = EVENTC_FT_STRING,
         .pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$",
+        .pattern_dfa = &at_envelope_pattern0_dfa_,
     },
     /* [1] aggregate_id */
     {
@@ -333,6 +356,41 @@ static eventc_status at_stamp_(eventc_timestamp *at, char id[EVENTC_ULID_LEN + 1
 
 /* ---- Drawing ---- */
 
+/* The ASCII automaton of `^d_[a-z0-9]+$`. */
+static const unsigned char at_drawing_created_pattern2_[] =
+    "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\001\001\001\001\001\001\001\001\001\001\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\000\002\000\001\001\001\003\001\001\001\001\001\001\001\001\001\001\001\001\001\001"
+    "\001\001\001\001\001\001\001\001\000\000\000\000\000\001\001\001\002\001\001\001\001\001\001"
+    "\003\001\001\004\001\004\001\004\001\004\000\004\000\000\002";
+
+static const eventc_regex_dfa at_drawing_created_pattern2_dfa_ = {
+    .nstates = 5,
+    .nclasses = 4,
+    .classes = at_drawing_created_pattern2_,
+    .next = at_drawing_created_pattern2_ + 128,
+    .flags = at_drawing_created_pattern2_ + 148,
+};
+
+/* The ASCII automaton of `^[a-z]+$`. */
+static const unsigned char at_drawing_created_pattern13_[] =
+    "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\000\000\000\001\001\001\001\001\001\001\001\001\001\001\001\001\001\001\001\001\001"
+    "\001\001\001\001\001\001\001\001\000\000\000\000\000\001\002\001\001\001\002\000\004\002";
+
+static const eventc_regex_dfa at_drawing_created_pattern13_dfa_ = {
+    .nstates = 3,
+    .nclasses = 2,
+    .classes = at_drawing_created_pattern13_,
+    .next = at_drawing_created_pattern13_ + 128,
+    .flags = at_drawing_created_pattern13_ + 134,
+};
+
 static const eventc_value_desc at_drawing_created_values_[] = {
     /* [0] event_name */
     {
@@ -353,6 +411,7 @@ static const eventc_value_desc at_drawing_created_values_[] = {
         .min_length = 1,
         .max_length = 40,
         .pattern = "^d_[a-z0-9]+$",
+        .pattern_dfa = &at_drawing_created_pattern2_dfa_,
     },
     /* [3] title */
     {
@@ -422,6 +481,7 @@ static const eventc_value_desc at_drawing_created_values_[] = {
         .min_length = 1,
         .max_length = 32,
         .pattern = "^[a-z]+$",
+        .pattern_dfa = &at_drawing_created_pattern13_dfa_,
     },
     /* [14] tags */
     {
@@ -1013,6 +1073,35 @@ void at_drawing_deleted_clear(at_drawing_deleted *ev)
 
 /* ---- any event of the catalog ---- */
 
+/* The event name alone, to read a name written with escapes. */
+typedef struct at_name_probe_ {
+    const char *name;
+    eventc_arena *arena_;
+} at_name_probe_;
+
+static const eventc_value_desc at_name_probe_value_ = {
+    .type = EVENTC_FT_STRING,
+};
+
+static const eventc_field_desc at_name_probe_table_[] = {
+    {
+        .name = "event_name",
+        .name_len = 10,
+        .offset = offsetof(at_name_probe_, name),
+        .aux_offset = SIZE_MAX,
+        .value = &at_name_probe_value_,
+    },
+};
+
+static const eventc_type_desc at_name_probe_desc_ = {
+    .name = "event name",
+    .size = sizeof(at_name_probe_),
+    .arena_offset = offsetof(at_name_probe_, arena_),
+    .fields = at_name_probe_table_,
+    .n_fields = 1,
+    .additional_properties = 1,
+};
+
 const eventc_event_entry at_event_types[] = {
     {
         .name = "DrawingCreated",
@@ -1073,9 +1162,22 @@ eventc_status at_event_from_json_ex(at_event *ev, const char *json, size_t len,
         at_event_clear(ev);
         return st;
     }
-    /* Event names are plain ASCII; one written with escapes is not recognised. */
-    if (!escaped)
+    if (!escaped) {
         kind = at_event_kind_from_name(name, name_len);
+    } else {
+        /* A name written with escapes: decoding the name alone unescapes it. */
+        at_name_probe_ probe;
+        eventc_decode_options o = opts != NULL ? *opts : eventc_decode_options_default();
+        o.strict = 0;
+        memset(&probe, 0, sizeof probe);
+        st = eventc_decode(&at_name_probe_desc_, &probe, json, len, &o, err);
+        if (st != EVENTC_OK) {
+            at_event_clear(ev);
+            return st;
+        }
+        kind = at_event_kind_from_name(probe.name, strlen(probe.name));
+        eventc_clear(&at_name_probe_desc_, &probe);
+    }
     e = at_event_entry_(kind);
     if (e == NULL) {
         at_event_clear(ev);

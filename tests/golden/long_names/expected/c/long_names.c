@@ -65,12 +65,32 @@ eventc_status long_prefix_status_values_with_a_very_long_type_name_from_string(
 
 /* ---- ObjectTypeWithAnExtremelyLongName ---- */
 
+/* The ASCII automaton of `^[A-Za-z0-9_]+( [A-Za-z0-9_]+)*( [A-Za-z0-9_]+)*( [A-Za-z0-9_]+)*(
+ * [A-Za-z0-9_]+)*$`. */
+static const unsigned char long_prefix_object_type_with_an_extremely_long_name_pattern0_[] =
+    "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\000\000\000\000\000\000\000\001\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\002\002\002\002\002\002\002\002\002\002\000\000\000\000\000\000\000\002\002\002\002"
+    "\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\000"
+    "\000\000\000\002\000\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002"
+    "\002\002\002\002\002\002\002\002\000\000\000\000\000\001\001\002\001\001\001\001\003\002\001"
+    "\001\004\001\003\004\000\004\002\000\002";
+
+static const eventc_regex_dfa long_prefix_object_type_with_an_extremely_long_name_pattern0_dfa_ = {
+    .nstates = 5,
+    .nclasses = 3,
+    .classes = long_prefix_object_type_with_an_extremely_long_name_pattern0_,
+    .next = long_prefix_object_type_with_an_extremely_long_name_pattern0_ + 128,
+    .flags = long_prefix_object_type_with_an_extremely_long_name_pattern0_ + 143,
+};
+
 static const eventc_value_desc long_prefix_object_type_with_an_extremely_long_name_values_[] = {
     /* [0] a_field_of_the_object_type_with_a_long_name */
     {
         .type = EVENTC_FT_STRING,
         .pattern = "^[A-Za-z0-9_]+( [A-Za-z0-9_]+)*( [A-Za-z0-9_]+)*( [A-Za-z0-9_]+)*( "
                    "[A-Za-z0-9_]+)*$",
+        .pattern_dfa = &long_prefix_object_type_with_an_extremely_long_name_pattern0_dfa_,
     },
     /* [1] another_optional_number_with_a_long_name */
     {
@@ -647,6 +667,35 @@ void long_prefix_brief_clear(long_prefix_brief *ev)
 
 /* ---- any event of the catalog ---- */
 
+/* The event name alone, to read a name written with escapes. */
+typedef struct long_prefix_name_probe_ {
+    const char *name;
+    eventc_arena *arena_;
+} long_prefix_name_probe_;
+
+static const eventc_value_desc long_prefix_name_probe_value_ = {
+    .type = EVENTC_FT_STRING,
+};
+
+static const eventc_field_desc long_prefix_name_probe_table_[] = {
+    {
+        .name = "name_of_the_event_in_long_form",
+        .name_len = 30,
+        .offset = offsetof(long_prefix_name_probe_, name),
+        .aux_offset = SIZE_MAX,
+        .value = &long_prefix_name_probe_value_,
+    },
+};
+
+static const eventc_type_desc long_prefix_name_probe_desc_ = {
+    .name = "event name",
+    .size = sizeof(long_prefix_name_probe_),
+    .arena_offset = offsetof(long_prefix_name_probe_, arena_),
+    .fields = long_prefix_name_probe_table_,
+    .n_fields = 1,
+    .additional_properties = 1,
+};
+
 const eventc_event_entry long_prefix_event_types[] = {
     {
         .name = "SomethingHappenedToTheLongAggregate",
@@ -709,9 +758,22 @@ eventc_status long_prefix_event_from_json_ex(long_prefix_event *ev, const char *
         long_prefix_event_clear(ev);
         return st;
     }
-    /* Event names are plain ASCII; one written with escapes is not recognised. */
-    if (!escaped)
+    if (!escaped) {
         kind = long_prefix_event_kind_from_name(name, name_len);
+    } else {
+        /* A name written with escapes: decoding the name alone unescapes it. */
+        long_prefix_name_probe_ probe;
+        eventc_decode_options o = opts != NULL ? *opts : eventc_decode_options_default();
+        o.strict = 0;
+        memset(&probe, 0, sizeof probe);
+        st = eventc_decode(&long_prefix_name_probe_desc_, &probe, json, len, &o, err);
+        if (st != EVENTC_OK) {
+            long_prefix_event_clear(ev);
+            return st;
+        }
+        kind = long_prefix_event_kind_from_name(probe.name, strlen(probe.name));
+        eventc_clear(&long_prefix_name_probe_desc_, &probe);
+    }
     e = long_prefix_event_entry_(kind);
     if (e == NULL) {
         long_prefix_event_clear(ev);

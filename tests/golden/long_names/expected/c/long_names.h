@@ -403,8 +403,8 @@ extern const eventc_event_entry long_prefix_event_types[];
  *             when the kind is the same)
  * @param json the JSON text, @p len bytes (need not be NUL-terminated)
  * @param err  receives the failing rule, its JSON path and byte offset; may be NULL
- * @return EVENTC_OK; EVENTC_E_ENUM for an unknown event name (written without escapes); or the
- *         decoding error. On error @p ev is cleared (kind 0) and owns nothing.
+ * @return EVENTC_OK; EVENTC_E_ENUM for an unknown event name; or the decoding error. On error
+ *         @p ev is cleared (kind 0) and owns nothing.
  */
 EVENTC_NODISCARD eventc_status long_prefix_event_from_json(long_prefix_event *ev, const char *json,
                                                            size_t len, eventc_error *err);
