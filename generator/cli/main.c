@@ -1,5 +1,6 @@
 /* eventc: the command-line front of the generator. Exit status: 0 success, 1 errors in the input
  * (catalog, template, data), 2 usage errors. */
+#include "cmd_ce.h"
 #include "cmd_generate.h"
 #include "diag.h"
 #include "model.h"
@@ -21,6 +22,8 @@ static const char usage_text[] =
     "  generate CATALOG -o DIR [--target LIST] [--templates DIR] [--check]\n"
     "                                 generate code, schemas and docs from a catalog\n"
     "  model CATALOG                  print the view model the C templates are rendered over\n"
+    "  ce parse|emit --binding http|kafka ... FILE\n"
+    "                                 read or write CloudEvents messages (HTTP, Kafka)\n"
     "  render TEMPLATE DATA.json [--partials DIR]\n"
     "                                 render a mustache template (for template authors)\n"
     "  help [COMMAND]                 show help for a command\n"
@@ -71,7 +74,10 @@ static int cmd_help(int argc, char **argv)
         fputs(gen_generate_help, stdout);
     else if (strcmp(argv[1], "model") == 0)
         fputs(gen_model_help, stdout);
-    else if (strcmp(argv[1], "help") == 0)
+    else if (strcmp(argv[1], "ce") == 0) {
+        char *args[] = {argv[1], "--help", NULL};
+        return gen_cmd_ce(2, args);
+    } else if (strcmp(argv[1], "help") == 0)
         fputs(usage_text, stdout);
     else
         return usage_error("no help for unknown command '%s'", argv[1]);
@@ -136,5 +142,7 @@ int main(int argc, char **argv)
         return gen_cmd_generate(argc - 1, argv + 1);
     if (strcmp(cmd, "model") == 0)
         return gen_cmd_model(argc - 1, argv + 1);
+    if (strcmp(cmd, "ce") == 0)
+        return gen_cmd_ce(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", cmd);
 }
