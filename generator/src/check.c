@@ -136,6 +136,8 @@ static void check_identifiers(checker *c)
     gen_loc cat = m->c_prefix_loc;
     for (const char *const *s = gen_catalog_names; *s; s++)
         ident_add(&t, gen_format("%s_%s", p, *s), "the catalog-wide API", cat);
+    for (const char *const *s = gen_catalog_constants; *s; s++)
+        ident_add(&t, gen_format("%s_%s", up, *s), "the catalog-wide API", cat);
     for (size_t i = 0; i < m->n_types; i++) {
         const gen_type *ty = m->types[i];
         if (!gen_is_pascal(ty->name))
@@ -184,6 +186,7 @@ static void check_identifiers(checker *c)
         ident_add(&t, gen_format("%s_%s_replay", p, snake), owner, a->lifecycle_loc);
         ident_add(&t, gen_format("%s_%s_state_to_string", p, snake), owner, a->lifecycle_loc);
         ident_add(&t, gen_format("%s_%s_state_from_string", p, snake), owner, a->lifecycle_loc);
+        ident_add(&t, gen_format("%s_%s_NONE", up, au), owner, a->lifecycle_loc);
         for (size_t s = 0; s < a->n_states; s++) {
             if (!gen_is_snake(a->states[s].name))
                 continue;
@@ -252,8 +255,7 @@ static bool field_is_pointer(const gen_field *f)
     switch (f->type.kind) {
     case GEN_T_STRING:
     case GEN_T_JSON:
-    case GEN_T_OBJECT:
-        return true;
+        return true; /* optional objects are inline, with a has_ member (codec.h) */
     default:
         return false;
     }
@@ -272,7 +274,7 @@ static void check_members(checker *c, const gen_field *fields, size_t n, const c
         ident_add(&t, gen_xstrdup(f->name), NULL, f->loc);
         if (f->type.kind == GEN_T_ARRAY)
             ident_add(&t, gen_format("n_%s", f->name), f->name, f->loc);
-        else if (f->optional && !field_is_pointer(f))
+        else if ((f->optional || f->nullable) && !field_is_pointer(f))
             ident_add(&t, gen_format("has_%s", f->name), f->name, f->loc);
     }
     if (t.len > 1)

@@ -31,5 +31,7 @@ extern const char *const gen_struct_fn_suffixes[];
 extern const char *const gen_enum_fn_suffixes[];
 /** Catalog-wide identifiers, after the prefix (`event`, `event_kind`, `envelope`, ...). */
 extern const char *const gen_catalog_names[];
+/** Catalog-wide constants, after the upper-case prefix (`EVENT_NONE`, ...). */
+extern const char *const gen_catalog_constants[];
 
 #endif

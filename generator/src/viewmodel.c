@@ -1376,7 +1376,7 @@ static json_object *field_json(const gen_field *f, const ctype *c)
     if (f->type.kind == GEN_T_ARRAY) {
         aux = gen_format("n_%s", f->name);
         aux_type = "size_t";
-    } else if (f->optional && !c->pointer) {
+    } else if ((f->optional || f->nullable) && !c->pointer) {
         aux = gen_format("has_%s", f->name);
         aux_type = "bool";
     }
@@ -1490,7 +1490,7 @@ static void table_entry(sbuild *b, const gen_field *f, const ctype *c, const cha
     char *aux = NULL;
     if (f->type.kind == GEN_T_ARRAY)
         aux = gen_format("%sn_%s", path, f->name);
-    else if (f->optional && !c->pointer)
+    else if ((f->optional || f->nullable) && !c->pointer)
         aux = gen_format("%shas_%s", path, f->name);
     if (aux)
         lines_add(&l, desig_offsetof(8, "aux_offset", b->c_struct, aux));
@@ -1508,7 +1508,7 @@ static void table_entry(sbuild *b, const gen_field *f, const ctype *c, const cha
     jown(e, "c_offset", gen_format("offsetof(%s, %s%s)", b->c_struct, path, f->name));
     if (f->type.kind == GEN_T_ARRAY)
         jown(e, "c_aux_offset", gen_format("offsetof(%s, %sn_%s)", b->c_struct, path, f->name));
-    else if (f->optional && !c->pointer)
+    else if ((f->optional || f->nullable) && !c->pointer)
         jown(e, "c_aux_offset", gen_format("offsetof(%s, %shas_%s)", b->c_struct, path, f->name));
     else
         jstr(e, "c_aux_offset", "SIZE_MAX");
@@ -1578,7 +1578,7 @@ static void init_field(sbuild *b, const gen_field *f, const ctype *c, const char
         } else {
             lines_add(&b->assign, assign_stmt(4, b->self, path, f->name, name));
         }
-        if (f->optional && !c->pointer) {
+        if ((f->optional || f->nullable) && !c->pointer) {
             char *has = gen_format("has_%s", f->name);
             lines_add(&b->assign, assign_stmt(4, b->self, path, has, "true"));
             free(has);
