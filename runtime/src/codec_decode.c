@@ -977,3 +977,77 @@ eventc_status eventc_json_check(const char *json, size_t len)
     skip_ws(&d);
     return d.p == d.end ? EVENTC_OK : EVENTC_E_SYNTAX;
 }
+
+eventc_status eventc_decode_any(const eventc_event_entry *types, size_t n_types,
+                                const char *name_key, int *kind, void *value, const char *json,
+                                size_t len, const eventc_decode_options *opts, eventc_error *err)
+{
+    static const eventc_decode_options defaults = {EVENTC_LIMITS_DEFAULT, 0, NULL};
+    if (!opts)
+        opts = &defaults;
+    eventc_error_clear(err);
+    unsigned char *base = value;
+    const eventc_event_entry *old = NULL;
+    for (size_t i = 0; i < n_types && *kind; i++)
+        if (types[i].kind == *kind)
+            old = &types[i];
+    eventc_status st;
+    const eventc_event_entry *e = NULL;
+    const char *name = NULL;
+    size_t name_len = 0;
+    int escaped = 0;
+    char unescaped[128];
+    if (len > opts->limits.max_input) {
+        st = eventc_error_set(err, EVENTC_E_LIMIT, "$",
+                              "input of %zu bytes is larger than the limit of %zu", len,
+                              opts->limits.max_input);
+        goto fail;
+    }
+    st = eventc_peek_string(json, len, name_key, &name, &name_len, &escaped, err);
+    if (st)
+        goto fail;
+    const char *key = name;
+    size_t key_len = name_len;
+    if (escaped && name_len < sizeof(unescaped)) {
+        /* The raw text was validated by the peek; its decoded form is never longer. */
+        const char *raw = NULL;
+        size_t rl = 0, n = 0, ch = 0;
+        int esc = 0;
+        dec d = {.start = name - 1, .p = name - 1, .end = json + len, .o = opts, .err = NULL};
+        if (scan_string(&d, &raw, &rl, &n, &ch, &esc) == EVENTC_OK && n < sizeof(unescaped)) {
+            unescape(raw, rl, unescaped);
+            key = unescaped;
+            key_len = n;
+        }
+    }
+    for (size_t i = 0; i < n_types && !e; i++)
+        if (strlen(types[i].name) == key_len && memcmp(types[i].name, key, key_len) == 0)
+            e = &types[i];
+    if (!e) {
+        char path[64];
+        snprintf(path, sizeof(path), "$.%s", name_key);
+        st = eventc_error_set(err, EVENTC_E_ENUM, path, "unknown event name \"%.*s\"",
+                              (int)(key_len > 64 ? 64 : key_len), key);
+        if (err)
+            err->offset = (size_t)(name - json);
+        goto fail;
+    }
+    if (old && old != e) {
+        /* A stream mixes kinds: hand the arena of the previous event to the new one rather
+         * than freeing it, so decoding keeps reusing its memory. */
+        eventc_arena **from = (eventc_arena **)(base + old->union_offset + old->desc->arena_offset);
+        eventc_arena *arena = *from;
+        memset(base + old->union_offset, 0, old->desc->size);
+        *(eventc_arena **)(base + e->union_offset + e->desc->arena_offset) = arena;
+    }
+    *kind = 0;
+    st = eventc_decode(e->desc, base + e->union_offset, json, len, opts, err);
+    if (!st)
+        *kind = e->kind;
+    return st;
+fail:
+    if (old)
+        eventc_clear(old->desc, base + old->union_offset);
+    *kind = 0;
+    return st;
+}

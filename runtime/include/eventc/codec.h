@@ -204,6 +204,19 @@ typedef struct eventc_event_entry {
     const eventc_type_desc *desc;
 } eventc_event_entry;
 
+/**
+ * Decodes any event of a catalog into its tagged union: finds the member @p name_key (the
+ * envelope's event name, escapes allowed) without decoding the rest, picks the entry of
+ * @p types with that name and decodes with its descriptor at its offset in @p value. What the
+ * union held before is released, or its arena handed over and reused.
+ *
+ * @param kind the union's kind member (int-sized); set to the entry's kind, or 0 on error.
+ * @return as eventc_decode; an unknown name gives EVENTC_E_ENUM at `$.<name_key>`.
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_decode_any(
+    const eventc_event_entry *types, size_t n_types, const char *name_key, int *kind, void *value,
+    const char *json, size_t len, const eventc_decode_options *opts, eventc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

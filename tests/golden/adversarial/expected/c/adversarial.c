@@ -377,35 +377,6 @@ void adv_thing_happened_clear(adv_thing_happened *ev)
 
 /* ---- any event of the catalog ---- */
 
-/* The event name alone, to read a name written with escapes. */
-typedef struct adv_name_probe_ {
-    const char *name;
-    eventc_arena *arena_;
-} adv_name_probe_;
-
-static const eventc_value_desc adv_name_probe_value_ = {
-    .type = EVENTC_FT_STRING,
-};
-
-static const eventc_field_desc adv_name_probe_table_[] = {
-    {
-        .name = "event_name",
-        .name_len = 10,
-        .offset = offsetof(adv_name_probe_, name),
-        .aux_offset = SIZE_MAX,
-        .value = &adv_name_probe_value_,
-    },
-};
-
-static const eventc_type_desc adv_name_probe_desc_ = {
-    .name = "event name",
-    .size = sizeof(adv_name_probe_),
-    .arena_offset = offsetof(adv_name_probe_, arena_),
-    .fields = adv_name_probe_table_,
-    .n_fields = 1,
-    .additional_properties = 1,
-};
-
 const eventc_event_entry adv_event_types[] = {
     {
         .name = "ThingHappened",
@@ -447,48 +418,8 @@ eventc_status adv_event_from_json(adv_event *ev, const char *json, size_t len, e
 eventc_status adv_event_from_json_ex(adv_event *ev, const char *json, size_t len,
                                      const eventc_decode_options *opts, eventc_error *err)
 {
-    const char *name;
-    size_t name_len;
-    int escaped;
-    adv_event_kind kind = ADV_EVENT_NONE;
-    const eventc_event_entry *e;
-    eventc_status st;
-
-    st = eventc_peek_string(json, len, "event_name", &name, &name_len, &escaped, err);
-    if (st != EVENTC_OK) {
-        adv_event_clear(ev);
-        return st;
-    }
-    if (!escaped) {
-        kind = adv_event_kind_from_name(name, name_len);
-    } else {
-        /* A name written with escapes: decoding the name alone unescapes it. */
-        adv_name_probe_ probe;
-        eventc_decode_options o = opts != NULL ? *opts : eventc_decode_options_default();
-        o.strict = 0;
-        memset(&probe, 0, sizeof probe);
-        st = eventc_decode(&adv_name_probe_desc_, &probe, json, len, &o, err);
-        if (st != EVENTC_OK) {
-            adv_event_clear(ev);
-            return st;
-        }
-        kind = adv_event_kind_from_name(probe.name, strlen(probe.name));
-        eventc_clear(&adv_name_probe_desc_, &probe);
-    }
-    e = adv_event_entry_(kind);
-    if (e == NULL) {
-        adv_event_clear(ev);
-        st = eventc_error_set(err, EVENTC_E_ENUM, "$.event_name", "unknown event name '%.*s'",
-                              (int)name_len, name);
-        if (err != NULL)
-            err->offset = (size_t)(name - json);
-        return st;
-    }
-    if ((int)ev->kind != e->kind)
-        adv_event_clear(ev);
-    st = eventc_decode(e->desc, (char *)ev + e->union_offset, json, len, opts, err);
-    ev->kind = st == EVENTC_OK ? (adv_event_kind)e->kind : ADV_EVENT_NONE;
-    return st;
+    return eventc_decode_any(adv_event_types, ADV_EVENT_TYPE_COUNT, "event_name", (int *)&ev->kind,
+                             ev, json, len, opts, err);
 }
 
 eventc_status adv_event_to_json(const adv_event *ev, eventc_buf *out, eventc_error *err)

@@ -1073,35 +1073,6 @@ void at_drawing_deleted_clear(at_drawing_deleted *ev)
 
 /* ---- any event of the catalog ---- */
 
-/* The event name alone, to read a name written with escapes. */
-typedef struct at_name_probe_ {
-    const char *name;
-    eventc_arena *arena_;
-} at_name_probe_;
-
-static const eventc_value_desc at_name_probe_value_ = {
-    .type = EVENTC_FT_STRING,
-};
-
-static const eventc_field_desc at_name_probe_table_[] = {
-    {
-        .name = "event_name",
-        .name_len = 10,
-        .offset = offsetof(at_name_probe_, name),
-        .aux_offset = SIZE_MAX,
-        .value = &at_name_probe_value_,
-    },
-};
-
-static const eventc_type_desc at_name_probe_desc_ = {
-    .name = "event name",
-    .size = sizeof(at_name_probe_),
-    .arena_offset = offsetof(at_name_probe_, arena_),
-    .fields = at_name_probe_table_,
-    .n_fields = 1,
-    .additional_properties = 1,
-};
-
 const eventc_event_entry at_event_types[] = {
     {
         .name = "DrawingCreated",
@@ -1150,48 +1121,8 @@ eventc_status at_event_from_json(at_event *ev, const char *json, size_t len, eve
 eventc_status at_event_from_json_ex(at_event *ev, const char *json, size_t len,
                                     const eventc_decode_options *opts, eventc_error *err)
 {
-    const char *name;
-    size_t name_len;
-    int escaped;
-    at_event_kind kind = AT_EVENT_NONE;
-    const eventc_event_entry *e;
-    eventc_status st;
-
-    st = eventc_peek_string(json, len, "event_name", &name, &name_len, &escaped, err);
-    if (st != EVENTC_OK) {
-        at_event_clear(ev);
-        return st;
-    }
-    if (!escaped) {
-        kind = at_event_kind_from_name(name, name_len);
-    } else {
-        /* A name written with escapes: decoding the name alone unescapes it. */
-        at_name_probe_ probe;
-        eventc_decode_options o = opts != NULL ? *opts : eventc_decode_options_default();
-        o.strict = 0;
-        memset(&probe, 0, sizeof probe);
-        st = eventc_decode(&at_name_probe_desc_, &probe, json, len, &o, err);
-        if (st != EVENTC_OK) {
-            at_event_clear(ev);
-            return st;
-        }
-        kind = at_event_kind_from_name(probe.name, strlen(probe.name));
-        eventc_clear(&at_name_probe_desc_, &probe);
-    }
-    e = at_event_entry_(kind);
-    if (e == NULL) {
-        at_event_clear(ev);
-        st = eventc_error_set(err, EVENTC_E_ENUM, "$.event_name", "unknown event name '%.*s'",
-                              (int)name_len, name);
-        if (err != NULL)
-            err->offset = (size_t)(name - json);
-        return st;
-    }
-    if ((int)ev->kind != e->kind)
-        at_event_clear(ev);
-    st = eventc_decode(e->desc, (char *)ev + e->union_offset, json, len, opts, err);
-    ev->kind = st == EVENTC_OK ? (at_event_kind)e->kind : AT_EVENT_NONE;
-    return st;
+    return eventc_decode_any(at_event_types, AT_EVENT_TYPE_COUNT, "event_name", (int *)&ev->kind,
+                             ev, json, len, opts, err);
 }
 
 eventc_status at_event_to_json(const at_event *ev, eventc_buf *out, eventc_error *err)

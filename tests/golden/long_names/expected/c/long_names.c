@@ -667,35 +667,6 @@ void long_prefix_brief_clear(long_prefix_brief *ev)
 
 /* ---- any event of the catalog ---- */
 
-/* The event name alone, to read a name written with escapes. */
-typedef struct long_prefix_name_probe_ {
-    const char *name;
-    eventc_arena *arena_;
-} long_prefix_name_probe_;
-
-static const eventc_value_desc long_prefix_name_probe_value_ = {
-    .type = EVENTC_FT_STRING,
-};
-
-static const eventc_field_desc long_prefix_name_probe_table_[] = {
-    {
-        .name = "name_of_the_event_in_long_form",
-        .name_len = 30,
-        .offset = offsetof(long_prefix_name_probe_, name),
-        .aux_offset = SIZE_MAX,
-        .value = &long_prefix_name_probe_value_,
-    },
-};
-
-static const eventc_type_desc long_prefix_name_probe_desc_ = {
-    .name = "event name",
-    .size = sizeof(long_prefix_name_probe_),
-    .arena_offset = offsetof(long_prefix_name_probe_, arena_),
-    .fields = long_prefix_name_probe_table_,
-    .n_fields = 1,
-    .additional_properties = 1,
-};
-
 const eventc_event_entry long_prefix_event_types[] = {
     {
         .name = "SomethingHappenedToTheLongAggregate",
@@ -745,49 +716,9 @@ eventc_status long_prefix_event_from_json(long_prefix_event *ev, const char *jso
 eventc_status long_prefix_event_from_json_ex(long_prefix_event *ev, const char *json, size_t len,
                                              const eventc_decode_options *opts, eventc_error *err)
 {
-    const char *name;
-    size_t name_len;
-    int escaped;
-    long_prefix_event_kind kind = LONG_PREFIX_EVENT_NONE;
-    const eventc_event_entry *e;
-    eventc_status st;
-
-    st = eventc_peek_string(json, len, "name_of_the_event_in_long_form", &name, &name_len, &escaped,
-                            err);
-    if (st != EVENTC_OK) {
-        long_prefix_event_clear(ev);
-        return st;
-    }
-    if (!escaped) {
-        kind = long_prefix_event_kind_from_name(name, name_len);
-    } else {
-        /* A name written with escapes: decoding the name alone unescapes it. */
-        long_prefix_name_probe_ probe;
-        eventc_decode_options o = opts != NULL ? *opts : eventc_decode_options_default();
-        o.strict = 0;
-        memset(&probe, 0, sizeof probe);
-        st = eventc_decode(&long_prefix_name_probe_desc_, &probe, json, len, &o, err);
-        if (st != EVENTC_OK) {
-            long_prefix_event_clear(ev);
-            return st;
-        }
-        kind = long_prefix_event_kind_from_name(probe.name, strlen(probe.name));
-        eventc_clear(&long_prefix_name_probe_desc_, &probe);
-    }
-    e = long_prefix_event_entry_(kind);
-    if (e == NULL) {
-        long_prefix_event_clear(ev);
-        st = eventc_error_set(err, EVENTC_E_ENUM, "$.name_of_the_event_in_long_form",
-                              "unknown event name '%.*s'", (int)name_len, name);
-        if (err != NULL)
-            err->offset = (size_t)(name - json);
-        return st;
-    }
-    if ((int)ev->kind != e->kind)
-        long_prefix_event_clear(ev);
-    st = eventc_decode(e->desc, (char *)ev + e->union_offset, json, len, opts, err);
-    ev->kind = st == EVENTC_OK ? (long_prefix_event_kind)e->kind : LONG_PREFIX_EVENT_NONE;
-    return st;
+    return eventc_decode_any(long_prefix_event_types, LONG_PREFIX_EVENT_TYPE_COUNT,
+                             "name_of_the_event_in_long_form", (int *)&ev->kind, ev, json, len,
+                             opts, err);
 }
 
 eventc_status long_prefix_event_to_json(const long_prefix_event *ev, eventc_buf *out,
