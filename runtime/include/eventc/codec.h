@@ -161,6 +161,22 @@ EVENTC_API EVENTC_NODISCARD eventc_status eventc_encode(const eventc_type_desc *
                                                         const void *value, eventc_buf *out,
                                                         eventc_error *err);
 
+/** eventc_encode_ex flags. */
+enum {
+    /**
+     * The value is known to satisfy the catalog's rules (it was just decoded, or built by a
+     * constructor and not changed since): skip the rule checks (lengths, patterns, bounds, items,
+     * uniqueness, constants, JSON texts). Strings are still checked for valid UTF-8 and enum and
+     * timestamp values for range, so the output is always valid JSON.
+     */
+    EVENTC_ENCODE_TRUSTED = 1u << 0
+};
+
+/** eventc_encode with flags (EVENTC_ENCODE_*). */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_encode_ex(const eventc_type_desc *desc,
+                                                           const void *value, eventc_buf *out,
+                                                           unsigned flags, eventc_error *err);
+
 /** @return 1 when the two values are equal member by member (deeply), else 0. */
 EVENTC_API int eventc_equal(const eventc_type_desc *desc, const void *a, const void *b);
 
