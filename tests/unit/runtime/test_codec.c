@@ -155,6 +155,21 @@ static void test_decode_valid(void)
     CHECK(eventc_decode(&sample_desc, &t, canonical, strlen(canonical), NULL, &err) == EVENTC_OK);
     CHECK(eventc_equal(&sample_desc, &s, &t));
 
+    /* Trusted encoding of a decoded value gives the same bytes; it skips rule checks but not
+     * the range checks that keep the output valid JSON. */
+    eventc_buf_reset(&again);
+    CHECK(eventc_encode_ex(&sample_desc, &t, &again, EVENTC_ENCODE_TRUSTED, &err) == EVENTC_OK);
+    CHECK_STR(eventc_buf_cstr(&again), canonical);
+    t.version = 100; /* breaks the maximum, which only the checked encoder notices */
+    eventc_buf_reset(&again);
+    CHECK(eventc_encode(&sample_desc, &t, &again, &err) == EVENTC_E_MAXIMUM);
+    CHECK(again.len == 0);
+    CHECK(eventc_encode_ex(&sample_desc, &t, &again, EVENTC_ENCODE_TRUSTED, &err) == EVENTC_OK);
+    t.shade = (color)9;
+    eventc_buf_reset(&again);
+    CHECK(eventc_encode_ex(&sample_desc, &t, &again, EVENTC_ENCODE_TRUSTED, &err) == EVENTC_E_ENUM);
+    CHECK(again.len == 0);
+
     eventc_buf_free(&out);
     eventc_buf_free(&again);
     eventc_clear(&sample_desc, &s);
