@@ -75,6 +75,14 @@ static eventc_status syntax(dec *d, const char *what)
     return fail(d, EVENTC_E_SYNTAX, "unexpected byte 0x%02X, expected %s", c, what);
 }
 
+/* A value of the wrong type; what cannot begin any JSON value at all is a syntax error. */
+static eventc_status mismatch(dec *d, const char *expected)
+{
+    if (d->p >= d->end || strcmp(kind_at(d), "an invalid token") == 0)
+        return syntax(d, "a value");
+    return fail(d, EVENTC_E_TYPE, "expected %s, got %s", expected, kind_at(d));
+}
+
 static int hexval(char c)
 {
     if (c >= '0' && c <= '9')
@@ -482,7 +490,7 @@ static eventc_status decode_array(dec *d, const eventc_value_desc *v, void **ite
 {
     size_t start = OFF(d);
     if (d->p >= d->end || *d->p != '[')
-        return fail(d, EVENTC_E_TYPE, "expected an array, got %s", kind_at(d));
+        return mismatch(d, "an array");
     if (++d->depth > d->o->limits.max_depth)
         return fail(d, EVENTC_E_LIMIT, "nesting deeper than %u", d->o->limits.max_depth);
     d->p++;
@@ -552,7 +560,7 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
     case EVENTC_FT_TIMESTAMP:
     case EVENTC_FT_ENUM: {
         if (d->p >= d->end || *d->p != '"')
-            return fail(d, EVENTC_E_TYPE, "expected a string, got %s", kind_at(d));
+            return mismatch(d, "a string");
         if (v->type != EVENTC_FT_STRING) {
             /* Enum spellings and timestamps are short: read them without copying. */
             const char *raw = NULL;
@@ -604,8 +612,7 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
     case EVENTC_FT_INT64:
     case EVENTC_FT_DOUBLE: {
         if (d->p >= d->end || !(*d->p == '-' || (*d->p >= '0' && *d->p <= '9')))
-            return fail(d, EVENTC_E_TYPE, "expected %s, got %s",
-                        v->type == EVENTC_FT_INT64 ? "an integer" : "a number", kind_at(d));
+            return mismatch(d, v->type == EVENTC_FT_INT64 ? "an integer" : "a number");
         const char *tok = NULL;
         size_t tl = 0;
         int integ = 0;
@@ -671,7 +678,7 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
             *(bool *)dst = false;
             return expect_literal(d, "false", 5);
         }
-        return fail(d, EVENTC_E_TYPE, "expected a boolean, got %s", kind_at(d));
+        return mismatch(d, "a boolean");
     case EVENTC_FT_OBJECT:
         return decode_object(d, v->object, dst);
     case EVENTC_FT_JSON: {
@@ -738,7 +745,7 @@ static int unknown_seen(unknown_keys *u, dec *d, const char *k, size_t n, int *n
 static eventc_status decode_object(dec *d, const eventc_type_desc *t, unsigned char *base)
 {
     if (d->p >= d->end || *d->p != '{')
-        return fail(d, EVENTC_E_TYPE, "expected an object, got %s", kind_at(d));
+        return mismatch(d, "an object");
     if (++d->depth > d->o->limits.max_depth)
         return fail(d, EVENTC_E_LIMIT, "nesting deeper than %u", d->o->limits.max_depth);
     size_t obj_start = OFF(d);
@@ -920,7 +927,7 @@ eventc_status eventc_peek_string(const char *json, size_t len, const char *key, 
     size_t klen = strlen(key);
     skip_ws(&d);
     if (d.p >= d.end || *d.p != '{')
-        return fail(&d, EVENTC_E_TYPE, "expected an object, got %s", kind_at(&d));
+        return mismatch(&d, "an object");
     d.p++;
     skip_ws(&d);
     if (d.p < d.end && *d.p == '}')
@@ -943,7 +950,7 @@ eventc_status eventc_peek_string(const char *json, size_t len, const char *key, 
         if (!esc && rl == klen && memcmp(raw, key, klen) == 0) {
             path_push_key(&d.path, key, klen);
             if (d.p >= d.end || *d.p != '"')
-                return fail(&d, EVENTC_E_TYPE, "expected a string, got %s", kind_at(&d));
+                return mismatch(&d, "a string");
             if ((st = scan_string(&d, &raw, &rl, &n, &ch, &esc)))
                 return st;
             *value = raw;

@@ -230,13 +230,13 @@ static void test_rejections(void)
     eventc_clear(&sample_desc, &s);
     free(ok);
 
-    expect_bad("", EVENTC_E_TYPE, "$", 0);
+    expect_bad("", EVENTC_E_SYNTAX, "$", 0);
     expect_bad("[]", EVENTC_E_TYPE, "$", 0);
     expect_bad("{", EVENTC_E_SYNTAX, "$", 0);
     expect_bad("{\"id\" \"x\"}", EVENTC_E_SYNTAX, "$", 0);
     expect_bad("{\"id\":\"ab\",}", EVENTC_E_SYNTAX, "$", 0);
     expect_bad("{\"event_name\":\"Sample\"} x", EVENTC_E_REQUIRED, "$.id", 0);
-    expect_bad("\xef\xbb\xbf{}", EVENTC_E_TYPE, "$", 0);
+    expect_bad("\xef\xbb\xbf{}", EVENTC_E_SYNTAX, "$", 0);
     expect_bad_members("\"note\":\"a\" ", EVENTC_E_OK, "");
     expect_bad_members("\"id\":\"ab\"", EVENTC_E_DUPLICATE_KEY, "$.id");
     expect_bad_members("\"zz\":1,\"zz\":2", EVENTC_E_DUPLICATE_KEY, "$.zz");
