@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config clang clang-format valgrind
+  build-essential cmake pkg-config clang libclang-rt-dev clang-format valgrind
   libyaml-dev libjson-c-dev libcjson-dev
   nodejs npm python3 python3-jsonschema chromium
 )

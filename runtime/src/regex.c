@@ -1517,8 +1517,9 @@ static int re_dset_cmp(const void *x, const void *y)
     return (int)*(const uint16_t *)x - (int)*(const uint16_t *)y;
 }
 
-/* Whether the set reaches MATCH when the end of input has come (EOL now passes). */
-static int re_dfa_accepts_at_end(const re_inst *prog, const re_dset *s, uint32_t ninst)
+/* Whether the set reaches MATCH when the end of input has come (EOL now passes; BOL too when
+ * the end is also the start, i.e. for an empty subject). */
+static int re_dfa_accepts_at_end(const re_inst *prog, const re_dset *s, uint32_t ninst, int bol)
 {
     unsigned char seen[RE_DFA_MAX_INST];
     uint32_t stack[RE_DFA_MAX_INST * 2];
@@ -1539,7 +1540,7 @@ static int re_dfa_accepts_at_end(const re_inst *prog, const re_dset *s, uint32_t
             stack[sp++] = in->a;
         else if (in->op == RE_OP_SPLIT)
             stack[sp++] = in->a, stack[sp++] = in->b;
-        else if (in->op == RE_OP_EOL)
+        else if (in->op == RE_OP_EOL || (in->op == RE_OP_BOL && bol))
             stack[sp++] = p + 1;
     }
     return 0;
@@ -1602,9 +1603,11 @@ eventc_status eventc_regex_dfa_build(const char *pattern, size_t len, eventc_reg
     for (uint32_t s = 0; s < nstates && st == EVENTC_OK; s++) {
         const re_dset *cur = &sets[s];
         out->flags[s] = (unsigned char)((cur->matched ? EVENTC_REGEX_DFA_MATCHED : 0) |
-                                        (re_dfa_accepts_at_end(prog, cur, ninst)
+                                        (re_dfa_accepts_at_end(prog, cur, ninst, 0)
                                              ? EVENTC_REGEX_DFA_ACCEPT_AT_END
                                              : 0));
+        if (s == 0 && re_dfa_accepts_at_end(prog, cur, ninst, 1))
+            out->flags[s] |= EVENTC_REGEX_DFA_ACCEPT_EMPTY;
         for (unsigned k = 0; k < nclasses; k++) {
             re_dset next;
             next.n = 0;
@@ -1662,6 +1665,8 @@ int eventc_regex_dfa_test(const eventc_regex_dfa *dfa, const char *subject, size
 {
     const unsigned char *s = (const unsigned char *)subject;
     unsigned state = 0;
+    if (len == 0)
+        return (dfa->flags[0] & (EVENTC_REGEX_DFA_MATCHED | EVENTC_REGEX_DFA_ACCEPT_EMPTY)) != 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char flags = dfa->flags[state];
         if (flags & EVENTC_REGEX_DFA_MATCHED)

@@ -115,6 +115,7 @@ EVENTC_API int eventc_regex_search(const char *pattern, size_t plen, const char 
 #define EVENTC_REGEX_DFA_MATCHED 1       /**< a match has been found: the answer is 1 */
 #define EVENTC_REGEX_DFA_ACCEPT_AT_END 2 /**< a match ends here if the subject ends here */
 #define EVENTC_REGEX_DFA_DEAD 4          /**< no match can follow: the answer is 0 */
+#define EVENTC_REGEX_DFA_ACCEPT_EMPTY 8  /**< (start state) the empty subject matches */
 
 /**
  * A pattern compiled to a deterministic automaton over ASCII subjects: plain data, so the

@@ -28,6 +28,10 @@ static const char *const patterns[] = {
     "b$",
     "^b",
     "(?:x|y){2}z?$",
+    "$^",
+    "a|$^",
+    "(^|x)$",
+    "^(?:$|a)",
 };
 
 static uint64_t rng = 0x9E3779B97F4A7C15u;
