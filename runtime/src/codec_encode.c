@@ -128,6 +128,18 @@ eventc_status eventc_validate(const eventc_type_desc *desc, const void *value, e
     return validate_object(desc, value, &p, err);
 }
 
+/* Capacity check without a call in the common case. */
+static inline eventc_status room(eventc_buf *out, size_t n)
+{
+    return out->cap - out->len > n ? EVENTC_OK : eventc_buf_reserve(out, n + 1);
+}
+
+static inline void put1(eventc_buf *out, char c)
+{
+    if (room(out, 1) == EVENTC_OK)
+        out->data[out->len++] = c; /* else out->failed is set, and checked at the end */
+}
+
 /* ---- encoding: one pass that checks each value as it writes it ------------------------------ */
 
 static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *base,
@@ -138,19 +150,110 @@ static eventc_status out_of_memory(const codec_path *p, eventc_error *err)
     return codec_fail(p, err, 0, EVENTC_E_NOMEM, "out of memory");
 }
 
+/* Writes s as a JSON string straight into the buffer: one reservation for the worst case (6
+ * output bytes per input byte), plain runs copied 8 bytes at a time, and the code points
+ * counted on the way so the length rules need no second pass. Returns EVENTC_E_UTF8 on invalid
+ * UTF-8 (with the buffer unchanged), EVENTC_E_NOMEM. */
+static eventc_status put_json_string(eventc_buf *out, const char *s, size_t len, size_t *chars)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (len > (SIZE_MAX - 2) / 6 || room(out, len * 6 + 2) != EVENTC_OK)
+        return EVENTC_E_NOMEM;
+    const unsigned char *p = (const unsigned char *)s, *e = p + len;
+    char *w = out->data + out->len;
+    size_t n_chars = 0;
+    *w++ = '"';
+    while (p < e) {
+        while (e - p >= 8) {
+            uint64_t x;
+            memcpy(&x, p, 8);
+            const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+            uint64_t quote = x ^ (ones * '"'), bslash = x ^ (ones * '\\');
+            uint64_t ctrl = (x - ones * 0x20) & ~x;
+            if ((x | ctrl | ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash)) & high)
+                break;
+            memcpy(w, p, 8);
+            w += 8;
+            p += 8;
+            n_chars += 8;
+        }
+        if (p >= e)
+            break;
+        unsigned char c = *p;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            *w++ = (char)c;
+            p++;
+            n_chars++;
+            continue;
+        }
+        if (c < 0x80) {
+            *w++ = '\\';
+            switch (c) {
+            case '"':
+                *w++ = '"';
+                break;
+            case '\\':
+                *w++ = '\\';
+                break;
+            case '\b':
+                *w++ = 'b';
+                break;
+            case '\f':
+                *w++ = 'f';
+                break;
+            case '\n':
+                *w++ = 'n';
+                break;
+            case '\r':
+                *w++ = 'r';
+                break;
+            case '\t':
+                *w++ = 't';
+                break;
+            default:
+                *w++ = 'u';
+                *w++ = '0';
+                *w++ = '0';
+                *w++ = hex[c >> 4];
+                *w++ = hex[c & 0xF];
+            }
+            p++;
+            n_chars++;
+            continue;
+        }
+        uint32_t cp;
+        int k = eventc_utf8_decode((const char *)p, (size_t)(e - p), &cp);
+        if (k <= 0)
+            return EVENTC_E_UTF8; /* nothing was committed: out->len is unchanged */
+        if (cp == 0x2028 || cp == 0x2029) {
+            memcpy(w, cp == 0x2028 ? "\\u2028" : "\\u2029", 6);
+            w += 6;
+        } else {
+            memcpy(w, p, (size_t)k);
+            w += k;
+        }
+        p += k;
+        n_chars++;
+    }
+    *w++ = '"';
+    out->len = (size_t)(w - out->data);
+    *chars = n_chars;
+    return EVENTC_OK;
+}
+
 static eventc_status enc_value(const eventc_value_desc *v, const void *src, eventc_buf *out,
                                codec_path *p, eventc_error *err, int trusted)
 {
     switch (v->type) {
     case EVENTC_FT_STRING: {
         const char *s = *(const char *const *)src;
-        size_t len = strlen(s);
-        eventc_status st = eventc_buf_append_json_string(out, s, len);
+        size_t len = strlen(s), chars = 0;
+        eventc_status st = put_json_string(out, s, len, &chars);
         if (st == EVENTC_E_UTF8)
             return codec_fail(p, err, 0, EVENTC_E_UTF8, "invalid UTF-8");
         if (st)
             return out_of_memory(p, err);
-        return trusted ? EVENTC_OK : codec_check_string(v, s, len, SIZE_MAX, p, err, 0);
+        return trusted ? EVENTC_OK : codec_check_string(v, s, len, chars, p, err, 0);
     }
     case EVENTC_FT_JSON: {
         const char *s = *(const char *const *)src;
@@ -196,7 +299,7 @@ static eventc_status enc_value(const eventc_value_desc *v, const void *src, even
         if (x < 0 || (unsigned)x >= v->enum_desc->count)
             return codec_fail(p, err, 0, EVENTC_E_ENUM, "%d is not a value of %s", x,
                               v->enum_desc->name);
-        if (eventc_buf_reserve(out, (size_t)v->enum_desc->lens[x] + 2) != EVENTC_OK)
+        if (room(out, (size_t)v->enum_desc->lens[x] + 2) != EVENTC_OK)
             return out_of_memory(p, err);
         out->data[out->len++] = '"';
         memcpy(out->data + out->len, v->enum_desc->names[x], v->enum_desc->lens[x]);
@@ -219,12 +322,12 @@ static eventc_status enc_array(const eventc_field_desc *f, const unsigned char *
     const unsigned char *items = *(const unsigned char *const *)(base + f->offset);
     size_t n = *(const size_t *)(base + f->aux_offset);
     int pointers = v->items->type == EVENTC_FT_STRING || v->items->type == EVENTC_FT_JSON;
-    eventc_buf_putc(out, '[');
+    put1(out, '[');
     path_push_index(p, 0);
     for (size_t k = 0; k < n; k++) {
         path_set_index(p, k);
         if (k)
-            eventc_buf_putc(out, ',');
+            put1(out, ',');
         const unsigned char *item = items + k * v->item_size;
         if (pointers && !*(const char *const *)item)
             return codec_fail(p, err, 0, EVENTC_E_NULL_VALUE, "NULL item");
@@ -233,14 +336,14 @@ static eventc_status enc_array(const eventc_field_desc *f, const unsigned char *
             return st;
     }
     path_pop(p);
-    eventc_buf_putc(out, ']');
+    put1(out, ']');
     return trusted ? EVENTC_OK : codec_check_items(v, items, n, p, err, 0);
 }
 
 static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *base,
                                 eventc_buf *out, codec_path *p, eventc_error *err, int trusted)
 {
-    eventc_buf_putc(out, '{');
+    put1(out, '{');
     int first = 1;
     for (size_t i = 0; i < t->n_fields; i++) {
         const eventc_field_desc *f = &t->fields[i];
@@ -254,7 +357,7 @@ static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *
             }
         }
         /* `,"name":` in one step; member names are plain snake_case. */
-        if (eventc_buf_reserve(out, f->name_len + 4) != EVENTC_OK)
+        if (room(out, f->name_len + 4) != EVENTC_OK)
             return out_of_memory(p, err);
         char *w = out->data + out->len;
         if (!first)
@@ -280,7 +383,7 @@ static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *
             return st;
         path_pop(p);
     }
-    eventc_buf_putc(out, '}');
+    put1(out, '}');
     return EVENTC_OK;
 }
 

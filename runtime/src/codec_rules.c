@@ -66,8 +66,9 @@ eventc_status codec_check_string(const eventc_value_desc *v, const char *s, size
                                  size_t offset)
 {
     if (v->const_value) {
-        size_t clen = strlen(v->const_value);
-        if (clen != len || memcmp(v->const_value, s, len) != 0)
+        /* No strlen: equal iff the first len bytes match and the constant ends there. */
+        if (memchr(v->const_value, '\0', len) != NULL || memcmp(v->const_value, s, len) != 0 ||
+            v->const_value[len] != '\0')
             return codec_fail(p, err, offset, EVENTC_E_CONST, "\"%.*s\" is not \"%s\"",
                               (int)(len > 64 ? 64 : len), s, v->const_value);
     }
