@@ -4,6 +4,7 @@
  * choices); the second half builds the JSON document. */
 #include "viewmodel.h"
 #include "names.h"
+#include "viewmodel_lifecycle.h"
 #include "util.h"
 
 #include <eventc/regex.h>
@@ -2521,6 +2522,16 @@ static void check_identifiers(vm *v)
         free(eu);
         free(c);
     }
+    for (size_t i = 0; i < m->n_aggregates; i++) {
+        const gen_aggregate *a = m->aggregates[i];
+        char **names = gen_vm_lifecycle_identifiers(a, v->p);
+        const char *owner = "";
+        if (names[0])
+            owner = owner_text(&t, gen_format("the lifecycle of aggregate '%s'", a->name));
+        for (size_t k = 0; names[k]; k++)
+            ident(&t, owner, a->lifecycle_loc, names[k]);
+        free(names);
+    }
     qsort(t.items, t.len, sizeof(*t.items), cmp_c_ident);
     for (size_t i = 1; i < t.len; i++) {
         const c_ident *a = &t.items[i - 1], *b = &t.items[i];
@@ -2610,6 +2621,7 @@ json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_
     jbool(root, "has_events", m->n_events > 0);
     jset(root, "events", events);
     json_object *aggs = jarr();
+    bool has_lifecycles = false;
     for (size_t i = 0; i < m->n_aggregates; i++) {
         const gen_aggregate *a = m->aggregates[i];
         json_object *ao = jobj();
@@ -2620,9 +2632,13 @@ json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_
         for (size_t k = 0; k < a->n_events; k++)
             jpush(names, jstring(a->events[k]->name));
         jset(ao, "events", names);
+        json_object *lifecycle = gen_vm_lifecycle(m, a, v.p);
+        has_lifecycles = has_lifecycles || lifecycle;
+        jset(ao, "lifecycle", lifecycle);
         jpush(aggs, ao);
     }
     jset(root, "aggregates", aggs);
+    jbool(root, "has_lifecycles", has_lifecycles);
     jset(root, "event_union", union_json(&v));
     free(header);
     free(source);
