@@ -12,8 +12,9 @@
 #             current binary directory. Default: ${CMAKE_CURRENT_BINARY_DIR}/generated.
 # TEMPLATES   a folder of mustache templates to use instead of the ones built into eventc
 #             (eventc --templates); every *.mustache under it is a dependency.
-# TARGETS     back ends to run: `c` (the default; `<dir>/c/<name>.{h,c}`, built into the library)
-#             and `schema` (`<dir>/schemas/*.schema.json`, JSON Schemas).
+# TARGETS     back ends to run: `c` (the default; `<dir>/c/<name>.{h,c}` and the CloudEvents
+#             converters `<dir>/c/<name>_cloudevents.{h,c}`, all built into the library) and
+#             `schema` (`<dir>/schemas/*.schema.json`, JSON Schemas).
 # NAME        the catalog's name (its `catalog:` key), which names the output files. Read from the
 #             catalog when not given; CMake then reconfigures when the root catalog file changes,
 #             so that a renamed catalog is noticed. Give NAME to avoid those reconfigurations.
@@ -133,7 +134,9 @@ function(eventc_generate)
   if("c" IN_LIST arg_TARGETS)
     set(header "${outdir}/c/${name}.h")
     set(source "${outdir}/c/${name}.c")
-    set(outputs "${header}" "${source}")
+    set(ce_header "${outdir}/c/${name}_cloudevents.h")
+    set(ce_source "${outdir}/c/${name}_cloudevents.c")
+    set(outputs "${header}" "${source}" "${ce_header}" "${ce_source}")
   endif()
 
   # The depfile lists exactly what eventc read. Without one, every YAML and JSON file next to the
@@ -165,7 +168,7 @@ function(eventc_generate)
     set_target_properties(${arg_TARGET} PROPERTIES EVENTC_CATALOG_NAME "${name}")
     return()
   endif()
-  add_library(${arg_TARGET} STATIC "${source}" "${header}")
+  add_library(${arg_TARGET} STATIC "${source}" "${header}" "${ce_source}" "${ce_header}")
   target_include_directories(${arg_TARGET} PUBLIC "${outdir}/c")
   target_link_libraries(${arg_TARGET} PUBLIC eventc::runtime)
   target_compile_features(${arg_TARGET} PUBLIC c_std_99)
@@ -176,7 +179,8 @@ function(eventc_generate)
                                                  -Wstrict-prototypes)
   endif()
   set_target_properties(${arg_TARGET} PROPERTIES EVENTC_CATALOG_NAME "${name}"
-                                                 EVENTC_HEADER "${header}" EVENTC_SOURCE "${source}")
+                                                 EVENTC_HEADER "${header}" EVENTC_SOURCE "${source}"
+                                                 EVENTC_CLOUDEVENTS_HEADER "${ce_header}")
 endfunction()
 
 cmake_policy(POP)

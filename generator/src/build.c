@@ -936,7 +936,7 @@ static void build_root_keys(builder *b, const gen_node *root)
         m->schema_base_uri_loc = x->loc;
     }
     if ((x = gen_map_get(root, "cloudevents")) && expect_map(b, x, "'cloudevents'")) {
-        static const char *const keys[] = {"source", "type_prefix", NULL};
+        static const char *const keys[] = {"source", "type_prefix", "extensions", NULL};
         check_allowed(b, x, keys, "'cloudevents'");
         const gen_node *y;
         if ((y = gen_map_get(x, "source"))) {
@@ -946,6 +946,16 @@ static void build_root_keys(builder *b, const gen_node *root)
         if ((y = gen_map_get(x, "type_prefix"))) {
             m->ce_type_prefix = read_string(b, y, "'type_prefix'");
             m->ce_type_prefix_loc = y->loc;
+        }
+        if ((y = gen_map_get(x, "extensions")) && expect_map(b, y, "'extensions'")) {
+            m->ce_extensions =
+                gen_pool_alloc(&m->pool, (y->len ? y->len : 1) * sizeof(gen_ce_extension));
+            for (size_t i = 0; i < y->len; i++) {
+                const char *name = read_string(b, y->items[i], "an extension name");
+                if (name)
+                    m->ce_extensions[m->n_ce_extensions++] =
+                        (gen_ce_extension){y->keys[i]->text, name, y->keys[i]->loc};
+            }
         }
     }
     if ((x = gen_map_get(root, "envelope")) && expect_map(b, x, "'envelope'")) {

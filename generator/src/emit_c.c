@@ -3,6 +3,7 @@
 #include "emit_c.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,9 +16,17 @@ void gen_outputs_free(gen_output *outs, size_t n)
     free(outs);
 }
 
+/* The string at `key`, or at `object.key` for a key with a dot. */
 static const char *vm_string(json_object *vm, const char *key)
 {
-    json_object *v = json_object_object_get(vm, key);
+    const char *dot = strchr(key, '.');
+    if (dot) {
+        char head[64];
+        snprintf(head, sizeof head, "%.*s", (int)(dot - key), key);
+        vm = json_object_object_get(vm, head);
+        key = dot + 1;
+    }
+    json_object *v = vm ? json_object_object_get(vm, key) : NULL;
     return v ? json_object_get_string(v) : "";
 }
 
@@ -27,7 +36,10 @@ int gen_emit_c(json_object *vm, gen_template_set *templates, const char *out_dir
     static const struct {
         const char *template_name;
         const char *file_key;
-    } files[] = {{"c/header.mustache", "header_file"}, {"c/source.mustache", "source_file"}};
+    } files[] = {{"c/header.mustache", "header_file"},
+                 {"c/source.mustache", "source_file"},
+                 {"c/cloudevents_header.mustache", "cloudevents.header_file"},
+                 {"c/cloudevents_source.mustache", "cloudevents.source_file"}};
     size_t n = sizeof files / sizeof files[0];
     gen_output *o = gen_xcalloc(n, sizeof(*o));
     for (size_t i = 0; i < n; i++) {

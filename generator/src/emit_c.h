@@ -1,5 +1,6 @@
 /* The C back end: renders templates/c/header.mustache and source.mustache over the C view model
- * into <catalog>.h and <catalog>.c. */
+ * into <catalog>.h and <catalog>.c, and cloudevents_header.mustache and cloudevents_source.mustache
+ * into <catalog>_cloudevents.h and <catalog>_cloudevents.c (the CloudEvents converters). */
 #ifndef EVENTC_GEN_EMIT_C_H
 #define EVENTC_GEN_EMIT_C_H
 
@@ -24,8 +25,8 @@ void gen_outputs_free(gen_output *outs, size_t n);
  * gen_viewmodel_c).
  *
  * @param out_dir the output folder; files go to `out_dir/c/`
- * @param outs    receives a malloc'd array of 2 outputs (header first), freed with
- *                gen_outputs_free
+ * @param outs    receives a malloc'd array of 4 outputs (header, source, CloudEvents header,
+ *                CloudEvents source), freed with gen_outputs_free
  * @param errbuf  receives "file:line:col: error: message" on a template error
  * @return 0, or -1 on a template error
  */

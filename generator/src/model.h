@@ -173,6 +173,13 @@ typedef struct gen_file {
     char *real;          /**< canonical path, for include cycles */
 } gen_file;
 
+/** An extension name the catalog chooses for an envelope field (`cloudevents: extensions:`). */
+typedef struct gen_ce_extension {
+    const char *field; /**< the envelope field */
+    const char *name;  /**< its extension attribute */
+    gen_loc loc;       /**< where the pair is written */
+} gen_ce_extension;
+
 struct eventc_type_desc;
 /** Codec descriptors built from the model (dyndesc.c), keyed by type or event. */
 typedef struct gen_desc_cache_entry {
@@ -201,6 +208,8 @@ typedef struct gen_model {
     gen_loc ce_source_loc;
     const char *ce_type_prefix;
     gen_loc ce_type_prefix_loc;
+    gen_ce_extension *ce_extensions; /**< `cloudevents: extensions:`, in file order */
+    size_t n_ce_extensions;
     bool has_envelope;
     const char *envelope_description;
     bool additional_properties;

@@ -3,6 +3,7 @@
  * comments and string literals, wrapping, and the line layouts that reproduce clang-format's
  * choices); the second half builds the JSON document. */
 #include "viewmodel.h"
+#include "viewmodel_ce.h"
 #include "names.h"
 #include "viewmodel_lifecycle.h"
 #include "util.h"
@@ -2483,7 +2484,12 @@ static void check_identifiers(vm *v)
                                         "event_from_json_ex",
                                         "event_entry_",
                                         "stamp_",
-                                        "enum_find_"};
+                                        "enum_find_",
+                                        "event_to_cloudevent",
+                                        "event_from_cloudevent",
+                                        "cloudevents",
+                                        "cloudevents_fields_",
+                                        "cloudevents_events_"};
     for (size_t i = 0; i < sizeof lower / sizeof lower[0]; i++)
         ident(&t, api, cat, gen_format("%s_%s", v->p, lower[i]));
     ident(&t, api, cat, gen_format("%s_EVENT_NONE", v->up));
@@ -2517,6 +2523,8 @@ static void check_identifiers(vm *v)
         const char *owner = owner_text(&t, gen_format("event '%s'", e->name));
         char *c = named_c_type(v, e->name);
         struct_idents(&t, owner, e->loc, c);
+        ident(&t, owner, e->loc, gen_format("%s_to_cloudevent", c));
+        ident(&t, owner, e->loc, gen_format("%s_from_cloudevent", c));
         char *eu = gen_upper(e->name);
         ident(&t, owner, e->loc, gen_format("%s_EVENT_%s", v->up, eu));
         free(eu);
@@ -2640,6 +2648,11 @@ json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_
     jset(root, "aggregates", aggs);
     jbool(root, "has_lifecycles", has_lifecycles);
     jset(root, "event_union", union_json(&v));
+    json_object *ce = gen_viewmodel_cloudevents(m, v.p, v.up, diags);
+    if (ce)
+        jset(root, "cloudevents", ce);
+    else
+        v.failed = true;
     free(header);
     free(source);
     free(v.up);

@@ -1,0 +1,553 @@
+/* The CloudEvents mapping of a catalog and the view model of its converters. */
+#include "viewmodel_ce.h"
+#include "names.h"
+#include "util.h"
+#include "viewmodel.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The extension that carries the aggregate id as Kafka's record key. */
+#define CE_PARTITIONKEY "partitionkey"
+
+/* ---- the mapping ---------------------------------------------------------------------------- */
+
+void gen_ce_names_free(gen_ce_names *n)
+{
+    if (n == NULL)
+        return;
+    for (size_t i = 0; i < n->n_events; i++) {
+        free(n->types ? n->types[i] : NULL);
+        free(n->dataschemas ? n->dataschemas[i] : NULL);
+    }
+    free(n->types);
+    free(n->dataschemas);
+    for (size_t i = 0; i < n->n_envelope; i++) {
+        free((char *)n->envelope[i].field);
+        free((char *)n->envelope[i].attribute);
+    }
+    free(n->envelope);
+    memset(n, 0, sizeof *n);
+}
+
+static eventc_ce_slot slot_of(gen_role r)
+{
+    switch (r) {
+    case GEN_ROLE_EVENT_NAME:
+        return EVENTC_CE_SLOT_EVENT_NAME;
+    case GEN_ROLE_AGGREGATE_TYPE:
+        return EVENTC_CE_SLOT_AGGREGATE_TYPE;
+    case GEN_ROLE_EVENT_ID:
+        return EVENTC_CE_SLOT_ID;
+    case GEN_ROLE_AGGREGATE_ID:
+        return EVENTC_CE_SLOT_SUBJECT;
+    case GEN_ROLE_OCCURRED_AT:
+        return EVENTC_CE_SLOT_TIME;
+    default:
+        return EVENTC_CE_SLOT_EXTENSION;
+    }
+}
+
+static const char *core_attribute(eventc_ce_slot s)
+{
+    switch (s) {
+    case EVENTC_CE_SLOT_ID:
+        return "id";
+    case EVENTC_CE_SLOT_SUBJECT:
+        return "subject";
+    case EVENTC_CE_SLOT_TIME:
+        return "time";
+    default:
+        return "type";
+    }
+}
+
+/* The field name without its underscores: `idempotency_key` -> `idempotencykey`. */
+static char *default_extension(const char *field)
+{
+    char *s = gen_xstrdup(field);
+    char *o = s;
+    for (const char *p = field; *p; p++)
+        if (*p != '_')
+            *o++ = *p;
+    *o = '\0';
+    return s;
+}
+
+static const gen_ce_extension *override_of(const gen_model *m, const char *field)
+{
+    for (size_t i = 0; i < m->n_ce_extensions; i++)
+        if (strcmp(m->ce_extensions[i].field, field) == 0)
+            return &m->ce_extensions[i];
+    return NULL;
+}
+
+static const char *where(gen_loc loc, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s:%u", loc.file ? loc.file : "?", loc.line);
+    return buf;
+}
+
+static int check_overrides(const gen_model *m, gen_diags *diags)
+{
+    int rc = 0;
+    for (size_t i = 0; i < m->n_ce_extensions; i++) {
+        const gen_ce_extension *x = &m->ce_extensions[i];
+        const gen_field *f = NULL;
+        for (size_t k = 0; k < m->n_envelope && !f; k++)
+            if (strcmp(m->envelope[k].name, x->field) == 0)
+                f = &m->envelope[k];
+        if (f == NULL) {
+            gen_error(diags, x->loc,
+                      "CloudEvents 'extensions' names '%s', which is not an envelope field",
+                      x->field);
+            rc = -1;
+        } else if (slot_of(f->role) != EVENTC_CE_SLOT_EXTENSION) {
+            eventc_ce_slot s = slot_of(f->role);
+            gen_error(diags, x->loc,
+                      "envelope field '%s' has role '%s': it travels as the CloudEvents %s "
+                      "attribute, not as an extension",
+                      x->field, gen_role_name(f->role),
+                      s == EVENTC_CE_SLOT_EVENT_NAME || s == EVENTC_CE_SLOT_AGGREGATE_TYPE
+                          ? "type"
+                          : core_attribute(s));
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+static int build_envelope(const gen_model *m, gen_ce_names *out, gen_diags *diags)
+{
+    int rc = check_overrides(m, diags);
+    out->n_envelope = m->n_envelope;
+    out->envelope = gen_xcalloc(m->n_envelope ? m->n_envelope : 1, sizeof(*out->envelope));
+    gen_loc *locs = gen_xcalloc(m->n_envelope ? m->n_envelope : 1, sizeof(*locs));
+    for (size_t i = 0; i < m->n_envelope; i++) {
+        const gen_field *f = &m->envelope[i];
+        eventc_ce_field_map *fm = &out->envelope[i];
+        fm->field = gen_xstrdup(f->name);
+        fm->slot = slot_of(f->role);
+        if (fm->slot != EVENTC_CE_SLOT_EXTENSION) {
+            if (fm->slot == EVENTC_CE_SLOT_ID || fm->slot == EVENTC_CE_SLOT_SUBJECT ||
+                fm->slot == EVENTC_CE_SLOT_TIME)
+                fm->attribute = gen_xstrdup(core_attribute(fm->slot));
+            continue;
+        }
+        const gen_ce_extension *x = override_of(m, f->name);
+        char *name = x ? gen_xstrdup(x->name) : default_extension(f->name);
+        gen_loc loc = x ? x->loc : f->loc;
+        locs[i] = loc;
+        fm->attribute = name;
+        const char *hint = x ? "" : " (choose another in the catalog's cloudevents: extensions:)";
+        if (!eventc_ce_check_name(name, strlen(name))) {
+            gen_error(diags, loc,
+                      "'%s', the CloudEvents extension attribute of envelope field '%s', may hold "
+                      "only lower-case letters a-z and digits 0-9%s",
+                      name, f->name, hint);
+            rc = -1;
+        } else if (eventc_ce_is_reserved_name(name, strlen(name)) ||
+                   strcmp(name, CE_PARTITIONKEY) == 0) {
+            gen_error(diags, loc,
+                      "'%s', the CloudEvents extension attribute of envelope field '%s', is "
+                      "reserved: %s%s",
+                      name, f->name,
+                      strcmp(name, CE_PARTITIONKEY) == 0 ? "partitionkey carries the aggregate id"
+                                                         : "it is a core attribute of CloudEvents",
+                      hint);
+            rc = -1;
+        } else {
+            for (size_t k = 0; k < i; k++) {
+                const eventc_ce_field_map *o = &out->envelope[k];
+                if (o->slot != EVENTC_CE_SLOT_EXTENSION || strcmp(o->attribute, name) != 0)
+                    continue;
+                char at[256];
+                gen_error(diags, loc,
+                          "envelope fields '%s' and '%s' (%s) would both be the CloudEvents "
+                          "extension attribute '%s'%s",
+                          f->name, o->field, where(locs[k], at, sizeof at), name, hint);
+                rc = -1;
+                break;
+            }
+        }
+    }
+    free(locs);
+    return rc;
+}
+
+int gen_ce_names_build(const gen_model *m, gen_ce_names *out, gen_diags *diags)
+{
+    memset(out, 0, sizeof *out);
+    int rc = 0;
+    eventc_error e;
+    const char *source = m->ce_source ? m->ce_source : "/";
+    gen_loc source_loc = m->ce_source_loc.line ? m->ce_source_loc : m->name_loc;
+    if (eventc_ce_check_uri(source, strlen(source), false, &e) != EVENTC_OK) {
+        gen_error(diags, source_loc, "CloudEvents 'source' '%s' is not a URI-reference: %s", source,
+                  e.message);
+        rc = -1;
+    }
+    const char *prefix = m->ce_type_prefix ? m->ce_type_prefix : m->name;
+    const char *base = m->schema_base_uri ? m->schema_base_uri : "";
+    out->n_events = m->n_events;
+    out->types = gen_xcalloc(m->n_events ? m->n_events : 1, sizeof(char *));
+    out->dataschemas = gen_xcalloc(m->n_events ? m->n_events : 1, sizeof(char *));
+    for (size_t i = 0; i < m->n_events; i++) {
+        const gen_event *ev = m->events[i];
+        char *agg = gen_snake(ev->aggregate->name);
+        char *name = gen_snake(ev->name);
+        size_t n = strlen(agg);
+        const char *verb = strncmp(name, agg, n) == 0 && name[n] == '_' ? name + n + 1 : name;
+        out->types[i] = gen_format("%s.%s.%s", prefix, agg, verb);
+        out->dataschemas[i] = gen_format("%s%s.schema.json", base, name);
+        free(agg);
+        free(name);
+        if (i == 0 && eventc_ce_check_uri(out->dataschemas[i], strlen(out->dataschemas[i]), true,
+                                          &e) != EVENTC_OK) {
+            gen_error(diags, m->schema_base_uri_loc.line ? m->schema_base_uri_loc : m->name_loc,
+                      "the JSON Schema URIs under 'schema_base_uri' cannot be the CloudEvents "
+                      "dataschema: %s",
+                      e.message);
+            rc = -1;
+        }
+        for (size_t k = 0; k < i; k++) {
+            if (strcmp(out->types[k], out->types[i]) != 0)
+                continue;
+            char at[256];
+            gen_error(diags, ev->loc,
+                      "event '%s' would have the CloudEvents type '%s', which event '%s' (%s) "
+                      "already has",
+                      ev->name, out->types[i], m->events[k]->name,
+                      where(m->events[k]->loc, at, sizeof at));
+            rc = -1;
+            break;
+        }
+    }
+    if (build_envelope(m, out, diags) != 0)
+        rc = -1;
+    return rc;
+}
+
+/* ---- JSON helpers ---------------------------------------------------------------------------- */
+
+static json_object *jcheck(json_object *o)
+{
+    if (!o) {
+        fputs("eventc: error: out of memory\n", stderr);
+        exit(1);
+    }
+    return o;
+}
+
+static void jset(json_object *o, const char *key, json_object *v)
+{
+    if (json_object_object_add(o, key, v) != 0)
+        jcheck(NULL);
+}
+
+static void jstr(json_object *o, const char *key, const char *s)
+{
+    jset(o, key, s ? jcheck(json_object_new_string(s)) : NULL);
+}
+
+static void jown(json_object *o, const char *key, char *s)
+{
+    jstr(o, key, s);
+    free(s);
+}
+
+static void jpush(json_object *a, json_object *v)
+{
+    if (json_object_array_add(a, v) != 0)
+        jcheck(NULL);
+}
+
+static void jpush_own(json_object *a, char *s)
+{
+    jpush(a, jcheck(json_object_new_string(s)));
+    free(s);
+}
+
+/* `.member = "text",` with the literal split to fit (NULL: `.member = NULL,`). */
+static char *desig_string(unsigned indent, const char *member, const char *text)
+{
+    if (text == NULL)
+        return gen_format(".%s = NULL,", member);
+    unsigned col = indent + (unsigned)strlen(member) + 4;
+    char *lit = gen_c_string_literal(text, col, 1);
+    char *r = gen_format(".%s = %s,", member, lit);
+    free(lit);
+    return r;
+}
+
+/* `.member = value,`, broken after the `=` when too long. */
+static char *desig(unsigned indent, const char *member, const char *value)
+{
+    char *left = gen_format(".%s", member);
+    char *right = gen_format("%s,", value);
+    char *r = gen_c_layout_split(indent, left, " = ", right);
+    free(left);
+    free(right);
+    return r;
+}
+
+/* A function: declaration (EVENTC_NODISCARD), definition head, body and documentation. */
+static json_object *function_json(const char *name, const char *const *params, size_t n,
+                                  const char *body_fn, const char *const *args, size_t n_args,
+                                  const char *doc)
+{
+    json_object *o = jcheck(json_object_new_object());
+    jstr(o, "c_name", name);
+    jown(o, "decl_c_code",
+         gen_c_layout_function(0, "EVENTC_NODISCARD eventc_status ", name, params, n, ";"));
+    jown(o, "def_c_code", gen_c_layout_function(0, "eventc_status ", name, params, n, ""));
+    jown(o, "body_c_code", gen_c_layout_call(4, "return ", body_fn, args, n_args, ";"));
+    jown(o, "doc_c_comment", gen_c_doc_comment(doc, 0));
+    return o;
+}
+
+static const char *slot_const(eventc_ce_slot s)
+{
+    switch (s) {
+    case EVENTC_CE_SLOT_EVENT_NAME:
+        return "EVENTC_CE_SLOT_EVENT_NAME";
+    case EVENTC_CE_SLOT_AGGREGATE_TYPE:
+        return "EVENTC_CE_SLOT_AGGREGATE_TYPE";
+    case EVENTC_CE_SLOT_ID:
+        return "EVENTC_CE_SLOT_ID";
+    case EVENTC_CE_SLOT_SUBJECT:
+        return "EVENTC_CE_SLOT_SUBJECT";
+    case EVENTC_CE_SLOT_TIME:
+        return "EVENTC_CE_SLOT_TIME";
+    default:
+        return "EVENTC_CE_SLOT_EXTENSION";
+    }
+}
+
+/* ---- the view model ------------------------------------------------------------------------- */
+
+static json_object *event_json(const gen_model *m, const gen_ce_names *names, size_t i,
+                               const char *p, const char *up, const char *mapping,
+                               const char *events_table)
+{
+    const gen_event *e = m->events[i];
+    json_object *o = jcheck(json_object_new_object());
+    char *snake = gen_snake(e->name), *upper = gen_upper(e->name);
+    char *c_type = gen_format("%s_%s", p, snake);
+    char *kind = gen_format("%s_EVENT_%s", up, upper);
+    jstr(o, "name", e->name);
+    jstr(o, "aggregate", e->aggregate->name);
+    jset(o, "first_of_aggregate",
+         jcheck(json_object_new_boolean(e->aggregate->n_events && e->aggregate->events[0] == e)));
+    jstr(o, "type", names->types[i]);
+    jstr(o, "dataschema", names->dataschemas[i]);
+    jstr(o, "c_type", c_type);
+    jstr(o, "kind_const", kind);
+
+    json_object *init = jcheck(json_object_new_array());
+    char *entry = gen_format("&%s[%zu]", events_table, i);
+    jpush_own(init, desig(8, "entry", entry));
+    jpush_own(init, desig_string(8, "type", names->types[i]));
+    jpush_own(init, desig_string(8, "dataschema", names->dataschemas[i]));
+    jset(o, "entry_init_c_code", init);
+    free(entry);
+
+    char *fn = gen_format("%s_to_cloudevent", c_type);
+    char *self_c = gen_format("const %s *ev", c_type);
+    const char *tp[] = {self_c, "eventc_ce_event *out", "eventc_error *err"};
+    char *mref = gen_format("&%s", mapping);
+    const char *ta[] = {mref, kind, "ev", "out", "err"};
+    char *doc = gen_format(
+        "Builds the CloudEvent of the %s @p ev: type `%s`, the envelope as attributes, the event's "
+        "own fields as data (see %s_event_to_cloudevent).\n\n"
+        "@param out zero-filled, initialised or holding an event (released first); owns a copy of "
+        "everything on success, nothing on error\n\n"
+        "@return EVENTC_OK, or the problem described in @p err (may be NULL).",
+        e->name, names->types[i], p);
+    jset(o, "fn_to_cloudevent", function_json(fn, tp, 3, "eventc_ce_from_domain", ta, 5, doc));
+    free(doc);
+    free(fn);
+    free(self_c);
+
+    fn = gen_format("%s_from_cloudevent", c_type);
+    char *self_m = gen_format("%s *ev", c_type);
+    const char *fp[] = {self_m, "const eventc_ce_event *ce", "const eventc_decode_options *opts",
+                        "eventc_error *err"};
+    const char *fa[] = {mref, kind, "ce", "ev", "opts", "err"};
+    doc = gen_format(
+        "Decodes a CloudEvent of type `%s` into @p ev (zeroed, or holding a %s: released first), "
+        "as %s_event_from_cloudevent does; a CloudEvent of another type is refused with "
+        "EVENTC_E_CLOUDEVENTS at `type`.\n\n"
+        "@return EVENTC_OK, or the problem described in @p err (may be NULL); on error @p ev is "
+        "zeroed and owns nothing.",
+        names->types[i], e->name, p);
+    jset(o, "fn_from_cloudevent",
+         function_json(fn, fp, 4, "eventc_ce_to_domain_event", fa, 6, doc));
+    free(doc);
+    free(fn);
+    free(self_m);
+    free(mref);
+    free(snake);
+    free(upper);
+    free(c_type);
+    free(kind);
+    return o;
+}
+
+json_object *gen_viewmodel_cloudevents(const gen_model *m, const char *p, const char *up,
+                                       gen_diags *diags)
+{
+    gen_ce_names names;
+    if (gen_ce_names_build(m, &names, diags) != 0) {
+        gen_ce_names_free(&names);
+        return NULL;
+    }
+    json_object *o = jcheck(json_object_new_object());
+    char *header = gen_format("%s_cloudevents.h", m->name);
+    char *source = gen_format("%s_cloudevents.c", m->name);
+    char *main_header = gen_format("%s.h", m->name);
+    jstr(o, "header_file", header);
+    jstr(o, "source_file", source);
+    jown(o, "header_c_string", gen_c_string_escape(header, strlen(header)));
+    jown(o, "main_header_c_string", gen_c_string_escape(main_header, strlen(main_header)));
+    char *nu = gen_upper(m->name);
+    jown(o, "guard", gen_format("EVENTC_GEN_%s_%s_CLOUDEVENTS_H", up, nu));
+    free(nu);
+    const char *ce_source = m->ce_source ? m->ce_source : "/";
+    jstr(o, "source", ce_source);
+    jstr(o, "type_prefix", m->ce_type_prefix ? m->ce_type_prefix : m->name);
+
+    char *mapping = gen_format("%s_cloudevents", p);
+    char *fields = gen_format("%s_cloudevents_fields_", p);
+    char *events = gen_format("%s_cloudevents_events_", p);
+    char *table = gen_format("%s_event_types", p);
+    jstr(o, "c_mapping", mapping);
+    char *decl = gen_format("%s;", mapping);
+    jown(o, "mapping_decl_c_code",
+         gen_c_layout_split(0, "extern const eventc_ce_mapping", " ", decl));
+    free(decl);
+    char *head = gen_format("%s = {", mapping);
+    jown(o, "mapping_head_c_code", gen_c_layout_split(0, "const eventc_ce_mapping", " ", head));
+    free(head);
+    head = gen_format("%s[] = {", fields);
+    jown(o, "fields_head_c_code",
+         gen_c_layout_split(0, "static const eventc_ce_field_map", " ", head));
+    free(head);
+    head = gen_format("%s[] = {", events);
+    jown(o, "events_head_c_code",
+         gen_c_layout_split(0, "static const eventc_ce_event_map", " ", head));
+    free(head);
+
+    json_object *init = jcheck(json_object_new_array());
+    jpush_own(init, desig_string(4, "source", ce_source));
+    jpush_own(init, desig(4, "events", events));
+    char *count = gen_format("%s_EVENT_TYPE_COUNT", up);
+    jpush_own(init, desig(4, "n_events", count));
+    free(count);
+    jpush_own(init, desig(4, "envelope", fields));
+    char *n_env = gen_format("%zu", m->n_envelope);
+    jpush_own(init, desig(4, "n_envelope", n_env));
+    free(n_env);
+    jset(o, "mapping_init_c_code", init);
+
+    json_object *flist = jcheck(json_object_new_array());
+    for (size_t i = 0; i < names.n_envelope; i++) {
+        const eventc_ce_field_map *fm = &names.envelope[i];
+        json_object *f = jcheck(json_object_new_object());
+        jstr(f, "name", fm->field);
+        jstr(f, "slot", slot_const(fm->slot));
+        jstr(f, "attribute", fm->attribute);
+        jset(f, "is_extension",
+             jcheck(json_object_new_boolean(fm->slot == EVENTC_CE_SLOT_EXTENSION)));
+        json_object *lines = jcheck(json_object_new_array());
+        jpush_own(lines, desig_string(8, "field", fm->field));
+        jpush_own(lines, desig(8, "slot", slot_const(fm->slot)));
+        jpush_own(lines, desig_string(8, "attribute", fm->attribute));
+        jset(f, "init_c_code", lines);
+        jpush(flist, f);
+    }
+    jset(o, "fields", flist);
+
+    json_object *elist = jcheck(json_object_new_array());
+    for (size_t i = 0; i < m->n_events; i++)
+        jpush(elist, event_json(m, &names, i, p, up, mapping, table));
+    jset(o, "events", elist);
+
+    /* The functions of the event union. */
+    char *ev_type = gen_format("%s_event", p);
+    char *fn = gen_format("%s_to_cloudevent", ev_type);
+    char *self_c = gen_format("const %s *ev", ev_type);
+    const char *tp[] = {self_c, "eventc_ce_event *out", "eventc_error *err"};
+    char *mref = gen_format("&%s", mapping);
+    const char *ta[] = {mref, "(int)ev->kind", "&ev->as", "out", "err"};
+    char *doc = gen_format(
+        "Builds the CloudEvent of the event @p ev holds: type "
+        "`%s.<aggregate>.<verb>` (the table of %s), source `%s`, id the event id, time the "
+        "occurrence time, subject and the partitionkey extension the aggregate id, "
+        "datacontenttype `application/json`, dataschema the event's JSON Schema, data the "
+        "event's own fields, and every other envelope field an extension attribute. See "
+        "docs/cloudevents.md.\n\n"
+        "@param out zero-filled, initialised or holding an event (released first); owns a copy of "
+        "everything on success, nothing on error\n\n"
+        "@return EVENTC_OK; EVENTC_E_INVALID_ARGUMENT when @p ev holds no event; the event's "
+        "validation error; EVENTC_E_CLOUDEVENTS at the field's path when a value cannot be its "
+        "attribute (a control character in a String, an Integer beyond 32 bits); "
+        "EVENTC_E_NOMEM.",
+        m->ce_type_prefix ? m->ce_type_prefix : m->name, mapping, ce_source);
+    json_object *f = function_json(fn, tp, 3, "eventc_ce_from_domain", ta, 5, doc);
+    free(doc);
+    free(fn);
+    free(self_c);
+    jset(o, "fn_to_cloudevent", f);
+
+    fn = gen_format("%s_from_cloudevent", ev_type);
+    char *self_m = gen_format("%s *ev", ev_type);
+    const char *fp[] = {self_m, "const eventc_ce_event *ce", "const eventc_decode_options *opts",
+                        "eventc_error *err"};
+    const char *fa[] = {mref, "ce", "(int *)&ev->kind", "ev", "opts", "err"};
+    doc = gen_format(
+        "Decodes a CloudEvent into @p ev, choosing the event by its type: the envelope is "
+        "rebuilt from the attributes, and data (a JSON object of the event's own fields) is "
+        "decoded with the catalog's rules and @p opts (NULL: the defaults). The CloudEvent is "
+        "validated first; other extensions are ignored.\n\n"
+        "@param ev zero-initialised, or holding a previous event (released first)\n\n"
+        "@return EVENTC_OK; EVENTC_E_ENUM at `type` for a type of no event of the catalog; "
+        "EVENTC_E_REQUIRED for a missing attribute or data; EVENTC_E_TYPE for data that is not "
+        "a JSON object; EVENTC_E_CLOUDEVENTS for an envelope field inside data or another "
+        "event's dataschema; any rule of the catalog at `data.<member>` or at the attribute. On "
+        "error @p ev is cleared (kind 0) and owns nothing.");
+    f = function_json(fn, fp, 4, "eventc_ce_to_domain", fa, 6, doc);
+    free(doc);
+    free(fn);
+    free(self_m);
+    jset(o, "fn_from_cloudevent", f);
+
+    doc = gen_format(
+        "@file %s\n@brief CloudEvents converters of the `%s` event catalog.\n\n"
+        "Every event of the catalog as a CloudEvent (CloudEvents 1.0) and back, through the "
+        "runtime functions of eventc/ce_domain.h; the bindings of eventc/cloudevents.h carry "
+        "the CloudEvents over HTTP and Kafka. Domain event -> CloudEvent -> domain event gives "
+        "back an equal event. See docs/cloudevents.md.",
+        header, m->name);
+    jown(o, "file_doc_c_comment", gen_c_doc_comment(doc, 0));
+    free(doc);
+    doc = gen_format("The CloudEvents mapping of the catalog: source `%s`, the type and JSON "
+                     "Schema of every event, the attribute of every envelope field. The "
+                     "functions below pass it to eventc/ce_domain.h.",
+                     ce_source);
+    jown(o, "mapping_doc_c_comment", gen_c_doc_comment(doc, 0));
+    free(doc);
+
+    free(mref);
+    free(ev_type);
+    free(mapping);
+    free(fields);
+    free(events);
+    free(table);
+    free(header);
+    free(source);
+    free(main_header);
+    gen_ce_names_free(&names);
+    return o;
+}

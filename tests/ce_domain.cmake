@@ -1,0 +1,87 @@
+# CloudEvents converters of catalog events (eventc/ce_domain.h and <catalog>_cloudevents.{h,c}):
+#
+#   unit.test_ce_domain           every messaging example as a CloudEvent over HTTP and Kafka in
+#                                 both modes and back, equal; refusals with exact messages; an
+#                                 allocation-failure sweep (tests/ce_domain/test_ce_domain.c)
+#   memcheck.ce_domain            the same under valgrind
+#   codegen.<case>_cloudevents.*  the generated converters of the messaging catalog and of every
+#                                 golden case compile warning-free (gcc, clang; C11, C99), their
+#                                 header compiles as C++, and they are clang-format clean: the
+#                                 drivers of tests/codegen.cmake on the converter files
+
+add_executable(test_ce_domain ${CMAKE_CURRENT_SOURCE_DIR}/ce_domain/test_ce_domain.c)
+target_compile_options(test_ce_domain PRIVATE ${EVENTC_WARNINGS})
+target_include_directories(test_ce_domain PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+target_link_libraries(test_ce_domain PRIVATE messaging_events_c)
+set_target_properties(test_ce_domain PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+add_test(NAME unit.test_ce_domain COMMAND test_ce_domain ${CMAKE_SOURCE_DIR})
+set_tests_properties(unit.test_ce_domain PROPERTIES LABELS "unit;cloudevents")
+
+find_program(EVENTC_VALGRIND valgrind)
+if(EVENTC_VALGRIND AND NOT EVENTC_SANITIZE)
+  add_test(NAME memcheck.ce_domain
+           COMMAND ${EVENTC_VALGRIND} -q --error-exitcode=99 --leak-check=full
+                   --errors-for-leak-kinds=definite,indirect $<TARGET_FILE:test_ce_domain>
+                   ${CMAKE_SOURCE_DIR})
+  set_tests_properties(memcheck.ce_domain PROPERTIES LABELS "memcheck" TIMEOUT 300)
+endif()
+
+# The converter files through the code generation tests. The messaging catalog is generated into
+# <build>/tests/codegen/messaging by tests/codegen.cmake; golden cases are compiled from their
+# expected folders.
+find_program(EVENTC_GCC gcc)
+find_program(EVENTC_CLANG clang)
+find_program(EVENTC_CXX NAMES g++ clang++)
+find_program(EVENTC_CLANG_FORMAT clang-format)
+set(_ced_script ${CMAKE_CURRENT_SOURCE_DIR}/codegen.cmake)
+set(_ced_inc ${PROJECT_SOURCE_DIR}/runtime/include)
+set(_ced_out ${CMAKE_CURRENT_BINARY_DIR}/codegen)
+function(_ced_tests name dir catalog prefix)
+  set(_file ${catalog}_cloudevents)
+  foreach(_cc IN ITEMS GCC CLANG)
+    if(NOT EVENTC_${_cc})
+      continue()
+    endif()
+    string(TOLOWER ${_cc} _ccname)
+    foreach(_std IN ITEMS c11 c99)
+      add_test(NAME codegen.${name}_cloudevents.${_ccname}.${_std}
+               COMMAND ${CMAKE_COMMAND} -DMODE=compile -DCC=${EVENTC_${_cc}} -DSTD=${_std}
+                       -DDIR=${dir}/c -DFILE=${_file} -DINC=${_ced_inc}
+                       -DOUT=${_ced_out}/${name}-ce-${_ccname}-${_std} -P ${_ced_script})
+      set_tests_properties(codegen.${name}_cloudevents.${_ccname}.${_std} PROPERTIES
+                           LABELS "codegen;cloudevents")
+    endforeach()
+  endforeach()
+  if(EVENTC_CXX)
+    add_test(NAME codegen.${name}_cloudevents.cxx
+             COMMAND ${CMAKE_COMMAND} -DMODE=cxx -DCXX=${EVENTC_CXX} -DDIR=${dir}/c -DFILE=${_file}
+                     -DPREFIX=${prefix} -DINC=${_ced_inc} -DOUT=${_ced_out}/${name}-ce-cxx
+                     -P ${_ced_script})
+    set_tests_properties(codegen.${name}_cloudevents.cxx PROPERTIES LABELS "codegen;cloudevents")
+  endif()
+  if(EVENTC_CLANG_FORMAT)
+    add_test(NAME codegen.${name}_cloudevents.format
+             COMMAND ${CMAKE_COMMAND} -DMODE=format -DCLANG_FORMAT=${EVENTC_CLANG_FORMAT}
+                     -DDIR=${dir}/c -DFILE=${_file} -P ${_ced_script})
+    set_tests_properties(codegen.${name}_cloudevents.format PROPERTIES
+                         LABELS "codegen;cloudevents")
+  endif()
+endfunction()
+
+_ced_tests(messaging ${_ced_out}/messaging messaging msg)
+file(GLOB _ced_cases LIST_DIRECTORIES true RELATIVE ${CMAKE_CURRENT_SOURCE_DIR}/golden
+     CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/golden/*)
+foreach(_case IN LISTS _ced_cases)
+  set(_dir ${CMAKE_CURRENT_SOURCE_DIR}/golden/${_case})
+  if(NOT EXISTS ${_dir}/catalog.yaml)
+    continue()
+  endif()
+  file(STRINGS ${_dir}/catalog.yaml _line REGEX "^catalog: ")
+  string(REGEX REPLACE "^catalog: *([a-z0-9_]+).*" "\\1" _catalog "${_line}")
+  file(STRINGS ${_dir}/catalog.yaml _line REGEX "^c_prefix: ")
+  string(REGEX REPLACE "^c_prefix: *([a-z0-9_]+).*" "\\1" _prefix "${_line}")
+  if(NOT _prefix)
+    set(_prefix ${_catalog})
+  endif()
+  _ced_tests(${_case} ${_dir}/expected ${_catalog} ${_prefix})
+endforeach()
