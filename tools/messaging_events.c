@@ -2,6 +2,7 @@
  * from catalog/messaging.yaml. A small real user of the generated API, and a handy tool for
  * producers: `validate *.json` in a test suite, `normalize` to compare payloads. */
 #include "messaging.h"
+#include "messaging_events_ce.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,9 @@
 static const char usage_text[] =
     "usage: messaging-events validate [--strict] FILE...\n"
     "       messaging-events normalize [--strict] FILE\n"
+    "       messaging-events to-cloudevent [--strict] --binding http|kafka|json\n"
+    "                                      [--mode binary|structured] FILE\n"
+    "       messaging-events from-cloudevent [--strict] --binding http|kafka|json FILE\n"
     "\n"
     "Checks messaging events (JSON, one event per file) against the messaging catalog, with the\n"
     "C bindings eventc generates from it. `-` reads standard input.\n"
@@ -23,6 +27,11 @@ static const char usage_text[] =
     "                     for each file\n"
     "  normalize FILE     print the event's canonical JSON: members in catalog order, absent\n"
     "                     optional members left out, no white space, timestamps in UTC\n"
+    "  to-cloudevent FILE     print the event as a CloudEvents message: a raw HTTP/1.1 request\n"
+    "                         (http), a Kafka record {\"key\", \"headers\", \"value\"} (kafka)\n"
+    "                         or the JSON event format (json); --mode binary (the default) or\n"
+    "                         structured for http and kafka\n"
+    "  from-cloudevent FILE   read such a message and print the event's canonical JSON\n"
     "\n"
     "options:\n"
     "  --strict           refuse members the catalog does not declare, even where it allows them\n"
@@ -190,6 +199,11 @@ static int cmd_normalize(const char *file, const eventc_decode_options *opts)
 
 int main(int argc, char **argv)
 {
+    /* The CloudEvents commands parse their own options (messaging_events_ce.c). */
+    if (argc > 1 && strcmp(argv[1], "to-cloudevent") == 0)
+        return me_to_cloudevent(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "from-cloudevent") == 0)
+        return me_from_cloudevent(argc - 1, argv + 1);
     const char *command = NULL;
     char **files = malloc(sizeof(char *) * (size_t)(argc > 0 ? argc : 1));
     if (!files) {
