@@ -1,6 +1,7 @@
 /* messaging-events: checks and normalises messaging events with the C bindings eventc generates
  * from catalog/messaging.yaml. A small real user of the generated API, and a handy tool for
- * producers: `validate *.json` in a test suite, `normalize` to compare payloads. */
+ * producers: `validate *.json` in a test suite, `normalize` to compare payloads, `replay` to
+ * check a history against the lifecycles. */
 #include "messaging.h"
 #include "messaging_events_ce.h"
 
@@ -15,6 +16,7 @@
 static const char usage_text[] =
     "usage: messaging-events validate [--strict] FILE...\n"
     "       messaging-events normalize [--strict] FILE\n"
+    "       messaging-events replay [--strict] FILE...\n"
     "       messaging-events to-cloudevent [--strict] --binding http|kafka|json\n"
     "                                      [--mode binary|structured] FILE\n"
     "       messaging-events from-cloudevent [--strict] --binding http|kafka|json FILE\n"
@@ -27,6 +29,10 @@ static const char usage_text[] =
     "                     for each file\n"
     "  normalize FILE     print the event's canonical JSON: members in catalog order, absent\n"
     "                     optional members left out, no white space, timestamps in UTC\n"
+    "  replay FILE...     apply the events in order to their aggregates' lifecycles and print\n"
+    "                     each aggregate's final state (`Conversation conv_777: archived`), in\n"
+    "                     the order the aggregates first appear; stop at the first event that\n"
+    "                     is invalid or not allowed in its aggregate's state\n"
     "  to-cloudevent FILE     print the event as a CloudEvents message: a raw HTTP/1.1 request\n"
     "                         (http), a Kafka record {\"key\", \"headers\", \"value\"} (kafka)\n"
     "                         or the JSON event format (json); --mode binary (the default) or\n"
@@ -37,7 +43,8 @@ static const char usage_text[] =
     "  --strict           refuse members the catalog does not declare, even where it allows them\n"
     "  -h, --help         show this help\n"
     "\n"
-    "exit status: 0 all valid, 1 an event is invalid, 2 usage error or unreadable file\n";
+    "exit status: 0 all valid, 1 an event is invalid (or, for replay, not allowed), 2 usage\n"
+    "error or unreadable file\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -197,6 +204,133 @@ static int cmd_normalize(const char *file, const eventc_decode_options *opts)
     return finish_output(rc);
 }
 
+/* ---- replay ---- */
+
+/* One aggregate instance met in a history, with its current state. */
+typedef struct replayed {
+    char *type, *id;
+    int state;              /* a msg_<aggregate>_state, held as an int */
+    const char *state_name; /* static, from the generated _state_to_string */
+} replayed;
+
+/* Applies `ev` to the state of its aggregate through the typed lifecycle functions. On error
+ * `*state` is left as it was. */
+static eventc_status apply_event(const msg_event *ev, int *state, const char **name,
+                                 eventc_error *err)
+{
+    const char *aggregate = msg_event_types[(int)ev->kind - 1].aggregate;
+    eventc_status st = EVENTC_E_INVALID_ARGUMENT;
+    if (strcmp(aggregate, "Customer") == 0) {
+        msg_customer_state s = (msg_customer_state)*state;
+        st = msg_customer_apply(s, ev, &s, err);
+        *state = (int)s;
+        *name = msg_customer_state_to_string(s);
+    } else if (strcmp(aggregate, "Contact") == 0) {
+        msg_contact_state s = (msg_contact_state)*state;
+        st = msg_contact_apply(s, ev, &s, err);
+        *state = (int)s;
+        *name = msg_contact_state_to_string(s);
+    } else if (strcmp(aggregate, "Provider") == 0) {
+        msg_provider_state s = (msg_provider_state)*state;
+        st = msg_provider_apply(s, ev, &s, err);
+        *state = (int)s;
+        *name = msg_provider_state_to_string(s);
+    } else if (strcmp(aggregate, "Channel") == 0) {
+        msg_channel_state s = (msg_channel_state)*state;
+        st = msg_channel_apply(s, ev, &s, err);
+        *state = (int)s;
+        *name = msg_channel_state_to_string(s);
+    } else if (strcmp(aggregate, "Conversation") == 0) {
+        msg_conversation_state s = (msg_conversation_state)*state;
+        st = msg_conversation_apply(s, ev, &s, err);
+        *state = (int)s;
+        *name = msg_conversation_state_to_string(s);
+    } else {
+        eventc_error_set(err, st, NULL, "%s has no lifecycle", aggregate);
+    }
+    return st;
+}
+
+/* The instance of aggregate `type` with id `id`, added in state none when new; NULL when memory
+ * runs out. */
+static replayed *find_or_add(replayed **all, size_t *n, size_t *cap, const char *type,
+                             const char *id)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*all)[i].type, type) == 0 && strcmp((*all)[i].id, id) == 0)
+            return &(*all)[i];
+    if (*n == *cap) {
+        size_t bigger = *cap ? *cap * 2 : 16;
+        replayed *grown = realloc(*all, bigger * sizeof(*grown));
+        if (!grown)
+            return NULL;
+        *all = grown;
+        *cap = bigger;
+    }
+    replayed *r = &(*all)[*n];
+    r->type = malloc(strlen(type) + 1);
+    r->id = malloc(strlen(id) + 1);
+    if (!r->type || !r->id) {
+        free(r->type);
+        free(r->id);
+        return NULL;
+    }
+    strcpy(r->type, type);
+    strcpy(r->id, id);
+    r->state = 0;
+    r->state_name = "none";
+    (*n)++;
+    return r;
+}
+
+static int cmd_replay(char **files, int n_files, const eventc_decode_options *opts)
+{
+    replayed *all = NULL;
+    size_t n = 0, cap = 0;
+    int status = 0;
+    msg_event ev;
+    memset(&ev, 0, sizeof ev);
+    for (int i = 0; i < n_files && status == 0; i++) {
+        eventc_error err;
+        eventc_error_clear(&err);
+        errno = 0;
+        int rc = decode_file(files[i], opts, &ev, &err);
+        if (rc == EXIT_USAGE) {
+            print_read_error(stderr, files[i], errno);
+            status = rc;
+            break;
+        }
+        if (rc == EXIT_INVALID) {
+            print_error(stderr, files[i], &err);
+            status = rc;
+            break;
+        }
+        /* Every event struct starts with the envelope. */
+        const msg_envelope *env = (const msg_envelope *)(const void *)&ev.as;
+        replayed *r = find_or_add(&all, &n, &cap, env->aggregate_type, env->aggregate_id);
+        if (!r) {
+            fputs("messaging-events: out of memory\n", stderr);
+            status = EXIT_USAGE;
+            break;
+        }
+        if (apply_event(&ev, &r->state, &r->state_name, &err) != EVENTC_OK) {
+            char line[EVENTC_ERROR_PATH_MAX + EVENTC_ERROR_MESSAGE_MAX + 64];
+            eventc_error_format(&err, line, sizeof line);
+            fprintf(stderr, "%s: error: %s %s: %s\n", files[i], r->type, r->id, line);
+            status = EXIT_INVALID;
+        }
+    }
+    msg_event_clear(&ev);
+    for (size_t i = 0; i < n; i++) {
+        if (status == 0)
+            printf("%s %s: %s\n", all[i].type, all[i].id, all[i].state_name);
+        free(all[i].type);
+        free(all[i].id);
+    }
+    free(all);
+    return finish_output(status);
+}
+
 int main(int argc, char **argv)
 {
     /* The CloudEvents commands parse their own options (messaging_events_ce.c). */
@@ -252,6 +386,11 @@ int main(int argc, char **argv)
                                      n_files ? "give exactly one FILE" : "missing FILE");
             else
                 status = cmd_normalize(files[0], &opts);
+        } else if (strcmp(command, "replay") == 0) {
+            if (n_files == 0)
+                status = usage_error("replay: %s", "missing FILE");
+            else
+                status = cmd_replay(files, n_files, &opts);
         } else {
             status = usage_error("unknown command '%s'", command);
         }
