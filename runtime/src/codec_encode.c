@@ -221,6 +221,16 @@ static eventc_status put_json_string(eventc_buf *out, const char *s, size_t len,
             n_chars++;
             continue;
         }
+        /* Two-byte sequences (Latin, Greek, Cyrillic...) are checked inline; the rest goes
+         * through the full decoder. */
+        if (c >= 0xC2 && c <= 0xDF && e - p >= 2 && (p[1] & 0xC0) == 0x80) {
+            w[0] = (char)c;
+            w[1] = (char)p[1];
+            w += 2;
+            p += 2;
+            n_chars++;
+            continue;
+        }
         uint32_t cp;
         int k = eventc_utf8_decode((const char *)p, (size_t)(e - p), &cp);
         if (k <= 0)

@@ -1664,18 +1664,23 @@ eventc_status eventc_regex_dfa_build(const char *pattern, size_t len, eventc_reg
 int eventc_regex_dfa_test(const eventc_regex_dfa *dfa, const char *subject, size_t len)
 {
     const unsigned char *s = (const unsigned char *)subject;
+    const unsigned char *classes = dfa->classes, *next = dfa->next;
+    unsigned nclasses = dfa->nclasses;
     unsigned state = 0;
     if (len == 0)
         return (dfa->flags[0] & (EVENTC_REGEX_DFA_MATCHED | EVENTC_REGEX_DFA_ACCEPT_EMPTY)) != 0;
+    /* Matched and dead states are absorbing, so the flags are only read at the end (or when a
+     * non-ASCII byte stops the walk). */
     for (size_t i = 0; i < len; i++) {
-        unsigned char flags = dfa->flags[state];
-        if (flags & EVENTC_REGEX_DFA_MATCHED)
-            return 1;
-        if (flags & EVENTC_REGEX_DFA_DEAD)
-            return 0;
-        if (s[i] >= 0x80)
+        if (s[i] >= 0x80) {
+            unsigned char flags = dfa->flags[state];
+            if (flags & EVENTC_REGEX_DFA_MATCHED)
+                return 1;
+            if (flags & EVENTC_REGEX_DFA_DEAD)
+                return 0;
             return -1;
-        state = dfa->next[state * dfa->nclasses + dfa->classes[s[i]]];
+        }
+        state = next[state * nclasses + classes[s[i]]];
     }
     return (dfa->flags[state] & (EVENTC_REGEX_DFA_MATCHED | EVENTC_REGEX_DFA_ACCEPT_AT_END)) != 0;
 }
