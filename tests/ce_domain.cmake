@@ -8,6 +8,26 @@
 #                                 golden case compile warning-free (gcc, clang; C11, C99), their
 #                                 header compiles as C++, and they are clang-format clean: the
 #                                 drivers of tests/codegen.cmake on the converter files
+#   cloudevents.domain_invalid.*  tests/cloudevents/domain_invalid/<case>.{http,kafka,json}: CloudEvents
+#                                 that are no valid messaging event; `messaging-events
+#                                 from-cloudevent` exits 1, prints nothing, and exactly
+#                                 <case>.expected on standard error
+#   cloudevents.domain_valid.*    tests/cloudevents/domain_valid/: edge forms it accepts; standard
+#                                 output exactly <case>.expected
+#   cloudevents.domain_cli.*      to-cloudevent | from-cloudevent gives `normalize`'s output back for
+#                                 every example, binding and mode; usage errors exit 2
+#   referee.cloudevents_domain.*  label "referee": the official JavaScript SDK (the pinned install
+#                                 of tests/cloudevents.cmake) against to-cloudevent and
+#                                 from-cloudevent, both directions (tests/cloudevents/domain_referee.js)
+#
+# Included from tests/CMakeLists.txt, this file registers the tests; run with `cmake -P`, it is the
+# driver of the corpus and command-line cases.
+
+if(CMAKE_SCRIPT_MODE_FILE)
+  include(${CMAKE_CURRENT_LIST_DIR}/ce_domain/driver.cmake)
+  return()
+endif()
+
 
 add_executable(test_ce_domain ${CMAKE_CURRENT_SOURCE_DIR}/ce_domain/test_ce_domain.c)
 target_compile_options(test_ce_domain PRIVATE ${EVENTC_WARNINGS})
@@ -85,3 +105,48 @@ foreach(_case IN LISTS _ced_cases)
   endif()
   _ced_tests(${_case} ${_dir}/expected ${_catalog} ${_prefix})
 endforeach()
+
+# messaging-events to-cloudevent / from-cloudevent, and the SDK referee.
+if(TARGET messaging-events)
+  set(_ced_tool $<TARGET_FILE:messaging-events>)
+  set(_ced_dir ${CMAKE_CURRENT_SOURCE_DIR}/cloudevents)
+  foreach(_kind IN ITEMS domain_invalid domain_valid)
+    file(GLOB _ced_cases RELATIVE ${_ced_dir}/${_kind} CONFIGURE_DEPENDS ${_ced_dir}/${_kind}/*.http
+         ${_ced_dir}/${_kind}/*.kafka ${_ced_dir}/${_kind}/*.json)
+    foreach(_case IN LISTS _ced_cases)
+      string(REGEX REPLACE "\\.[a-z]+$" "" _name ${_case})
+      string(REGEX MATCH "[a-z]+$" _binding ${_case})
+      add_test(NAME cloudevents.${_kind}.${_name}
+               COMMAND ${CMAKE_COMMAND} -DKIND=${_kind} -DTOOL=${_ced_tool} -DBINDING=${_binding}
+                       -DDIR=${_ced_dir}/${_kind} -DCASE=${_case} -DNAME=${_name}
+                       -P ${CMAKE_CURRENT_LIST_FILE})
+      set_tests_properties(cloudevents.${_kind}.${_name} PROPERTIES LABELS "cloudevents;tools")
+    endforeach()
+  endforeach()
+  foreach(_cli IN ITEMS roundtrip usage invalid_event)
+    add_test(NAME cloudevents.domain_cli.${_cli}
+             COMMAND ${CMAKE_COMMAND} -DKIND=cli -DCASE=${_cli} -DTOOL=${_ced_tool}
+                     -DSOURCE_DIR=${CMAKE_SOURCE_DIR} -DOUT=${CMAKE_CURRENT_BINARY_DIR}/ce-cli-${_cli}
+                     -P ${CMAKE_CURRENT_LIST_FILE})
+    set_tests_properties(cloudevents.domain_cli.${_cli} PROPERTIES LABELS "cloudevents;tools")
+  endforeach()
+
+  find_program(EVENTC_NODE node)
+  find_program(EVENTC_NPM npm)
+  if(EVENTC_NODE AND EVENTC_NPM)
+    # The SDK installed by referee.cloudevents.npm_ci (tests/cloudevents.cmake), same folder.
+    set(_ced_sdk ${CMAKE_CURRENT_BINARY_DIR}/cloudevents-referee)
+    foreach(_dir IN ITEMS ours-to-sdk sdk-to-ours)
+      add_test(NAME referee.cloudevents_domain.${_dir}
+               COMMAND ${EVENTC_NODE} ${_ced_dir}/domain_referee.js --tool ${_ced_tool}
+                       --examples ${CMAKE_SOURCE_DIR}/catalog/examples
+                       --envelope ${CMAKE_SOURCE_DIR}/schemas/envelope.schema.json
+                       --work ${_ced_sdk}/domain --direction ${_dir} --source /messaging
+                       --type-prefix com.example.messaging
+                       --schema-base https://example.com/schemas/messaging/)
+      set_tests_properties(referee.cloudevents_domain.${_dir} PROPERTIES
+        LABELS "referee;cloudevents" TIMEOUT 300 FIXTURES_REQUIRED cloudevents_sdk
+        ENVIRONMENT "NODE_PATH=${_ced_sdk}/node_modules")
+    endforeach()
+  endif()
+endif()

@@ -339,9 +339,19 @@ static eventc_status missing(eventc_error *err, const eventc_ce_field_map *fm)
                             fm->field);
 }
 
-static const char *ce_type_label(eventc_ce_type t)
+/* Reports an extension whose value is not of the type its envelope field needs, quoting it. */
+static eventc_status wrong_type(eventc_error *err, const eventc_ce_field_map *fm,
+                                const eventc_ce_value *v, const char *want, eventc_buf *scratch)
 {
-    return eventc_ce_type_name(t);
+    char quoted[80];
+    eventc_buf_reset(scratch);
+    if (eventc_ce_value_to_string(v, scratch) != EVENTC_OK || scratch->data == NULL)
+        snprintf(quoted, sizeof quoted, "?");
+    else
+        ce_quote(quoted, sizeof quoted, scratch->data, scratch->len);
+    return eventc_error_set(err, EVENTC_E_TYPE, fm->attribute,
+                            "expected %s for the envelope field %s, got the %s %s", want, fm->field,
+                            eventc_ce_type_name(v->type), quoted);
 }
 
 /* Appends the JSON value of extension fm for envelope field f. */
@@ -354,29 +364,20 @@ static eventc_status extension_json(const eventc_ce_event *ce, const eventc_fiel
     case EVENTC_FT_INT64: {
         int32_t i;
         if (eventc_ce_ext_integer(ce, fm->attribute, &i) != EVENTC_OK)
-            return eventc_error_set(err, EVENTC_E_TYPE, fm->attribute,
-                                    "expected an Integer (the envelope field %s), got a %s that "
-                                    "is not one",
-                                    fm->field, ce_type_label(v->type));
+            return wrong_type(err, fm, v, "an Integer (-2147483648 to 2147483647)", scratch);
         return eventc_buf_append_int64(out, i);
     }
     case EVENTC_FT_BOOL: {
         bool b;
         if (eventc_ce_ext_boolean(ce, fm->attribute, &b) != EVENTC_OK)
-            return eventc_error_set(err, EVENTC_E_TYPE, fm->attribute,
-                                    "expected a Boolean (the envelope field %s), got a %s that is "
-                                    "not one",
-                                    fm->field, ce_type_label(v->type));
+            return wrong_type(err, fm, v, "a Boolean", scratch);
         return eventc_buf_append_str(out, b ? "true" : "false");
     }
     case EVENTC_FT_TIMESTAMP: {
         eventc_timestamp t;
         char text[EVENTC_TIMESTAMP_MAX];
         if (eventc_ce_ext_timestamp(ce, fm->attribute, &t) != EVENTC_OK)
-            return eventc_error_set(err, EVENTC_E_TYPE, fm->attribute,
-                                    "expected a Timestamp (the envelope field %s), got a %s that "
-                                    "is not one",
-                                    fm->field, ce_type_label(v->type));
+            return wrong_type(err, fm, v, "a Timestamp (RFC 3339)", scratch);
         size_t n = eventc_timestamp_format(t, text);
         if (n == 0)
             return eventc_error_set(err, EVENTC_E_CLOUDEVENTS, fm->attribute,
@@ -397,10 +398,7 @@ static eventc_status extension_json(const eventc_ce_event *ce, const eventc_fiel
     /* The JSON text of a number, JSON value, array or object: exactly one JSON value, so that
      * nothing but that member can enter the document. */
     if (eventc_json_check(s, scratch->len) != EVENTC_OK)
-        return eventc_error_set(err, EVENTC_E_TYPE, fm->attribute,
-                                "expected the JSON text of the envelope field %s, got a %s that "
-                                "is not JSON",
-                                fm->field, ce_type_label(v->type));
+        return wrong_type(err, fm, v, "the JSON text of a value", scratch);
     return eventc_buf_append(out, s, scratch->len);
 }
 

@@ -427,8 +427,8 @@ static void cloudevent_to_domain_refusals(void)
            "actor: required extension attribute is missing (it carries the envelope field actor) "
            "[required]");
     refuse("version text", m_version_text,
-           "version: expected an Integer (the envelope field version), got a String that is not "
-           "one [type]");
+           "version: expected an Integer (-2147483648 to 2147483647) for the envelope field "
+           "version, got the String \"one\" [type]");
     refuse("version zero", m_version_zero, "version: 0 is less than the minimum 1 [minimum]");
     refuse("short id", m_short_id, "id: string of 3 characters is shorter than 8 [min_length]");
     refuse("no data", m_no_data,
