@@ -19,6 +19,11 @@
 #   referee.cloudevents_domain.*  label "referee": the official JavaScript SDK (the pinned install
 #                                 of tests/cloudevents.cmake) against to-cloudevent and
 #                                 from-cloudevent, both directions (tests/cloudevents/domain_referee.js)
+#   referee.cloudevents_schema.*  label "referee": the CloudEvents schemas (the variants
+#                                 tests/schema.cmake emits) compile under ajv strict mode; converted
+#                                 examples and thousands of seeded mutations of them: valid under
+#                                 ours => valid under the official cloudevents.json, and accepted
+#                                 by from-cloudevent (tests/ce_domain/schema_compat.mjs)
 #
 # Included from tests/CMakeLists.txt, this file registers the tests; run with `cmake -P`, it is the
 # driver of the corpus and command-line cases.
@@ -147,6 +152,18 @@ if(TARGET messaging-events)
       set_tests_properties(referee.cloudevents_domain.${_dir} PROPERTIES
         LABELS "referee;cloudevents" TIMEOUT 300 FIXTURES_REQUIRED cloudevents_sdk
         ENVIRONMENT "NODE_PATH=${_ced_sdk}/node_modules")
+    endforeach()
+    # ajv and the schemas of tests/schema.cmake (fixtures schema_out and schema_node).
+    foreach(_variant IN ITEMS messaging messaging-2020 messaging-strict)
+      add_test(NAME referee.cloudevents_schema.${_variant}
+               COMMAND ${EVENTC_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/ce_domain/schema_compat.mjs
+                       --schemas ${CMAKE_BINARY_DIR}/schema-out/${_variant}/schemas
+                       --official ${EVENTC_SHARED_DIR}/reference/cloudevents/cloudevents.json
+                       --tool ${_ced_tool} --examples ${CMAKE_SOURCE_DIR}/catalog/examples
+                       --tmp ${CMAKE_CURRENT_BINARY_DIR}/ce-schema-compat/${_variant} --count 4000)
+      set_tests_properties(referee.cloudevents_schema.${_variant} PROPERTIES
+        LABELS "referee;cloudevents" TIMEOUT 300 FIXTURES_REQUIRED "schema_out;schema_node"
+        ENVIRONMENT "EVENTC_NODE_MODULES=${CMAKE_BINARY_DIR}/schema-node/node_modules")
     endforeach()
   endif()
 endif()

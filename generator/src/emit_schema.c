@@ -3,6 +3,7 @@
  * mirrors one rule of the runtime decoder (runtime/src/codec_decode.c, codec_rules.c): where a
  * rule cannot be stated in JSON Schema, docs/json-schema.md says so. */
 #include "emit_schema.h"
+#include "emit_schema_ce.h"
 #include "names.h"
 
 #include <eventc/regex.h>
@@ -946,6 +947,8 @@ int gen_emit_schema(const gen_model *m, const gen_schema_options *o, gen_emit_fn
             rc = emit_type(&x, m->types[i], emit, ctx);
     if (rc == 0)
         rc = emit_catalog(&x, emit, ctx);
+    if (rc == 0)
+        rc = gen_emit_schema_ce(m, o, emit, ctx);
     free(base);
     return rc;
 }

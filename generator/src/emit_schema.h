@@ -21,7 +21,8 @@ typedef struct gen_schema_options {
 
 /**
  * Emits every schema of the checked model `m` through `emit`, in a fixed order: envelope, one per
- * event (catalog order), one per object type (catalog order), then `catalog.schema.json`. The
+ * event (catalog order), one per object type (catalog order), `catalog.schema.json`, then the
+ * schemas of the events as CloudEvents (`cloudevents/`, see emit_schema_ce.h). The
  * output is deterministic: pretty JSON with a 2-space indent, a fixed key order and a final
  * newline.
  *

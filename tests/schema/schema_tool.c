@@ -52,6 +52,14 @@ static int write_file(void *ctx, const char *relpath, const char *data, size_t l
     }
     free(sub);
     char *path = gen_format("%s/%s", dir, relpath);
+    /* Schemas may sit one folder deeper (schemas/cloudevents/). */
+    char *parent = gen_xstrdup(path);
+    char *slash = strrchr(parent, '/');
+    if (slash)
+        *slash = '\0';
+    if (mkdir(parent, 0777) != 0 && errno != EEXIST)
+        perror(parent);
+    free(parent);
     FILE *f = fopen(path, "wb");
     int rc = !f || fwrite(data, 1, len, f) != len;
     if (f && fclose(f) != 0)
