@@ -14,6 +14,8 @@
 #                                 <case>.expected on standard error
 #   cloudevents.domain_valid.*    tests/cloudevents/domain_valid/: edge forms it accepts; standard
 #                                 output exactly <case>.expected
+#   cloudevents.domain_mapping    `cloudevents: extensions:` and the mapping's positioned errors
+#                                 (reserved or clashing extension names, two events with one type)
 #   cloudevents.domain_cli.*      to-cloudevent | from-cloudevent gives `normalize`'s output back for
 #                                 every example, binding and mode; usage errors exit 2
 #   referee.cloudevents_domain.*  label "referee": the official JavaScript SDK (the pinned install
@@ -110,6 +112,12 @@ foreach(_case IN LISTS _ced_cases)
   endif()
   _ced_tests(${_case} ${_dir}/expected ${_catalog} ${_prefix})
 endforeach()
+
+# The catalog's CloudEvents settings and the mapping's errors, through `eventc generate`.
+add_test(NAME cloudevents.domain_mapping
+         COMMAND ${CMAKE_COMMAND} -DKIND=mapping -DTOOL=$<TARGET_FILE:eventc>
+                 -DOUT=${CMAKE_CURRENT_BINARY_DIR}/ce-mapping -P ${CMAKE_CURRENT_LIST_FILE})
+set_tests_properties(cloudevents.domain_mapping PROPERTIES LABELS "cloudevents;cli")
 
 # messaging-events to-cloudevent / from-cloudevent, and the SDK referee.
 if(TARGET messaging-events)

@@ -2,7 +2,62 @@
 # `messaging-events to-cloudevent|from-cloudevent`. Set on the command line: KIND, TOOL, and
 #   domain_invalid / domain_valid  BINDING, DIR (the corpus folder), CASE (file), NAME (stem)
 #   cli                            CASE, SOURCE_DIR, OUT (a scratch folder)
+#   mapping                        TOOL is eventc; OUT (a scratch folder): the catalog's
+#                                  CloudEvents settings and the mapping's positioned errors
 cmake_minimum_required(VERSION 3.25)
+
+if(KIND STREQUAL "mapping")
+  file(REMOVE_RECURSE ${OUT})
+  file(MAKE_DIRECTORY ${OUT})
+  # A catalog with `extra` envelope fields, `cloudevents` settings and `events` (YAML text).
+  function(_catalog file extra settings events)
+    file(WRITE ${OUT}/${file}
+         "catalog: ce\nversion: 1\n${settings}envelope:\n  fields:\n"
+         "    event_name: { type: string, role: event_name }\n"
+         "    event_id: { type: string, role: event_id }\n"
+         "    aggregate_type: { type: string, role: aggregate_type }\n"
+         "    aggregate_id: { type: string, min_length: 1, role: aggregate_id }\n"
+         "    occurred_at: { type: timestamp, role: occurred_at }\n"
+         "    version: { type: integer, role: version }\n${extra}"
+         "aggregates:\n  Thing:\n    id: thing_id\n    events:\n${events}")
+  endfunction()
+  set(one "      ThingCreated:\n        summary: Made.\n        fields: { thing_id: string }\n")
+  # name | extra envelope fields | cloudevents settings | events | status | expected output
+  set(cases
+      "reserved|    source: { type: string }\n|||1|reserved.yaml:11:5: error: 'source', the CloudEvents extension attribute of envelope field 'source', is reserved: it is a core attribute of CloudEvents"
+      "partitionkey|    partition_key: { type: string }\n|||1|partitionkey.yaml:11:5: error: 'partitionkey', the CloudEvents extension attribute of envelope field 'partition_key', is reserved: partitionkey carries the aggregate id"
+      "clash|    trace_id: { type: string }\n    traceid: { type: string }\n|||1|clash.yaml:12:5: error: envelope fields 'traceid' and 'trace_id' \\(clash.yaml:11\\) would both be the CloudEvents extension attribute 'traceid'"
+      "bad_name|    trace_id: { type: string }\n|cloudevents:\n  extensions: { trace_id: Trace-Id }\n||1|bad_name.yaml:4:17: error: 'Trace-Id', the CloudEvents extension attribute of envelope field 'trace_id', may hold only lower-case letters"
+      "unknown_field||cloudevents:\n  extensions: { nosuch: x }\n||1|unknown_field.yaml:4:17: error: CloudEvents 'extensions' names 'nosuch', which is not an envelope field"
+      "role_field||cloudevents:\n  extensions: { event_id: eid }\n||1|role_field.yaml:4:17: error: envelope field 'event_id' has role 'event_id': it travels as the CloudEvents id attribute, not as an extension"
+      "same_type|||      Created:\n        summary: Made too.\n        fields: { thing_id: string }\n|1|same_type.yaml:[0-9]+:7: error: event 'Created' would have the CloudEvents type 'ce.thing.created', which event 'ThingCreated' \\(same_type.yaml:[0-9]+\\) already has"
+      "bad_source||cloudevents:\n  source: '%zz'\n||1|bad_source.yaml:4:11: error: CloudEvents 'source' '%zz' is not a URI-reference"
+      "override|    idempotency_key: { type: string, optional: true }\n|cloudevents:\n  source: /things\n  type_prefix: org.example\n  extensions: { idempotency_key: idem }\n||0|")
+  foreach(c IN LISTS cases)
+    string(REPLACE "|" ";" parts "${c}")
+    list(GET parts 0 name)
+    list(GET parts 1 extra)
+    list(GET parts 2 settings)
+    list(GET parts 3 events)
+    list(GET parts 4 status)
+    list(GET parts 5 want)
+    _catalog(${name}.yaml "${extra}" "${settings}" "${one}${events}")
+    execute_process(COMMAND ${TOOL} generate ${name}.yaml -o ${OUT}/${name} --target c
+                    WORKING_DIRECTORY ${OUT} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                    ERROR_VARIABLE err)
+    if(NOT rc EQUAL status OR NOT err MATCHES "${want}")
+      message(FATAL_ERROR "${name}: want status ${status} and\n${want}\ngot ${rc}:\n${err}")
+    endif()
+  endforeach()
+  file(READ ${OUT}/override/c/ce_cloudevents.c src)
+  foreach(want IN ITEMS "\\.attribute = \"idem\"" "\\.source = \"/things\""
+                        "\\.type = \"org\\.example\\.thing\\.created\"")
+    if(NOT src MATCHES "${want}")
+      message(FATAL_ERROR "override: ${want} not in the generated converters:\n${src}")
+    endif()
+  endforeach()
+  return()
+endif()
 
 if(KIND STREQUAL "domain_invalid" OR KIND STREQUAL "domain_valid")
   # Run from the corpus folder so that messages name the file alone.
