@@ -5,11 +5,13 @@
 #include "depfile.h"
 #include "diag.h"
 #include "emit_c.h"
+#include "emit_docs.h"
 #include "emit_schema.h"
 #include "model.h"
 #include "templates.h"
 #include "util.h"
 #include "viewmodel.h"
+#include "viewmodel_docs.h"
 #include "writer.h"
 
 #include <errno.h>
@@ -36,6 +38,8 @@ const char gen_generate_help[] =
     "\n"
     "  c       DIR/c/<catalog>.h and DIR/c/<catalog>.c: structs, constructors and JSON codecs\n"
     "  schema  DIR/schemas/*.schema.json: JSON Schemas of the envelope, events, types, catalog\n"
+    "  docs    DIR/docs/index.md and DIR/docs/<aggregate>.md: Markdown documentation, with each\n"
+    "          lifecycle drawn as a Mermaid state diagram\n"
     "\n"
     "Without --target every target is generated. A file is written only when its content\n"
     "changes (atomically: readers never see half a file), so its timestamp tells build tools\n"
@@ -61,11 +65,11 @@ const char gen_model_help[] =
     "debug them with `eventc render`. See docs/generated-c.md.\n";
 
 /* The back ends this command knows, in the order they run. */
-enum { TARGET_C = 1 << 0, TARGET_SCHEMA = 1 << 1 };
+enum { TARGET_C = 1 << 0, TARGET_SCHEMA = 1 << 1, TARGET_DOCS = 1 << 2 };
 static const struct {
     const char *name;
     unsigned bit;
-} known_targets[] = {{"c", TARGET_C}, {"schema", TARGET_SCHEMA}};
+} known_targets[] = {{"c", TARGET_C}, {"schema", TARGET_SCHEMA}, {"docs", TARGET_DOCS}};
 #define N_TARGETS (sizeof known_targets / sizeof known_targets[0])
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -165,6 +169,37 @@ static int collect_output(void *ctx, const char *relpath, const char *data, size
     return 0;
 }
 
+/* The docs back end: its own view model, then its templates. */
+static int emit_docs(const gen_model *m, const char *catalog, gen_template_set *templates,
+                     const char *out_dir, struct collected *all, char *err, size_t errlen)
+{
+    gen_diags diags;
+    gen_diags_init(&diags);
+    char *source = display_source(catalog);
+    gen_vm_options opt = {source, EVENTC_VERSION};
+    json_object *vm = gen_viewmodel_docs(m, &opt, &diags);
+    free(source);
+    int rc = 0;
+    if (!vm) {
+        gen_diags_print(&diags, stderr);
+        fprintf(stderr, "%zu error%s\n", diags.len, diags.len == 1 ? "" : "s");
+        rc = -1;
+    } else {
+        gen_output *outs = NULL;
+        size_t n = 0;
+        if (gen_emit_docs(vm, templates, out_dir, &outs, &n, err, errlen) != 0) {
+            fprintf(stderr, "%s\n", err);
+            rc = -1;
+        }
+        for (size_t i = 0; i < n; i++)
+            push_output(all, outs[i]);
+        free(outs);
+        json_object_put(vm);
+    }
+    gen_diags_free(&diags);
+    return rc;
+}
+
 int gen_cmd_generate(int argc, char **argv)
 {
     const char *cmd = argc > 0 ? argv[0] : "generate";
@@ -218,7 +253,7 @@ int gen_cmd_generate(int argc, char **argv)
         unsigned bit = target_bit(t, len);
         if (!bit) {
             char *name = gen_xstrndup(t, len);
-            int rc = usage_error(cmd, "unknown target '%s' (known: c, schema)", name);
+            int rc = usage_error(cmd, "unknown target '%s' (known: c, schema, docs)", name);
             free(name);
             return rc;
         }
@@ -268,6 +303,9 @@ int gen_cmd_generate(int argc, char **argv)
     }
     if (status == 0 && (wanted & TARGET_SCHEMA) &&
         gen_emit_schema(m, NULL, collect_output, &all) != 0)
+        status = EXIT_INPUT;
+    if (status == 0 && (wanted & TARGET_DOCS) &&
+        emit_docs(m, catalog, &templates, out_dir, &all, err, sizeof err) != 0)
         status = EXIT_INPUT;
     gen_output *outs = all.outs;
     size_t n_outs = all.n;
