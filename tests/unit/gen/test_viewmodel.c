@@ -315,9 +315,11 @@ static void test_viewmodel(void)
     size_t n_outs;
     char err[512];
     CHECK(gen_emit_c(vm, &t, "out", &outs, &n_outs, err, sizeof err) == 0);
-    CHECK(n_outs == 2);
+    CHECK(n_outs == 4);
     CHECK_STR(outs[0].path, "out/c/library.h");
     CHECK_STR(outs[1].path, "out/c/library.c");
+    CHECK_STR(outs[2].path, "out/c/library_cloudevents.h");
+    CHECK_STR(outs[3].path, "out/c/library_cloudevents.c");
     CHECK(strstr(outs[0].data, "typedef struct lib_book_acquired {") != NULL);
     CHECK(lines_fit(outs[1].data, GEN_C_COLUMNS));
     gen_outputs_free(outs, n_outs);
