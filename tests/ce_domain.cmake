@@ -3,7 +3,9 @@
 #   unit.test_ce_domain           every messaging example as a CloudEvent over HTTP and Kafka in
 #                                 both modes and back, equal; refusals with exact messages; an
 #                                 allocation-failure sweep (tests/ce_domain/test_ce_domain.c)
-#   memcheck.ce_domain            the same under valgrind
+#   unit.test_ce_all_types        the same on the all_types golden catalog: JSON-text and optional
+#                                 extensions, every field type in data
+#   memcheck.ce_domain, .ce_all_types  both under valgrind
 #   codegen.<case>_cloudevents.*  the generated converters of the messaging catalog and of every
 #                                 golden case compile warning-free (gcc, clang; C11, C99), their
 #                                 header compiles as C++, and they are clang-format clean: the
@@ -44,8 +46,23 @@ set_target_properties(test_ce_domain PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE
 add_test(NAME unit.test_ce_domain COMMAND test_ce_domain ${CMAKE_SOURCE_DIR})
 set_tests_properties(unit.test_ce_domain PROPERTIES LABELS "unit;cloudevents")
 
+# The golden all_types catalog: JSON-text and optional extensions, every field type in data.
+set(_ced_at ${CMAKE_CURRENT_SOURCE_DIR}/golden/all_types/expected/c)
+add_executable(test_ce_all_types ${CMAKE_CURRENT_SOURCE_DIR}/ce_domain/test_ce_all_types.c
+                                 ${_ced_at}/all_types.c ${_ced_at}/all_types_cloudevents.c)
+target_compile_options(test_ce_all_types PRIVATE ${EVENTC_WARNINGS})
+target_include_directories(test_ce_all_types PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit ${_ced_at})
+target_link_libraries(test_ce_all_types PRIVATE eventc_runtime)
+set_target_properties(test_ce_all_types PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+add_test(NAME unit.test_ce_all_types COMMAND test_ce_all_types)
+set_tests_properties(unit.test_ce_all_types PROPERTIES LABELS "unit;cloudevents")
+
 find_program(EVENTC_VALGRIND valgrind)
 if(EVENTC_VALGRIND AND NOT EVENTC_SANITIZE)
+  add_test(NAME memcheck.ce_all_types
+           COMMAND ${EVENTC_VALGRIND} -q --error-exitcode=99 --leak-check=full
+                   --errors-for-leak-kinds=definite,indirect $<TARGET_FILE:test_ce_all_types>)
+  set_tests_properties(memcheck.ce_all_types PROPERTIES LABELS "memcheck" TIMEOUT 300)
   add_test(NAME memcheck.ce_domain
            COMMAND ${EVENTC_VALGRIND} -q --error-exitcode=99 --leak-check=full
                    --errors-for-leak-kinds=definite,indirect $<TARGET_FILE:test_ce_domain>
