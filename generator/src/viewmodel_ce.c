@@ -176,6 +176,19 @@ static int build_envelope(const gen_model *m, gen_ce_names *out, gen_diags *diag
     return rc;
 }
 
+typedef struct typed {
+    const char *type;
+    size_t index;
+} typed;
+
+/* Orders events by type, then by position, so the first of equal types comes first. */
+static int cmp_typed(const void *a, const void *b)
+{
+    const typed *x = a, *y = b;
+    int r = strcmp(x->type, y->type);
+    return r ? r : (x->index > y->index) - (x->index < y->index);
+}
+
 int gen_ce_names_build(const gen_model *m, gen_ce_names *out, gen_diags *diags)
 {
     memset(out, 0, sizeof *out);
@@ -211,19 +224,27 @@ int gen_ce_names_build(const gen_model *m, gen_ce_names *out, gen_diags *diags)
                       e.message);
             rc = -1;
         }
-        for (size_t k = 0; k < i; k++) {
-            if (strcmp(out->types[k], out->types[i]) != 0)
-                continue;
-            char at[256];
-            gen_error(diags, ev->loc,
-                      "event '%s' would have the CloudEvents type '%s', which event '%s' (%s) "
-                      "already has",
-                      ev->name, out->types[i], m->events[k]->name,
-                      where(m->events[k]->loc, at, sizeof at));
-            rc = -1;
-            break;
-        }
     }
+    /* Two events with one type, found by sorting (catalogs may be large). */
+    typed *order = gen_xcalloc(m->n_events ? m->n_events : 1, sizeof(*order));
+    for (size_t i = 0; i < m->n_events; i++)
+        order[i] = (typed){out->types[i], i};
+    qsort(order, m->n_events, sizeof(*order), cmp_typed);
+    size_t first = 0;
+    for (size_t i = 1; i < m->n_events; i++) {
+        if (strcmp(order[first].type, order[i].type) != 0) {
+            first = i;
+            continue;
+        }
+        const gen_event *a = m->events[order[first].index], *b = m->events[order[i].index];
+        char at[256];
+        gen_error(diags, b->loc,
+                  "event '%s' would have the CloudEvents type '%s', which event '%s' (%s) "
+                  "already has",
+                  b->name, order[i].type, a->name, where(a->loc, at, sizeof at));
+        rc = -1;
+    }
+    free(order);
     if (build_envelope(m, out, diags) != 0)
         rc = -1;
     return rc;
