@@ -277,8 +277,7 @@ static void states_json(json_object *o, const gen_aggregate *a, const names *n)
     set(o, "state_names", name_lines);
 }
 
-static void rules_json(json_object *o, const gen_model *m, const gen_aggregate *a, const names *n,
-                       const char *p)
+static void rules_json(json_object *o, const gen_aggregate *a, const names *n, const char *p)
 {
     json_object *state_lines = checked(json_object_new_array());
     json_object *rules = checked(json_object_new_array());
@@ -348,7 +347,6 @@ static void rules_json(json_object *o, const gen_model *m, const gen_aggregate *
         free(r.from);
         free(r.field_states);
     }
-    (void)m;
     set(o, "states_init_c_code", state_lines);
     set(o, "rules", rules);
 }
@@ -381,7 +379,8 @@ json_object *gen_vm_lifecycle(const gen_model *m, const gen_aggregate *a, const 
     set_own(o, "rules_head_c_code",
             table_head("static const eventc_lifecycle_rule", n.rules, true));
     set_own(o, "desc_head_c_code", table_head("static const eventc_lifecycle_desc", n.desc, false));
-    rules_json(o, m, a, &n, p);
+    (void)m; /* a lifecycle needs nothing beyond its aggregate */
+    rules_json(o, a, &n, p);
 
     json_object *init = checked(json_object_new_array());
     char *lit = gen_c_string_literal(a->name, 17, 1);
