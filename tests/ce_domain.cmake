@@ -153,6 +153,28 @@ if(TARGET messaging-events)
       set_tests_properties(cloudevents.${_kind}.${_name} PROPERTIES LABELS "cloudevents;tools")
     endforeach()
   endforeach()
+  # The commands under valgrind, on valid and refused input.
+  if(EVENTC_VALGRIND AND NOT EVENTC_SANITIZE)
+    set(_ced_ex ${CMAKE_SOURCE_DIR}/catalog/examples/customer_updated.example.json)
+    set(_ced_mc
+        "to-http|0|to-cloudevent --binding http --mode binary ${_ced_ex}"
+        "to-kafka|0|to-cloudevent --binding kafka --mode structured ${_ced_ex}"
+        "from-http|0|from-cloudevent --binding http ${_ced_dir}/domain_valid/03-http-quoted-and-encoded-values.http"
+        "from-kafka-refused|1|from-cloudevent --binding kafka ${_ced_dir}/domain_invalid/20-kafka-data-bad-pattern.kafka"
+        "from-json-refused|1|from-cloudevent --binding json ${_ced_dir}/domain_invalid/24-json-optional-envelope-in-data.json")
+    foreach(_c IN LISTS _ced_mc)
+      string(REPLACE "|" ";" _parts "${_c}")
+      list(GET _parts 0 _name)
+      list(GET _parts 1 _status)
+      list(GET _parts 2 _argv)
+      separate_arguments(_argv UNIX_COMMAND "${_argv}")
+      add_test(NAME memcheck.ce_domain_cli.${_name}
+               COMMAND sh -c "\"$@\" >/dev/null 2>&1; test $? -eq ${_status}" sh
+                       ${EVENTC_VALGRIND} -q --error-exitcode=99 --leak-check=full
+                       --errors-for-leak-kinds=definite,indirect ${_ced_tool} ${_argv})
+      set_tests_properties(memcheck.ce_domain_cli.${_name} PROPERTIES LABELS "memcheck" TIMEOUT 120)
+    endforeach()
+  endif()
   foreach(_cli IN ITEMS roundtrip usage invalid_event)
     add_test(NAME cloudevents.domain_cli.${_cli}
              COMMAND ${CMAKE_COMMAND} -DKIND=cli -DCASE=${_cli} -DTOOL=${_ced_tool}
