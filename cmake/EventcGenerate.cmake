@@ -14,7 +14,8 @@
 #             (eventc --templates); every *.mustache under it is a dependency.
 # TARGETS     back ends to run: `c` (the default; `<dir>/c/<name>.{h,c}` and the CloudEvents
 #             converters `<dir>/c/<name>_cloudevents.{h,c}`, all built into the library) and
-#             `schema` (`<dir>/schemas/*.schema.json`, JSON Schemas).
+#             `schema` (`<dir>/schemas/*.schema.json`, JSON Schemas) and `docs` (`<dir>/docs/*.md`,
+#             Markdown pages of the catalog with its lifecycles as Mermaid diagrams).
 # NAME        the catalog's name (its `catalog:` key), which names the output files. Read from the
 #             catalog when not given; CMake then reconfigures when the root catalog file changes,
 #             so that a renamed catalog is noticed. Give NAME to avoid those reconfigurations.
@@ -75,8 +76,8 @@ function(eventc_generate)
     set(arg_TARGETS c)
   endif()
   foreach(backend IN LISTS arg_TARGETS)
-    if(NOT backend MATCHES "^(c|schema)$")
-      message(FATAL_ERROR "eventc_generate: unknown target '${backend}' (known: c, schema)")
+    if(NOT backend MATCHES "^(c|schema|docs)$")
+      message(FATAL_ERROR "eventc_generate: unknown target '${backend}' (known: c, schema, docs)")
     endif()
   endforeach()
   list(REMOVE_DUPLICATES arg_TARGETS)
