@@ -1015,8 +1015,9 @@ eventc_status eventc_decode_any(const eventc_event_entry *types, size_t n_types,
         goto fail;
     const char *key = name;
     size_t key_len = name_len;
-    if (escaped && name_len < sizeof(unescaped)) {
-        /* The raw text was validated by the peek; its decoded form is never longer. */
+    if (escaped) {
+        /* The raw text was validated by the peek; its decoded form is never longer, and a name
+         * that does not fit the buffer is longer than any event name anyway. */
         const char *raw = NULL;
         size_t rl = 0, n = 0, ch = 0;
         int esc = 0;
