@@ -194,7 +194,8 @@ static int examples(const char *dir)
         if (len < 5 || strcmp(de->d_name + len - 5, ".json") != 0)
             continue;
         char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= (int)sizeof path)
+            continue;
         size_t jlen;
         char *json = slurp(path, &jlen);
         msg_event ev;
