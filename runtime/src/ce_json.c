@@ -6,6 +6,7 @@
  * descriptor tables, while an event needs its members dispatched by name, `data` kept as a
  * minified JSON text, and duplicate keys refused inside `data` too. */
 #include "ce_internal.h"
+#include "text_internal.h"
 #include "eventc/utf8.h"
 
 #include <stdio.h>
@@ -63,24 +64,13 @@ eventc_status ce_json_syntax(ce_json *j, const char *what)
     return ce_json_fail(j, EVENTC_E_SYNTAX, "unexpected byte 0x%02X, expected %s", c, what);
 }
 
-static int hexv(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static bool hex4(const char *p, const char *end, uint32_t *out)
 {
     uint32_t v = 0;
     if (end - p < 4)
         return false;
     for (int i = 0; i < 4; i++) {
-        int h = hexv(p[i]);
+        int h = text_hex_digit(p[i]);
         if (h < 0)
             return false;
         v = v << 4 | (uint32_t)h;

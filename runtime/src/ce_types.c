@@ -3,6 +3,7 @@
  * standards the spec leans on: RFC 3986 URIs, RFC 3339 date-times, RFC 2046 media types,
  * RFC 4648 Base64 and the HTTP binding's percent-encoding. */
 #include "ce_internal.h"
+#include "text_internal.h"
 #include "eventc/utf8.h"
 
 #include <stdio.h>
@@ -18,17 +19,6 @@ static bool is_alpha(char c)
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static char lower(char c)
@@ -218,7 +208,7 @@ static bool uri_chars(uri_check *u, const char *s, const char *e, const char *ex
     for (const char *p = s; p < e; p++) {
         char c = *p;
         if (c == '%') {
-            if (e - p < 3 || hex_value(p[1]) < 0 || hex_value(p[2]) < 0) {
+            if (e - p < 3 || text_hex_digit(p[1]) < 0 || text_hex_digit(p[2]) < 0) {
                 snprintf(u->why, sizeof(u->why),
                          "'%%' not followed by two hex digits at offset %zu",
                          (size_t)(p - u->start));
@@ -273,7 +263,7 @@ static bool ipv6_ok(const char *s, const char *e)
     }
     while (p < e) {
         const char *q = p;
-        while (q < e && hex_value(*q) >= 0 && q - p < 5)
+        while (q < e && text_hex_digit(*q) >= 0 && q - p < 5)
             q++;
         if (q < e && *q == '.') {
             if (!ipv4_ok(p, e))
@@ -320,7 +310,7 @@ static bool uri_authority(uri_check *u, const char *s, const char *e)
         const char *lit = host + 1;
         if (lit < close && (*lit == 'v' || *lit == 'V')) {
             const char *q = lit + 1, *dot;
-            while (q < close && hex_value(*q) >= 0)
+            while (q < close && text_hex_digit(*q) >= 0)
                 q++;
             dot = q;
             if (dot == lit + 1 || dot >= close || *dot != '.' || dot + 1 == close ||
@@ -812,7 +802,7 @@ eventc_status eventc_ce_percent_decode(eventc_buf *out, const char *s, size_t n,
     st = eventc_buf_reserve(out, n + 1);
     for (size_t i = 0; i < n && st == EVENTC_OK; i++) {
         if (s[i] == '%') {
-            if (n - i < 3 || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0) {
+            if (n - i < 3 || text_hex_digit(s[i + 1]) < 0 || text_hex_digit(s[i + 2]) < 0) {
                 out->len = start;
                 eventc_buf_free(&unq);
                 eventc_error_set(err, EVENTC_E_CLOUDEVENTS, NULL,
@@ -823,7 +813,8 @@ eventc_status eventc_ce_percent_decode(eventc_buf *out, const char *s, size_t n,
                     err->offset = i;
                 return EVENTC_E_CLOUDEVENTS;
             }
-            st = eventc_buf_putc(out, (char)(hex_value(s[i + 1]) << 4 | hex_value(s[i + 2])));
+            st = eventc_buf_putc(out,
+                                 (char)(text_hex_digit(s[i + 1]) << 4 | text_hex_digit(s[i + 2])));
             i += 2;
         } else {
             st = eventc_buf_putc(out, s[i]);

@@ -3,6 +3,7 @@
  * value's arena, and applies the same rule checks as eventc_validate as each value is read. On
  * error everything allocated so far is released at once with the arena. */
 #include "codec_internal.h"
+#include "text_internal.h"
 #include "eventc/utf8.h"
 
 #include <errno.h>
@@ -83,22 +84,11 @@ static eventc_status mismatch(dec *d, const char *expected)
     return fail(d, EVENTC_E_TYPE, "expected %s, got %s", expected, kind_at(d));
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int read_hex4(const char *p, uint32_t *out)
 {
     uint32_t v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hexval(p[i]);
+        int h = text_hex_digit(p[i]);
         if (h < 0)
             return 0;
         v = (v << 4) | (uint32_t)h;

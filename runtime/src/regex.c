@@ -3,6 +3,7 @@
  * (Pike VM without captures). Only match/no-match is needed, so the simulation keeps a set of
  * program counters per subject position and stops as soon as one reaches MATCH. */
 #include "eventc/regex.h"
+#include "text_internal.h"
 #include "eventc/utf8.h"
 
 #include <stdarg.h>
@@ -337,20 +338,6 @@ static int re_peek(const re_parser *ps, unsigned char c)
     return ps->pos < ps->len && ps->p[ps->pos] == c;
 }
 
-static int re_hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Reads exactly `count` hex digits at `at`; -1 if they are not there. */
 static long re_hex_fixed(const re_parser *ps, size_t at, unsigned count)
 {
@@ -361,7 +348,7 @@ static long re_hex_fixed(const re_parser *ps, size_t at, unsigned count)
         return -1;
     }
     for (i = 0; i < count; i++) {
-        int d = re_hex_value(ps->p[at + i]);
+        int d = text_hex_digit(ps->p[at + i]);
         if (d < 0) {
             return -1;
         }
@@ -404,8 +391,8 @@ static int re_unicode_escape(re_parser *ps, size_t epos, uint32_t *cp)
         uint32_t acc = 0;
         size_t digits = 0;
         ps->pos++;
-        while (ps->pos < ps->len && re_hex_value(ps->p[ps->pos]) >= 0) {
-            acc = acc * 16 + (uint32_t)re_hex_value(ps->p[ps->pos]);
+        while (ps->pos < ps->len && text_hex_digit(ps->p[ps->pos]) >= 0) {
+            acc = acc * 16 + (uint32_t)text_hex_digit(ps->p[ps->pos]);
             if (acc > RE_MAX_CP) {
                 re_fail(ps, epos, "\\u{...} escape above U+10FFFF");
                 return -1;
