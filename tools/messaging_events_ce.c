@@ -202,15 +202,12 @@ int me_from_cloudevent(int argc, char **argv)
     if (a.binding == B_HTTP) {
         const char *body;
         size_t body_len;
-        rc = gen_ce_file_parse_http(GEN_CE_FILE_COMPACT, data, len, &h, &body, &body_len, why,
-                                    sizeof why)
-                 ? 0
-                 : -1;
+        rc = gen_ce_file_parse_http(data, len, &h, &body, &body_len, why, sizeof why) ? 0 : -1;
         if (rc == 0)
             st = eventc_ce_http_decode(&ce, h.items, h.n, body, body_len, NULL, &err);
     } else if (a.binding == B_KAFKA) {
-        rc = gen_ce_file_parse_kafka(GEN_CE_FILE_COMPACT, data, len, &h, &key, &key_len, &value,
-                                     &value_len, why, sizeof why)
+        rc = gen_ce_file_parse_kafka(data, len, &h, &key, &key_len, &value, &value_len, why,
+                                     sizeof why)
                  ? 0
                  : -1;
         if (rc == 0)

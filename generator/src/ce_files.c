@@ -108,13 +108,10 @@ bool gen_ce_file_read(const char *path, size_t limit, char **data, size_t *len)
     return true;
 }
 
-/* The start line: METHOD SP target SP HTTP/x.y, or HTTP/x.y SP code [SP reason]. The compact
- * dialect only wants a space in it. */
-static bool start_line_ok(gen_ce_file_dialect dialect, const char *p, const char *eol)
+/* The start line: METHOD SP target SP HTTP/x.y, or HTTP/x.y SP code [SP reason]. */
+static bool start_line_ok(const char *p, const char *eol)
 {
     const char *sp1 = memchr(p, ' ', (size_t)(eol - p));
-    if (dialect == GEN_CE_FILE_COMPACT)
-        return sp1 != NULL;
     const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
     bool status = eol - p >= 5 && memcmp(p, "HTTP/", 5) == 0;
     bool request = sp2 != NULL && eol - sp2 > 5 && memcmp(sp2 + 1, "HTTP/", 5) == 0;
@@ -122,20 +119,12 @@ static bool start_line_ok(gen_ce_file_dialect dialect, const char *p, const char
 }
 
 /* A Content-Length given must be a decimal number equal to the body length. */
-static bool content_length_ok(gen_ce_file_dialect dialect, const char *cl, size_t body_len,
-                              char *why, size_t why_len)
+static bool content_length_ok(const char *cl, size_t body_len, char *why, size_t why_len)
 {
     char *stop = NULL;
     errno = 0;
     unsigned long long want = strtoull(cl, &stop, 10);
     bool number = *cl >= '0' && *cl <= '9' && *stop == '\0' && errno == 0;
-    if (dialect == GEN_CE_FILE_COMPACT) {
-        if (number && want == body_len)
-            return true;
-        snprintf(why, why_len, "Content-Length \"%.40s\" does not match the %zu bytes of the body",
-                 cl, body_len);
-        return false;
-    }
     if (!number) {
         snprintf(why, why_len, "invalid Content-Length \"%.40s\"", cl);
         return false;
@@ -153,11 +142,9 @@ static bool content_length_ok(gen_ce_file_dialect dialect, const char *cl, size_
     return true;
 }
 
-bool gen_ce_file_parse_http(gen_ce_file_dialect dialect, const char *data, size_t len,
-                            gen_ce_file_headers *h, const char **body, size_t *body_len, char *why,
-                            size_t why_len)
+bool gen_ce_file_parse_http(const char *data, size_t len, gen_ce_file_headers *h, const char **body,
+                            size_t *body_len, char *why, size_t why_len)
 {
-    bool detailed = dialect == GEN_CE_FILE_DETAILED;
     const char *p = data, *end = data + len;
     unsigned line_no = 0;
     bool blank = false;
@@ -168,16 +155,15 @@ bool gen_ce_file_parse_http(gen_ce_file_dialect dialect, const char *data, size_
         if (eol > p && eol[-1] == '\r')
             eol--;
         line_no++;
-        if (detailed && memchr(p, '\0', (size_t)(eol - p)) != NULL) {
+        if (memchr(p, '\0', (size_t)(eol - p)) != NULL) {
             snprintf(why, why_len, "line %u: NUL byte in the message head", line_no);
             return false;
         }
         if (line_no == 1) {
-            if (!start_line_ok(dialect, p, eol)) {
+            if (!start_line_ok(p, eol)) {
                 snprintf(why, why_len,
-                         detailed ? "line 1: expected a request line (POST /path HTTP/1.1) or a "
-                                    "status line (HTTP/1.1 200 OK)"
-                                  : "line 1: expected a request or status line");
+                         "line 1: expected a request line (POST /path HTTP/1.1) or a status line "
+                         "(HTTP/1.1 200 OK)");
                 return false;
             }
             p = next;
@@ -188,8 +174,7 @@ bool gen_ce_file_parse_http(gen_ce_file_dialect dialect, const char *data, size_
             p = next;
             break;
         }
-        /* The compact dialect refuses a folded line as a header without a name, below. */
-        if (detailed && (*p == ' ' || *p == '\t')) {
+        if (*p == ' ' || *p == '\t') {
             snprintf(why, why_len, "line %u: obsolete line folding is not supported", line_no);
             return false;
         }
@@ -205,17 +190,13 @@ bool gen_ce_file_parse_http(gen_ce_file_dialect dialect, const char *data, size_
             v++;
         while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
             ve--;
-        if (!detailed && memchr(v, '\0', (size_t)(ve - v)) != NULL) {
-            snprintf(why, why_len, "line %u: NUL byte in a header", line_no);
-            return false;
-        }
         if (!headers_add(h, p, (size_t)(colon - p), v, (size_t)(ve - v))) {
             snprintf(why, why_len, "out of memory");
             return false;
         }
         p = next;
     }
-    if (detailed && line_no == 0) {
+    if (line_no == 0) {
         snprintf(why, why_len, "empty file: expected an HTTP message");
         return false;
     }
@@ -225,12 +206,12 @@ bool gen_ce_file_parse_http(gen_ce_file_dialect dialect, const char *data, size_
     }
     *body = p;
     *body_len = (size_t)(end - p);
-    if (detailed && eventc_header_find(h->items, h->n, "transfer-encoding") != NULL) {
+    if (eventc_header_find(h->items, h->n, "transfer-encoding") != NULL) {
         snprintf(why, why_len, "Transfer-Encoding is not supported: give the body as is");
         return false;
     }
     const char *cl = eventc_header_find(h->items, h->n, "content-length");
-    return cl == NULL || content_length_ok(dialect, cl, *body_len, why, why_len);
+    return cl == NULL || content_length_ok(cl, *body_len, why, why_len);
 }
 
 /* Copies a JSON string into *out (malloc'd, NUL-terminated); false when out of memory. */
@@ -242,26 +223,14 @@ static bool json_bytes(json_object *v, char **out, size_t *len)
 }
 
 /* The Kafka document as an object, or NULL with why filled. */
-static json_object *kafka_document(gen_ce_file_dialect dialect, json_tokener *tok, const char *data,
-                                   size_t len, char *why, size_t why_len)
+static json_object *kafka_document(json_tokener *tok, const char *data, size_t len, char *why,
+                                   size_t why_len)
 {
     json_object *doc;
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
     doc = json_tokener_parse_ex(tok, data, (int)len);
     size_t at = json_tokener_get_parse_end(tok);
     enum json_tokener_error jerr = json_tokener_get_error(tok);
-    if (dialect == GEN_CE_FILE_COMPACT) {
-        while (at < len && strchr(" \t\r\n", data[at]))
-            at++;
-        if (jerr != json_tokener_success || at != len ||
-            !json_object_is_type(doc, json_type_object)) {
-            snprintf(why, why_len,
-                     "not a Kafka record: expected {\"key\", \"headers\", \"value\"}");
-            json_object_put(doc);
-            return NULL;
-        }
-        return doc;
-    }
     if (jerr != json_tokener_success || doc == NULL || at != len) {
         snprintf(why, why_len, "not a JSON document (byte %zu: %s)", at,
                  jerr == json_tokener_success    ? "unexpected text after the document"
@@ -279,19 +248,15 @@ static json_object *kafka_document(gen_ce_file_dialect dialect, json_tokener *to
 }
 
 /* "key" or "value": a string copied into *out, or null. */
-static bool kafka_string(gen_ce_file_dialect dialect, json_object *v, const char *member,
-                         char **out, size_t *len, char *why, size_t why_len)
+static bool kafka_string(json_object *v, const char *member, char **out, size_t *len, char *why,
+                         size_t why_len)
 {
     if (!json_object_is_type(v, json_type_string)) {
         snprintf(why, why_len, "\"%s\" must be a string or null", member);
         return false;
     }
     if (!json_bytes(v, out, len)) {
-        /* The compact dialect has one message for whatever goes wrong with the member. */
-        if (dialect == GEN_CE_FILE_COMPACT)
-            snprintf(why, why_len, "\"%s\" must be a string or null", member);
-        else
-            snprintf(why, why_len, "out of memory");
+        snprintf(why, why_len, "out of memory");
         return false;
     }
     return true;
@@ -299,50 +264,44 @@ static bool kafka_string(gen_ce_file_dialect dialect, json_object *v, const char
 
 /* "value_base64": a strict Base64 string decoded into *value; has_value tells whether "value" was
  * given too. */
-static bool kafka_base64(gen_ce_file_dialect dialect, json_object *v, bool has_value, char **value,
-                         size_t *value_len, char *why, size_t why_len)
+static bool kafka_base64(json_object *v, bool has_value, char **value, size_t *value_len, char *why,
+                         size_t why_len)
 {
-    bool detailed = dialect == GEN_CE_FILE_DETAILED;
-    const char *compact_why = "\"value_base64\" must be strict Base64, and comes without \"value\"";
     size_t n;
     if (has_value) {
-        snprintf(why, why_len, "%s",
-                 detailed ? "give either \"value\" or \"value_base64\", not both" : compact_why);
+        snprintf(why, why_len, "%s", "give either \"value\" or \"value_base64\", not both");
         return false;
     }
     if (!json_object_is_type(v, json_type_string)) {
-        snprintf(why, why_len, "%s",
-                 detailed ? "\"value_base64\" must be a string or null" : compact_why);
+        snprintf(why, why_len, "%s", "\"value_base64\" must be a string or null");
         return false;
     }
     n = (size_t)json_object_get_string_len(v);
     *value = malloc(n / 4 * 3 + 1);
     if (*value == NULL) {
-        snprintf(why, why_len, "%s", detailed ? "out of memory" : compact_why);
+        snprintf(why, why_len, "%s", "out of memory");
         return false;
     }
     if (!eventc_ce_base64_decode(json_object_get_string(v), n, *value, value_len)) {
-        snprintf(why, why_len, "%s",
-                 detailed ? "\"value_base64\" is not strict Base64" : compact_why);
+        snprintf(why, why_len, "%s", "\"value_base64\" is not strict Base64");
         return false;
     }
     (*value)[*value_len] = '\0';
     return true;
 }
 
-bool gen_ce_file_parse_kafka(gen_ce_file_dialect dialect, const char *data, size_t len,
-                             gen_ce_file_headers *h, char **key, size_t *key_len, char **value,
-                             size_t *value_len, char *why, size_t why_len)
+bool gen_ce_file_parse_kafka(const char *data, size_t len, gen_ce_file_headers *h, char **key,
+                             size_t *key_len, char **value, size_t *value_len, char *why,
+                             size_t why_len)
 {
-    bool detailed = dialect == GEN_CE_FILE_DETAILED;
-    json_tokener *tok = json_tokener_new_ex(detailed ? 64 : JSON_TOKENER_DEFAULT_DEPTH);
+    json_tokener *tok = json_tokener_new_ex(64);
     json_object *doc, *v;
     bool ok = false, has_value;
     if (tok == NULL) {
         snprintf(why, why_len, "out of memory");
         return false;
     }
-    doc = kafka_document(dialect, tok, data, len, why, why_len);
+    doc = kafka_document(tok, data, len, why, why_len);
     if (doc == NULL)
         goto out;
     json_object_object_foreach(doc, member, member_value)
@@ -350,17 +309,13 @@ bool gen_ce_file_parse_kafka(gen_ce_file_dialect dialect, const char *data, size
         (void)member_value;
         if (strcmp(member, "key") != 0 && strcmp(member, "headers") != 0 &&
             strcmp(member, "value") != 0 && strcmp(member, "value_base64") != 0) {
-            if (detailed)
-                snprintf(why, why_len,
-                         "unknown member \"%.60s\" (want key, headers, value or value_base64)",
-                         member);
-            else
-                snprintf(why, why_len, "unknown member \"%.40s\" in the Kafka record", member);
+            snprintf(why, why_len,
+                     "unknown member \"%.60s\" (want key, headers, value or value_base64)", member);
             goto out;
         }
     }
     if (json_object_object_get_ex(doc, "key", &v) && v != NULL &&
-        !kafka_string(dialect, v, "key", key, key_len, why, why_len))
+        !kafka_string(v, "key", key, key_len, why, why_len))
         goto out;
     if (!json_object_object_get_ex(doc, "headers", &v) ||
         !json_object_is_type(v, json_type_array)) {
@@ -378,10 +333,7 @@ bool gen_ce_file_parse_kafka(gen_ce_file_dialect dialect, const char *data, size
         }
         size_t vl = (size_t)json_object_get_string_len(val);
         if (memchr(json_object_get_string(val), '\0', vl) != NULL) {
-            if (detailed)
-                snprintf(why, why_len, "headers[%zu]: a NUL byte in a header value", i);
-            else
-                snprintf(why, why_len, "headers[%zu] must be a [name, value] pair of strings", i);
+            snprintf(why, why_len, "headers[%zu]: a NUL byte in a header value", i);
             goto out;
         }
         if (!headers_add(h, json_object_get_string(n), (size_t)json_object_get_string_len(n),
@@ -391,13 +343,11 @@ bool gen_ce_file_parse_kafka(gen_ce_file_dialect dialect, const char *data, size
         }
     }
     has_value = json_object_object_get_ex(doc, "value", &v);
-    if (has_value && v != NULL &&
-        !kafka_string(dialect, v, "value", value, value_len, why, why_len))
+    if (has_value && v != NULL && !kafka_string(v, "value", value, value_len, why, why_len))
         goto out;
-    /* A null "value_base64" next to "value" is refused by the detailed dialect only. */
-    if (json_object_object_get_ex(doc, "value_base64", &v) && (v != NULL || detailed) &&
-        (v != NULL || has_value) &&
-        !kafka_base64(dialect, v, has_value, value, value_len, why, why_len))
+    /* "value_base64" (even null) next to "value" is refused. */
+    if (json_object_object_get_ex(doc, "value_base64", &v) && (v != NULL || has_value) &&
+        !kafka_base64(v, has_value, value, value_len, why, why_len))
         goto out;
     ok = true;
 out:

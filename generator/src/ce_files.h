@@ -12,23 +12,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/**
- * How strictly a message file is read and how a refusal is worded. The two programs have long
- * differed here, and their users (and tests) rely on the exact messages, so both are kept.
- */
-typedef enum gen_ce_file_dialect {
-    /** `eventc ce`: the first line must be a request or a status line; a NUL byte anywhere in the
-     * head, a folded header line, an empty file and Transfer-Encoding are each refused with their
-     * own message; a short body and bytes after the body are told apart; JSON nests up to 64
-     * levels; every Kafka record problem has its own message. */
-    GEN_CE_FILE_DETAILED,
-    /** messaging-events: any first line holding a space; NUL bytes are looked for in header values
-     * only; Transfer-Encoding is not looked at; one message per kind of problem (a wrong
-     * Content-Length, a bad key, value or value_base64); JSON nests up to json-c's default depth,
-     * and whitespace after the Kafka document is allowed. */
-    GEN_CE_FILE_COMPACT
-} gen_ce_file_dialect;
-
 /** Headers read from a message file. Each name and value is a NUL-terminated block of its own,
  * owned by the list; start from {NULL, 0, 0} and release with gen_ce_file_headers_free(). */
 typedef struct gen_ce_file_headers {
@@ -59,12 +42,11 @@ bool gen_ce_file_read(const char *path, size_t limit, char **data, size_t *len);
  *                  gen_ce_file_headers_free(), on failure too).
  * @param body      receives a pointer into @p data (no copy): the bytes after the blank line.
  * @param why       on failure receives a one-line reason without a trailing newline, worded as
- *                  @p dialect says (truncated to @p why_len).
+ *                  (truncated to @p why_len).
  * @return true, or false with @p why filled.
  */
-bool gen_ce_file_parse_http(gen_ce_file_dialect dialect, const char *data, size_t len,
-                            gen_ce_file_headers *h, const char **body, size_t *body_len, char *why,
-                            size_t why_len);
+bool gen_ce_file_parse_http(const char *data, size_t len, gen_ce_file_headers *h, const char **body,
+                            size_t *body_len, char *why, size_t why_len);
 
 /**
  * Parses a Kafka record file.
@@ -77,9 +59,9 @@ bool gen_ce_file_parse_http(gen_ce_file_dialect dialect, const char *data, size_
  * @param why        on failure receives a one-line reason, as for gen_ce_file_parse_http().
  * @return true, or false with @p why filled.
  */
-bool gen_ce_file_parse_kafka(gen_ce_file_dialect dialect, const char *data, size_t len,
-                             gen_ce_file_headers *h, char **key, size_t *key_len, char **value,
-                             size_t *value_len, char *why, size_t why_len);
+bool gen_ce_file_parse_kafka(const char *data, size_t len, gen_ce_file_headers *h, char **key,
+                             size_t *key_len, char **value, size_t *value_len, char *why,
+                             size_t why_len);
 
 /**
  * Writes @p m as an HTTP message file: "POST / HTTP/1.1", its headers, a content-length and the

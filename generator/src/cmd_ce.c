@@ -160,8 +160,7 @@ static int cmd_parse(int argc, char **argv)
     if (strcmp(a.binding, "http") == 0) {
         const char *body = NULL;
         size_t body_len = 0;
-        if (!gen_ce_file_parse_http(GEN_CE_FILE_DETAILED, data, len, &h, &body, &body_len, why,
-                                    sizeof(why)))
+        if (!gen_ce_file_parse_http(data, len, &h, &body, &body_len, why, sizeof(why)))
             rc = report_text(a.file, why);
         else if (eventc_ce_http_decode_batch(&batch, h.items, h.n, body, body_len, &opts, &err) !=
                  EVENTC_OK)
@@ -173,8 +172,8 @@ static int cmd_parse(int argc, char **argv)
         eventc_ce_event *ev = eventc_ce_batch_add(&batch);
         if (ev == NULL)
             rc = report_text(a.file, "out of memory");
-        else if (!gen_ce_file_parse_kafka(GEN_CE_FILE_DETAILED, data, len, &h, &key, &key_len,
-                                          &value, &value_len, why, sizeof(why)))
+        else if (!gen_ce_file_parse_kafka(data, len, &h, &key, &key_len, &value, &value_len, why,
+                                          sizeof(why)))
             rc = report_text(a.file, why);
         else if (eventc_ce_kafka_decode(ev, h.items, h.n, key, key_len, value, value_len, &opts,
                                         &err) != EVENTC_OK)
