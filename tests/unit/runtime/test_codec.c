@@ -2,6 +2,7 @@
  * ones: decoding, every rejection rule with its JSON path, canonical encoding, round trips,
  * validation of values built in C, deep copy, and allocation failure at every point. */
 #include "check.h"
+#include "failing_alloc.h"
 
 #include <eventc/eventc.h>
 
@@ -390,29 +391,6 @@ static void test_peek(void)
     CHECK(eventc_json_check("1 2", 3) != EVENTC_OK);
 }
 
-/* An allocator that fails at call number `fail_at`, counting what is live. */
-typedef struct failing {
-    long calls, fail_at, live;
-} failing;
-
-static void *f_alloc(void *ctx, size_t n)
-{
-    failing *f = ctx;
-    if (++f->calls == f->fail_at)
-        return NULL;
-    f->live++;
-    return malloc(n);
-}
-
-static void f_free(void *ctx, void *p, size_t n)
-{
-    failing *f = ctx;
-    (void)n;
-    if (p)
-        f->live--;
-    free(p);
-}
-
 static void test_alloc_failure(void)
 {
     /* Big enough to need heap chunks beyond the arena's inline buffer. */
@@ -425,8 +403,9 @@ static void test_alloc_failure(void)
     len += snprintf(doc + len, sizeof(doc) - (size_t)len, "\"}");
     int failures_seen = 0, succeeded = 0;
     for (long n = 1; n < 200 && !succeeded; n++) {
-        failing f = {0, n, 0};
-        eventc_allocator a = {f_alloc, NULL, f_free, &f};
+        failing f = {0};
+        f.fail_at = (size_t)n;
+        eventc_allocator a = failing_allocator(&f);
         eventc_decode_options o = eventc_decode_options_default();
         o.alloc = &a;
         sample s = {0};
@@ -434,14 +413,14 @@ static void test_alloc_failure(void)
         eventc_status st = eventc_decode(&sample_desc, &s, doc, (size_t)len, &o, &err);
         if (st == EVENTC_OK) {
             succeeded = 1;
-            CHECK(f.live > 0);
+            CHECK(f.live_blocks > 0);
             eventc_clear(&sample_desc, &s);
         } else {
             failures_seen++;
             CHECK(st == EVENTC_E_NOMEM);
             CHECK(s.arena_ == NULL);
         }
-        CHECK(f.live == 0);
+        CHECK(f.live_blocks == 0 && f.size_mismatches == 0);
     }
     CHECK(succeeded);
     CHECK(failures_seen >= 2);
