@@ -229,6 +229,13 @@ static jnode *from_json_c(json_object *j)
     return j_raw("null");
 }
 
+void gen_schema_write_json(gen_str *out, json_object *doc)
+{
+    jnode *n = from_json_c(doc);
+    write_node(out, n, 0);
+    j_free(n);
+}
+
 /* ---- patterns ------------------------------------------------------------------------------ */
 
 const char gen_schema_timestamp_pattern[] =

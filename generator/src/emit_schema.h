@@ -6,6 +6,9 @@
 #define EVENTC_GEN_EMIT_SCHEMA_H
 
 #include "model.h"
+#include "util.h"
+
+#include <json-c/json.h>
 
 #include <stddef.h>
 
@@ -49,5 +52,9 @@ extern const char gen_schema_timestamp_pattern[];
  * @return a malloc'd string (caller frees); a copy of `pattern` when it is not in the subset.
  */
 char *gen_schema_portable_pattern(const char *pattern);
+
+/** Appends `doc` to `out` as the schema files are written: two-space indent, `"key": value`,
+ * members in their order, numbers as json-c spells them, no trailing newline. */
+void gen_schema_write_json(gen_str *out, json_object *doc);
 
 #endif

@@ -36,107 +36,6 @@ static const char json_media_pattern[] =
     "|\"(?:[\\t\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]|\\\\[\\t\\x20-\\x7E])*\"))*$";
 #undef TCHAR
 
-/* ---- a JSON.stringify-style writer ---- */
-
-static void put_string(gen_str *out, const char *s, size_t n)
-{
-    gen_str_putc(out, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"':
-            gen_str_puts(out, "\\\"");
-            break;
-        case '\\':
-            gen_str_puts(out, "\\\\");
-            break;
-        case '\b':
-            gen_str_puts(out, "\\b");
-            break;
-        case '\f':
-            gen_str_puts(out, "\\f");
-            break;
-        case '\n':
-            gen_str_puts(out, "\\n");
-            break;
-        case '\r':
-            gen_str_puts(out, "\\r");
-            break;
-        case '\t':
-            gen_str_puts(out, "\\t");
-            break;
-        default:
-            if (c < 0x20)
-                gen_str_printf(out, "\\u%04x", c);
-            else
-                gen_str_putc(out, (char)c);
-        }
-    }
-    gen_str_putc(out, '"');
-}
-
-static void put_indent(gen_str *out, int n)
-{
-    for (int i = 0; i < n; i++)
-        gen_str_putc(out, ' ');
-}
-
-static void put_value(gen_str *out, json_object *v, int indent)
-{
-    switch (json_object_get_type(v)) {
-    case json_type_null:
-        gen_str_puts(out, "null");
-        return;
-    case json_type_boolean:
-        gen_str_puts(out, json_object_get_boolean(v) ? "true" : "false");
-        return;
-    case json_type_int:
-        gen_str_printf(out, "%" PRId64, json_object_get_int64(v));
-        return;
-    case json_type_double:
-        gen_str_puts(out, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
-        return;
-    case json_type_string:
-        put_string(out, json_object_get_string(v), (size_t)json_object_get_string_len(v));
-        return;
-    case json_type_array: {
-        size_t n = json_object_array_length(v);
-        if (n == 0) {
-            gen_str_puts(out, "[]");
-            return;
-        }
-        gen_str_puts(out, "[\n");
-        for (size_t i = 0; i < n; i++) {
-            put_indent(out, indent + 2);
-            put_value(out, json_object_array_get_idx(v, i), indent + 2);
-            gen_str_puts(out, i + 1 < n ? ",\n" : "\n");
-        }
-        put_indent(out, indent);
-        gen_str_putc(out, ']');
-        return;
-    }
-    case json_type_object: {
-        if (json_object_object_length(v) == 0) {
-            gen_str_puts(out, "{}");
-            return;
-        }
-        gen_str_puts(out, "{\n");
-        int left = json_object_object_length(v);
-        json_object_object_foreach(v, key, member)
-        {
-            put_indent(out, indent + 2);
-            put_string(out, key, strlen(key));
-            gen_str_puts(out, ": ");
-            put_value(out, member, indent + 2);
-            gen_str_puts(out, --left ? ",\n" : "\n");
-        }
-        put_indent(out, indent);
-        gen_str_putc(out, '}');
-        return;
-    }
-    }
-}
-
 /* ---- building ---- */
 
 static json_object *jcheck(json_object *o)
@@ -475,7 +374,7 @@ int gen_emit_schema_ce(const gen_model *m, const gen_schema_options *o, gen_emit
         if (rc == 0) {
             gen_str out;
             gen_str_init(&out);
-            put_value(&out, s, 0);
+            gen_schema_write_json(&out, s);
             gen_str_putc(&out, '\n');
             char *rel = gen_format("schemas/cloudevents/%s", file);
             rc = emit(ctx, rel, out.data, out.len) ? -1 : 0;
