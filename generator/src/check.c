@@ -4,6 +4,7 @@
 #include "build.h"
 #include "model.h"
 #include "names.h"
+#include "viewmodel.h"
 #include "dyndesc.h"
 
 #include <eventc/eventc.h>
@@ -108,144 +109,6 @@ static int cmp_ident(const void *a, const void *b)
     if (x->loc.line != y->loc.line)
         return x->loc.line < y->loc.line ? -1 : 1;
     return x->loc.col < y->loc.col ? -1 : (x->loc.col > y->loc.col);
-}
-
-static void add_struct_idents(ident_table *t, const char *prefix, const char *name,
-                              const char *owner, gen_loc loc)
-{
-    char *snake = gen_snake(name);
-    ident_add(t, gen_format("%s_%s", prefix, snake), owner, loc);
-    for (const char *const *s = gen_struct_fn_suffixes; *s; s++)
-        ident_add(t, gen_format("%s_%s%s", prefix, snake, *s), owner, loc);
-    free(snake);
-}
-
-static void check_identifiers(checker *c)
-{
-    gen_model *m = c->m;
-    if (!m->c_prefix || !gen_is_snake(m->c_prefix))
-        return;
-    const char *p = m->c_prefix;
-    char *up = gen_upper(p);
-    ident_table t = {0};
-    char **owners = NULL;
-    size_t n_owners = 0;
-#define OWNER(...)                                                    \
-    (owners = gen_xrealloc(owners, (n_owners + 1) * sizeof(*owners)), \
-     owners[n_owners++] = gen_format(__VA_ARGS__))
-    gen_loc cat = m->c_prefix_loc;
-    for (const char *const *s = gen_catalog_names; *s; s++)
-        ident_add(&t, gen_format("%s_%s", p, *s), "the catalog-wide API", cat);
-    for (const char *const *s = gen_catalog_constants; *s; s++)
-        ident_add(&t, gen_format("%s_%s", up, *s), "the catalog-wide API", cat);
-    for (size_t i = 0; i < m->n_types; i++) {
-        const gen_type *ty = m->types[i];
-        if (!gen_is_pascal(ty->name))
-            continue;
-        const char *owner = OWNER("type '%s'", ty->name);
-        char *snake = gen_snake(ty->name);
-        if (ty->kind == GEN_TYPE_OBJECT) {
-            add_struct_idents(&t, p, ty->name, owner, ty->loc);
-        } else {
-            ident_add(&t, gen_format("%s_%s", p, snake), owner, ty->loc);
-            for (const char *const *s = gen_enum_fn_suffixes; *s; s++)
-                ident_add(&t, gen_format("%s_%s%s", p, snake, *s), owner, ty->loc);
-            char *tu = gen_upper(ty->name);
-            for (size_t v = 0; v < ty->n_values; v++) {
-                if (!gen_is_snake(ty->values[v].name))
-                    continue;
-                char *vu = gen_upper(ty->values[v].name);
-                ident_add(&t, gen_format("%s_%s_%s", up, tu, vu),
-                          OWNER("value '%s' of enum '%s'", ty->values[v].name, ty->name),
-                          ty->values[v].loc);
-                free(vu);
-            }
-            ident_add(&t, gen_format("%s_%s_COUNT", up, tu), owner, ty->loc);
-            free(tu);
-        }
-        free(snake);
-    }
-    for (size_t i = 0; i < m->n_events; i++) {
-        const gen_event *e = m->events[i];
-        if (!gen_is_pascal(e->name))
-            continue;
-        const char *owner = OWNER("event '%s'", e->name);
-        add_struct_idents(&t, p, e->name, owner, e->loc);
-        char *eu = gen_upper(e->name);
-        ident_add(&t, gen_format("%s_EVENT_%s", up, eu), owner, e->loc);
-        free(eu);
-    }
-    for (size_t i = 0; i < m->n_aggregates; i++) {
-        const gen_aggregate *a = m->aggregates[i];
-        if (!gen_is_pascal(a->name) || !a->has_lifecycle)
-            continue;
-        const char *owner = OWNER("the lifecycle of aggregate '%s'", a->name);
-        char *snake = gen_snake(a->name), *au = gen_upper(a->name);
-        ident_add(&t, gen_format("%s_%s_state", p, snake), owner, a->lifecycle_loc);
-        ident_add(&t, gen_format("%s_%s_apply", p, snake), owner, a->lifecycle_loc);
-        ident_add(&t, gen_format("%s_%s_replay", p, snake), owner, a->lifecycle_loc);
-        ident_add(&t, gen_format("%s_%s_state_to_string", p, snake), owner, a->lifecycle_loc);
-        ident_add(&t, gen_format("%s_%s_state_from_string", p, snake), owner, a->lifecycle_loc);
-        ident_add(&t, gen_format("%s_%s_NONE", up, au), owner, a->lifecycle_loc);
-        for (size_t s = 0; s < a->n_states; s++) {
-            if (!gen_is_snake(a->states[s].name))
-                continue;
-            char *su = gen_upper(a->states[s].name);
-            ident_add(&t, gen_format("%s_%s_%s", up, au, su),
-                      OWNER("state '%s' of aggregate '%s'", a->states[s].name, a->name),
-                      a->states[s].loc);
-            free(su);
-        }
-        free(snake);
-        free(au);
-    }
-#undef OWNER
-    /* Sorting by name then position puts each clash next to the declaration it clashes with.
-     * One message per pair of declarations, naming the clearest identifier they share (the
-     * struct or enum name rather than a function or constant). */
-    if (t.len > 1)
-        qsort(t.items, t.len, sizeof(*t.items), cmp_ident);
-    typedef struct clash {
-        const ident *first, *second;
-        const char *name;
-    } clash;
-    clash *clashes = NULL;
-    size_t n_clashes = 0;
-    for (size_t i = 1; i < t.len; i++) {
-        const ident *a = &t.items[i - 1], *b = &t.items[i];
-        if (strcmp(a->name, b->name) != 0 || a->owner == b->owner ||
-            strcmp(a->owner, b->owner) == 0)
-            continue;
-        clash *found = NULL;
-        for (size_t k = 0; k < n_clashes && !found; k++)
-            if (strcmp(clashes[k].first->owner, a->owner) == 0 &&
-                strcmp(clashes[k].second->owner, b->owner) == 0)
-                found = &clashes[k];
-        if (!found) {
-            clashes = gen_xrealloc(clashes, (n_clashes + 1) * sizeof(*clashes));
-            found = &clashes[n_clashes++];
-            *found = (clash){a, b, a->name};
-        } else {
-            bool lower = b->name[0] >= 'a', was_lower = found->name[0] >= 'a';
-            if ((lower && !was_lower) ||
-                (lower == was_lower && strlen(b->name) < strlen(found->name)))
-                found->name = a->name;
-        }
-    }
-    for (size_t k = 0; k < n_clashes; k++) {
-        char where[256];
-        const ident *a = clashes[k].first, *b = clashes[k].second;
-        err(c, b->loc, "%s would generate the C identifier '%s', as %s does (%s)", b->owner,
-            clashes[k].name, a->owner, loc_text(c, b->loc, a->loc, where, sizeof(where)));
-    }
-    free(clashes);
-    for (size_t i = 0; i < t.len; i++)
-        free(t.items[i].name);
-    free(t.items);
-    for (size_t i = 0; i < n_owners; i++)
-        free(owners[i]);
-    free(owners);
-    free(up);
 }
 
 /* Struct members generated for a list of fields: the field itself, `has_<f>` for optional values
@@ -891,7 +754,7 @@ gen_model *gen_model_load(const char *path, gen_diags *diags)
     for (size_t i = 0; i < m->n_aggregates; i++)
         if (m->aggregates[i]->has_lifecycle)
             check_lifecycle(&c, m->aggregates[i]);
-    check_identifiers(&c);
+    gen_check_c_identifiers(m, diags);
     count_fields(m);
     /* Examples are judged only against a sound model: with broken types the messages would
      * mislead. */

@@ -202,25 +202,3 @@ bool gen_is_reserved_word(const char *s)
             return true;
     return false;
 }
-
-const char *const gen_struct_fn_suffixes[] = {
-    "_init", "_validate", "_to_json", "_from_json", "_equal", "_clear", "_free", "_desc", NULL};
-const char *const gen_enum_fn_suffixes[] = {"_to_string", "_from_string", NULL};
-const char *const gen_catalog_names[] = {"event",
-                                         "event_kind",
-                                         "envelope",
-                                         "event_from_json",
-                                         "event_from_json_ex",
-                                         "event_to_json",
-                                         "event_validate",
-                                         "event_equal",
-                                         "event_clear",
-                                         "event_kind_name",
-                                         "event_kind_from_name",
-                                         "event_types",
-                                         "event_to_cloudevent",
-                                         "event_from_cloudevent",
-                                         "catalog",
-                                         "catalog_info",
-                                         NULL};
-const char *const gen_catalog_constants[] = {"EVENT_NONE", "EVENT_TYPE_COUNT", NULL};

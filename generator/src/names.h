@@ -25,13 +25,4 @@ char *gen_pascal(const char *s);
  * macro that would break code when used as a member name (errno, NULL, bool, ...). */
 bool gen_is_reserved_word(const char *s);
 
-/** Suffixes of the functions generated for every object type and event (`_init`, ...). */
-extern const char *const gen_struct_fn_suffixes[];
-/** Suffixes of the functions generated for every enum (`_to_string`, `_from_string`). */
-extern const char *const gen_enum_fn_suffixes[];
-/** Catalog-wide identifiers, after the prefix (`event`, `event_kind`, `envelope`, ...). */
-extern const char *const gen_catalog_names[];
-/** Catalog-wide constants, after the upper-case prefix (`EVENT_NONE`, ...). */
-extern const char *const gen_catalog_constants[];
-
 #endif

@@ -2540,21 +2540,49 @@ static void check_identifiers(vm *v)
             ident(&t, owner, a->lifecycle_loc, names[k]);
         free(names);
     }
-    qsort(t.items, t.len, sizeof(*t.items), cmp_c_ident);
+    /* Sorting by name then position puts each clash next to the declaration it clashes with.
+     * One message per pair of declarations, at the later one, naming the clearest identifier
+     * they share (a lower-case struct or function name rather than a constant, the shortest). */
+    if (t.len > 1)
+        qsort(t.items, t.len, sizeof(*t.items), cmp_c_ident);
+    typedef struct clash {
+        const c_ident *first, *second;
+        const char *name;
+    } clash;
+    clash *clashes = NULL;
+    size_t n_clashes = 0;
     for (size_t i = 1; i < t.len; i++) {
         const c_ident *a = &t.items[i - 1], *b = &t.items[i];
         if (strcmp(a->name, b->name) != 0 || strcmp(a->owner, b->owner) == 0)
             continue;
-        /* One message per identifier, at the later declaration. */
-        if (i >= 2 && strcmp(t.items[i - 2].name, b->name) == 0)
-            continue;
-        const c_ident *later = b->loc.line ? b : a;
-        const c_ident *other = later == b ? a : b;
-        gen_error(v->diags, later->loc,
-                  "%s would generate the C identifier '%s', which %s also needs", later->owner,
-                  later->name, other->owner);
+        clash *found = NULL;
+        for (size_t k = 0; k < n_clashes && !found; k++)
+            if (strcmp(clashes[k].first->owner, a->owner) == 0 &&
+                strcmp(clashes[k].second->owner, b->owner) == 0)
+                found = &clashes[k];
+        if (!found) {
+            clashes = gen_xrealloc(clashes, (n_clashes + 1) * sizeof(*clashes));
+            found = &clashes[n_clashes++];
+            *found = (clash){a, b, a->name};
+        } else {
+            bool is_lower = b->name[0] >= 'a', was_lower = found->name[0] >= 'a';
+            if ((is_lower && !was_lower) ||
+                (is_lower == was_lower && strlen(b->name) < strlen(found->name)))
+                found->name = a->name;
+        }
+    }
+    for (size_t k = 0; k < n_clashes; k++) {
+        const c_ident *a = clashes[k].first, *b = clashes[k].second;
+        char where[256];
+        if (a->loc.file_index == b->loc.file_index)
+            snprintf(where, sizeof where, "line %u", a->loc.line);
+        else
+            snprintf(where, sizeof where, "%s:%u", a->loc.file ? a->loc.file : "?", a->loc.line);
+        gen_error(v->diags, b->loc, "%s would generate the C identifier '%s', as %s does (%s)",
+                  b->owner, clashes[k].name, a->owner, where);
         v->failed = true;
     }
+    free(clashes);
     for (size_t i = 0; i < t.len; i++)
         free(t.items[i].name);
     free(t.items);
@@ -2563,15 +2591,20 @@ static void check_identifiers(vm *v)
     free(t.owners);
 }
 
+void gen_check_c_identifiers(const gen_model *m, gen_diags *diags)
+{
+    const char *p = m->c_prefix ? m->c_prefix : m->name;
+    if (!p || !gen_is_snake(p))
+        return; /* the prefix itself was reported */
+    vm v = {m, NULL, diags, p, gen_upper(p), NULL, false};
+    check_identifiers(&v);
+    free(v.up);
+}
+
 json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_diags *diags)
 {
     vm v = {m, opt, diags, m->c_prefix ? m->c_prefix : m->name, NULL, NULL, false};
     v.up = gen_upper(v.p);
-    check_identifiers(&v);
-    if (v.failed) {
-        free(v.up);
-        return NULL;
-    }
     json_object *root = jobj();
     jstr(root, "eventc_version", opt->version);
     jint(root, "abi_version", 1);

@@ -34,6 +34,14 @@ typedef struct gen_vm_options {
 } gen_vm_options;
 
 /**
+ * Reports, at the later declaration, every pair of catalog declarations that would generate the
+ * same C identifier (types, events, enum values, lifecycles, and the catalog-wide and private
+ * names of the generated code). This is the one list of generated identifiers; the checker calls
+ * it, so `eventc check` refuses what the C back end could not compile.
+ */
+void gen_check_c_identifiers(const gen_model *m, gen_diags *diags);
+
+/**
  * Builds the C view model of a checked model.
  *
  * @param m     the model, borrowed
