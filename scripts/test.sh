@@ -26,7 +26,7 @@ cmake --build build-asan -j"$jobs"
 stage "fuzzing smoke (libFuzzer: decoder, catalog loader, pattern engine)"
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DEVENTC_FUZZ=ON -DEVENTC_BUILD_BENCH=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEVENTC_FUZZ_SECONDS=15 >/dev/null
-cmake --build build-fuzz -j"$jobs" --target fuzz_decode fuzz_yaml fuzz_regex
+cmake --build build-fuzz -j"$jobs" --target fuzz_decode fuzz_yaml fuzz_regex fuzz_cloudevents
 (cd build-fuzz && ctest --output-on-failure -L fuzz)
 
 stage "clang-format"
