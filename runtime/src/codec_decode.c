@@ -359,6 +359,110 @@ static eventc_status expect_literal(dec *d, const char *lit, size_t n)
     return EVENTC_OK;
 }
 
+/* The member names seen in one object, to refuse duplicates, compared in decoded form (so "a"
+ * and "\u0061" are the same name). The first 16 are kept inline and compared in turn; past that a
+ * hash table on the heap keeps the check linear. */
+typedef struct keyset_entry {
+    const char *s;
+    size_t n;
+} keyset_entry;
+
+typedef struct keyset {
+    keyset_entry small[16];
+    size_t n;
+    keyset_entry *table; /* open addressing, cap a power of two */
+    size_t cap;
+    char **owned; /* decoded copies of escaped names */
+    size_t n_owned;
+} keyset;
+
+static uint64_t keyset_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h;
+}
+
+static void keyset_free(keyset *k)
+{
+    for (size_t i = 0; i < k->n_owned; i++)
+        free(k->owned[i]);
+    free(k->owned);
+    free(k->table);
+}
+
+/* 1 when the name was seen before, 0 when it is new (and now recorded), -1 out of memory. */
+static int keyset_insert(keyset *k, const char *s, size_t n);
+
+static int keyset_grow(keyset *k)
+{
+    size_t cap = k->cap ? k->cap * 2 : 64;
+    keyset_entry *t = calloc(cap, sizeof(*t)), *old = k->table;
+    if (!t)
+        return -1;
+    size_t old_cap = k->cap;
+    k->table = t;
+    k->cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].s)
+            keyset_insert(k, old[i].s, old[i].n);
+    if (!old_cap)
+        for (size_t i = 0; i < k->n; i++)
+            keyset_insert(k, k->small[i].s, k->small[i].n);
+    free(old);
+    return 0;
+}
+
+static int keyset_insert(keyset *k, const char *s, size_t n)
+{
+    size_t mask = k->cap - 1;
+    for (size_t i = (size_t)keyset_hash(s, n) & mask;; i = (i + 1) & mask) {
+        if (!k->table[i].s) {
+            k->table[i] = (keyset_entry){s, n};
+            return 0;
+        }
+        if (k->table[i].n == n && memcmp(k->table[i].s, s, n) == 0)
+            return 1;
+    }
+}
+
+static int keyset_add(keyset *k, const char *raw, size_t raw_len, int escaped, size_t len)
+{
+    const char *s = raw;
+    if (escaped) {
+        char *copy = malloc(len + 1);
+        char **owned = realloc(k->owned, (k->n_owned + 1) * sizeof(*owned));
+        if (!copy || !owned) {
+            free(copy);
+            if (owned)
+                k->owned = owned;
+            return -1;
+        }
+        unescape(raw, raw_len, copy);
+        k->owned = owned;
+        k->owned[k->n_owned++] = copy;
+        s = copy;
+    }
+    if (!k->table) {
+        for (size_t i = 0; i < k->n; i++)
+            if (k->small[i].n == len && memcmp(k->small[i].s, s, len) == 0)
+                return 1;
+        if (k->n < 16) {
+            k->small[k->n++] = (keyset_entry){s, len};
+            return 0;
+        }
+        if (keyset_grow(k))
+            return -1;
+    }
+    if ((k->n + 1) * 4 >= k->cap * 3 && keyset_grow(k))
+        return -1;
+    int r = keyset_insert(k, s, len);
+    if (r == 0)
+        k->n++;
+    return r;
+}
+
 /* Validates and skips any value (unknown members, `json` fields). */
 static eventc_status skip_value(dec *d)
 {
@@ -384,27 +488,54 @@ static eventc_status skip_value(dec *d)
             return EVENTC_OK;
         }
         size_t count = 0;
+        keyset names;
+        names.n = 0;
+        names.table = NULL;
+        names.cap = 0;
+        names.owned = NULL;
+        names.n_owned = 0;
+        eventc_status st = EVENTC_OK;
         for (;;) {
-            if (++count > d->o->limits.max_items)
-                return fail(d, EVENTC_E_LIMIT, "more than %zu members or items",
-                            d->o->limits.max_items);
-            eventc_status st;
+            if (++count > d->o->limits.max_items) {
+                st = fail(d, EVENTC_E_LIMIT, "more than %zu members or items",
+                          d->o->limits.max_items);
+                break;
+            }
             if (close == '}') {
                 skip_ws(d);
-                if (d->p >= d->end || *d->p != '"')
-                    return syntax(d, "a member name");
+                if (d->p >= d->end || *d->p != '"') {
+                    st = syntax(d, "a member name");
+                    break;
+                }
+                const char *key_at = d->p;
                 const char *raw = NULL;
                 size_t rl = 0, n = 0, ch = 0;
-                int esc;
+                int esc = 0;
                 if ((st = scan_string(d, &raw, &rl, &n, &ch, &esc)))
-                    return st;
+                    break;
+                int seen = keyset_add(&names, raw, rl, esc, n);
+                if (seen) {
+                    d->p = key_at;
+                    path_push_key(&d->path, raw, rl);
+                    st = seen < 0 ? fail(d, EVENTC_E_NOMEM, "out of memory")
+                                  : fail(d, EVENTC_E_DUPLICATE_KEY, "duplicate member");
+                    path_pop(&d->path);
+                    break;
+                }
                 skip_ws(d);
-                if (d->p >= d->end || *d->p != ':')
-                    return syntax(d, "':'");
+                if (d->p >= d->end || *d->p != ':') {
+                    st = syntax(d, "':'");
+                    break;
+                }
                 d->p++;
+                path_push_key(&d->path, raw, rl);
+            } else {
+                path_push_index(&d->path, count - 1);
             }
-            if ((st = skip_value(d)))
-                return st;
+            st = skip_value(d);
+            if (st)
+                break;
+            path_pop(&d->path);
             skip_ws(d);
             if (d->p < d->end && *d->p == ',') {
                 d->p++;
@@ -413,10 +544,13 @@ static eventc_status skip_value(dec *d)
             if (d->p < d->end && *d->p == close) {
                 d->p++;
                 d->depth--;
-                return EVENTC_OK;
+                break;
             }
-            return syntax(d, close == '}' ? "',' or '}'" : "',' or ']'");
+            st = syntax(d, close == '}' ? "',' or '}'" : "',' or ']'");
+            break;
         }
+        keyset_free(&names);
+        return st;
     }
     if (c == 't')
         return expect_literal(d, "true", 4);
@@ -707,32 +841,8 @@ static const eventc_field_desc *find_field(const eventc_type_desc *t, const char
     return NULL;
 }
 
-/* Unknown member names seen in one object, to refuse duplicates among them too. */
-typedef struct unknown_keys {
-    const char *small[16];
-    size_t small_len[16];
-    size_t n;
-} unknown_keys;
-
-static int unknown_seen(unknown_keys *u, dec *d, const char *k, size_t n, int *nomem)
-{
-    for (size_t i = 0; i < u->n && i < 16; i++)
-        if (u->small_len[i] == n && memcmp(u->small[i], k, n) == 0)
-            return 1;
-    if (u->n < 16) {
-        u->small[u->n] = k;
-        u->small_len[u->n] = n;
-        u->n++;
-        return 0;
-    }
-    /* Past 16 unknown members the duplicate check is skipped rather than made quadratic; such
-     * members are ignored anyway. */
-    (void)d;
-    *nomem = 0;
-    return 0;
-}
-
-static eventc_status decode_object(dec *d, const eventc_type_desc *t, unsigned char *base)
+static eventc_status decode_members(dec *d, const eventc_type_desc *t, unsigned char *base,
+                                    keyset *unknown)
 {
     if (d->p >= d->end || *d->p != '{')
         return mismatch(d, "an object");
@@ -749,7 +859,6 @@ static eventc_status decode_object(dec *d, const eventc_type_desc *t, unsigned c
     }
     memset(seen, 0, t->n_fields);
     size_t hint = 0, members = 0;
-    unknown_keys unknown = {.n = 0};
     int reject_unknown = !t->additional_properties || d->o->strict;
     skip_ws(d);
     if (d->p < d->end && *d->p == '}') {
@@ -785,10 +894,11 @@ static eventc_status decode_object(dec *d, const eventc_type_desc *t, unsigned c
             const eventc_field_desc *f = find_field(t, key, kn, &hint);
             path_push_key(&d->path, f ? f->name : key, kn);
             if (!f) {
-                int nomem = 0;
-                if (unknown_seen(&unknown, d, key, kn, &nomem)) {
+                int again = keyset_add(unknown, key, kn, 0, kn);
+                if (again) {
                     d->p = d->start + key_off;
-                    return fail(d, EVENTC_E_DUPLICATE_KEY, "duplicate member");
+                    return again < 0 ? fail(d, EVENTC_E_NOMEM, "out of memory")
+                                     : fail(d, EVENTC_E_DUPLICATE_KEY, "duplicate member");
                 }
                 if (reject_unknown) {
                     d->p = d->start + key_off;
@@ -847,6 +957,21 @@ static eventc_status decode_object(dec *d, const eventc_type_desc *t, unsigned c
         }
     }
     return EVENTC_OK;
+}
+
+/* An object of type t: its members, with the names of unknown members kept to refuse
+ * duplicates among them too. */
+static eventc_status decode_object(dec *d, const eventc_type_desc *t, unsigned char *base)
+{
+    keyset unknown;
+    unknown.n = 0;
+    unknown.table = NULL;
+    unknown.cap = 0;
+    unknown.owned = NULL;
+    unknown.n_owned = 0;
+    eventc_status st = decode_members(d, t, base, &unknown);
+    keyset_free(&unknown);
+    return st;
 }
 
 eventc_decode_options eventc_decode_options_default(void)

@@ -241,6 +241,27 @@ static void test_rejections(void)
     expect_bad_members("\"note\":\"a\" ", EVENTC_E_OK, "");
     expect_bad_members("\"id\":\"ab\"", EVENTC_E_DUPLICATE_KEY, "$.id");
     expect_bad_members("\"zz\":1,\"zz\":2", EVENTC_E_DUPLICATE_KEY, "$.zz");
+    /* Duplicate names are refused everywhere: in skipped unknown members, in `json` values,
+     * written with escapes, and among many members (past the inline set, in the hash table). */
+    expect_bad_members("\"zz\":{\"a\":1,\"b\":[{\"c\":1,\"c\":2}]}", EVENTC_E_DUPLICATE_KEY,
+                       "$.zz.b[0].c");
+    expect_bad_members("\"extra\":{\"k\":1,\"\\u006b\":2}", EVENTC_E_DUPLICATE_KEY,
+                       "$.extra[\"\\u006b\"]");
+    expect_bad_members("\"u1\":1,\"u\\u0031\":2", EVENTC_E_DUPLICATE_KEY, "$.u1");
+    {
+        char many[4096] = "";
+        size_t len = 0;
+        for (int i = 0; i < 40; i++)
+            len +=
+                (size_t)snprintf(many + len, sizeof many - len, "%s\"m%d\":%d", i ? "," : "", i, i);
+        snprintf(many + len, sizeof many - len, ",\"m33\":0");
+        expect_bad_members(many, EVENTC_E_DUPLICATE_KEY, "$.m33");
+        char nested[4096];
+        snprintf(nested, sizeof nested, "\"extra\":{%s}", many);
+        expect_bad_members(nested, EVENTC_E_DUPLICATE_KEY, "$.extra.m33");
+        many[len] = '\0';
+        expect_bad_members(many, EVENTC_E_OK, "");
+    }
     expect_bad_members("\"price\":{\"amount\":-1,\"currency\":\"EUR\"}", EVENTC_E_MINIMUM,
                        "$.price.amount");
     expect_bad_members("\"price\":{\"amount\":1}", EVENTC_E_REQUIRED, "$.price.currency");
@@ -260,7 +281,9 @@ static void test_rejections(void)
     expect_bad_members("\"note\":tru", EVENTC_E_TYPE, "$.note");
     expect_bad_members("\"weird key\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]"
                        "]]]]]]]]",
-                       EVENTC_E_LIMIT, "$[\"weird key\"]");
+                       EVENTC_E_LIMIT,
+                       "$[\"weird key\"][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"
+                       "[0][0][0][0][0][0][0][0][0][0][0][0]");
 
     expect_bad("{\"event_name\":\"Other\"}", EVENTC_E_CONST, "$.event_name", 0);
     expect_bad("{\"event_name\":\"Sample\",\"id\":\"a\"}", EVENTC_E_MIN_LENGTH, "$.id", 0);
