@@ -23,7 +23,7 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DEVE
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ctest -j"$jobs" --output-on-failure -LE 'memcheck|referee')
 
-stage "fuzzing smoke (libFuzzer: decoder, catalog loader, pattern engine)"
+stage "fuzzing smoke (libFuzzer: decoder, catalog loader, pattern engine, CloudEvents readers)"
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DEVENTC_FUZZ=ON -DEVENTC_BUILD_BENCH=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEVENTC_FUZZ_SECONDS=15 >/dev/null
 cmake --build build-fuzz -j"$jobs" --target fuzz_decode fuzz_yaml fuzz_regex fuzz_cloudevents
