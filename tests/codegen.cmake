@@ -98,7 +98,7 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
   endforeach()
 
   # Link and run once the codec exists in the runtime.
-  file(GLOB _cg_codec ${PROJECT_SOURCE_DIR}/runtime/src/codec*.c)
+  file(GLOB_RECURSE _cg_codec ${PROJECT_SOURCE_DIR}/runtime/src/codec*.c)
   set(_cg_has_codec FALSE)
   foreach(_f IN LISTS _cg_codec)
     file(STRINGS ${_f} _def REGEX "^eventc_status eventc_decode\\(")
