@@ -6,7 +6,7 @@
  * descriptor tables, while an event needs its members dispatched by name, `data` kept as a
  * minified JSON text, and duplicate keys refused inside `data` too. */
 #include "ce_internal.h"
-#include "text_internal.h"
+#include "core/text_internal.h"
 #include "eventc/utf8.h"
 
 #include <stdio.h>

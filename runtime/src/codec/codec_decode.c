@@ -3,7 +3,7 @@
  * value's arena, and applies the same rule checks as eventc_validate as each value is read. On
  * error everything allocated so far is released at once with the arena. */
 #include "codec_internal.h"
-#include "text_internal.h"
+#include "core/text_internal.h"
 #include "eventc/utf8.h"
 
 #include <errno.h>
