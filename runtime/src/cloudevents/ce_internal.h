@@ -1,66 +1,14 @@
-/* Shared between the CloudEvents sources: the strict JSON reader used by the event format and by
- * JSON data checks, path helpers for error messages, and event internals the decoders use. */
+/* Shared between the CloudEvents sources: event and message internals the decoders and encoders
+ * use, and path helpers for error messages. The text helpers (ce_types.h) and the strict JSON
+ * reader (ce_json_reader.h) come with it. */
 #ifndef EVENTC_CE_INTERNAL_H
 #define EVENTC_CE_INTERNAL_H
 
+#include "ce_json_reader.h"
+#include "ce_types.h"
 #include "eventc/cloudevents.h"
 
 #include <stdarg.h>
-
-/* ---- error helpers ---- */
-
-/* Writes a printable, quoted and possibly shortened copy of s (n bytes) into out (size cap), for
- * messages that quote input: control and non-ASCII bytes are shown as \xNN so a message stays
- * one valid line. */
-void ce_quote(char *out, size_t cap, const char *s, size_t n);
-
-/* Rewrites err->path as prefix + the path it holds (a dot is not added); a no-op for NULL err. */
-void ce_error_prefix(eventc_error *err, const char *prefix);
-
-/* ---- JSON reader ---- */
-
-typedef struct ce_json {
-    const char *start;
-    const char *p;
-    const char *end;
-    const eventc_limits *lim;
-    eventc_error *err;
-    unsigned depth;
-    /* Decoded member names of the objects being read, for duplicate detection: the bytes, and
-     * the start offset of each name (size_t values). */
-    eventc_buf keys;
-    eventc_buf key_starts;
-    /* Scratch for decoded strings. */
-    eventc_buf scratch;
-} ce_json;
-
-void ce_json_init(ce_json *j, const char *s, size_t n, const eventc_limits *lim,
-                  const eventc_allocator *alloc, eventc_error *err);
-void ce_json_free(ce_json *j);
-void ce_json_skip_ws(ce_json *j);
-/* Reports a syntax error at the current position ("unexpected 'x', expected <what>"). */
-eventc_status ce_json_syntax(ce_json *j, const char *what);
-/* Reports code at the current position with a message; path is left for the caller. */
-eventc_status ce_json_fail(ce_json *j, eventc_status code, const char *fmt, ...)
-    EVENTC_PRINTF(3, 4);
-/* Reads the string at j->p (which must be '"'), decoded into j->scratch (reset first, NUL
- * terminated). max bounds the decoded length. */
-eventc_status ce_json_string(ce_json *j, size_t max);
-/* Checks and skips any value: strict syntax, UTF-8, no lone surrogates, no duplicate keys,
- * depth and item limits. */
-eventc_status ce_json_skip_value(ce_json *j);
-/* Checks that [s, s+n) is exactly one JSON value (white space around allowed). */
-eventc_status ce_json_check(const char *s, size_t n, const eventc_limits *lim,
-                            const eventc_allocator *alloc, eventc_error *err);
-/* Size of the minified form of the valid JSON text [s, s+n), and the copy itself into out
- * (which holds at least that many bytes; no NUL is written). */
-size_t ce_json_minify(const char *s, size_t n, char *out);
-/* Remembers a member name of the current object (decoded in j->scratch); reports
- * EVENTC_E_DUPLICATE_KEY when it was already seen. base is the index of the object's first
- * name (the count of names when the object started). */
-eventc_status ce_json_key_seen(ce_json *j, size_t base);
-size_t ce_json_key_count(const ce_json *j);
-void ce_json_key_truncate(ce_json *j, size_t base);
 
 /* ---- event internals ---- */
 
@@ -127,9 +75,5 @@ eventc_status ce_binary_mode_check(const eventc_ce_event *ev, eventc_error *err)
 eventc_status ce_binary_encode(const eventc_ce_event *ev, ce_where where, eventc_ce_message *m);
 /* True when the media type ct is exactly media (case-insensitive), parameters aside. */
 bool ce_media_is(const char *ct, const char *media);
-
-/* ASCII case-insensitive comparisons. */
-int ce_ascii_casecmp(const char *a, const char *b);
-bool ce_ascii_prefix(const char *s, const char *prefix);
 
 #endif

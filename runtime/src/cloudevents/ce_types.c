@@ -2,7 +2,7 @@
  * (String, Integer, Boolean, Binary, URI, URI-reference, Timestamp), plus the pieces of other
  * standards the spec leans on: RFC 3986 URIs, RFC 3339 date-times, RFC 2046 media types,
  * RFC 4648 Base64 and the HTTP binding's percent-encoding. */
-#include "ce_internal.h"
+#include "ce_types.h"
 #include "core/text_internal.h"
 #include "eventc/utf8.h"
 
