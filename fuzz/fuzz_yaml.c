@@ -1,6 +1,6 @@
 /* Any bytes into the catalog loader: a tree or exactly one positioned error, never a crash, a
  * hang or a leak. */
-#include "load.h"
+#include "front/load.h"
 
 #include <stdlib.h>
 

@@ -3,7 +3,7 @@
  * {"key", "headers": [[name, value], ...], "value" | "value_base64"}; or a CloudEvent in the JSON
  * format. */
 #include "messaging_events_ce.h"
-#include "ce_files.h"
+#include "io/ce_files.h"
 #include "messaging_cloudevents.h"
 
 #include <errno.h>

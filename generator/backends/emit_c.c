@@ -1,7 +1,7 @@
 /* The C back end: everything it prints comes from the view model through the templates, so this
  * file only names the outputs. */
 #include "emit_c.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

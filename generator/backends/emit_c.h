@@ -4,7 +4,7 @@
 #ifndef EVENTC_GEN_EMIT_C_H
 #define EVENTC_GEN_EMIT_C_H
 
-#include "templates.h"
+#include "render/templates.h"
 
 #include <stddef.h>
 

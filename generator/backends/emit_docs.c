@@ -1,7 +1,7 @@
 /* The docs back end: everything it prints comes from the docs view model through the templates,
  * so this file only names the pages. */
 #include "emit_docs.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
 #define EVENTC_GEN_EMIT_DOCS_H
 
 #include "emit_c.h"
-#include "templates.h"
+#include "render/templates.h"
 
 #include <stddef.h>
 

@@ -4,7 +4,7 @@
  * rule cannot be stated in JSON Schema, docs/json-schema.md says so. */
 #include "emit_schema.h"
 #include "emit_schema_ce.h"
-#include "names.h"
+#include "names/names.h"
 
 #include <eventc/regex.h>
 #include <eventc/utf8.h>

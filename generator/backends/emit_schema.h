@@ -5,8 +5,8 @@
 #ifndef EVENTC_GEN_EMIT_SCHEMA_H
 #define EVENTC_GEN_EMIT_SCHEMA_H
 
-#include "model.h"
-#include "util.h"
+#include "model/model.h"
+#include "base/util.h"
 
 #include <json-c/json.h>
 

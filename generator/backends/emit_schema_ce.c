@@ -4,10 +4,10 @@
  * what is added here are the CloudEvents rules of the attributes that carry them (the String
  * type of CloudEvents forbids control characters, Integer is 32 bits). */
 #include "emit_schema_ce.h"
-#include "dyndesc.h"
-#include "names.h"
-#include "util.h"
-#include "viewmodel_ce.h"
+#include "model/dyndesc.h"
+#include "names/names.h"
+#include "base/util.h"
+#include "views/viewmodel_ce.h"
 
 #include <eventc/ce_domain.h>
 

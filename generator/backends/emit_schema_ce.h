@@ -4,7 +4,7 @@
 #define EVENTC_GEN_EMIT_SCHEMA_CE_H
 
 #include "emit_schema.h"
-#include "model.h"
+#include "model/model.h"
 
 /**
  * Emits `schemas/cloudevents/<event>.cloudevent.schema.json` for every event of the checked

@@ -5,7 +5,7 @@
  * line; `emit` reads an event in the JSON format and prints the message. */
 #include "cmd_ce.h"
 
-#include "ce_files.h"
+#include "io/ce_files.h"
 
 #include <eventc/eventc.h>
 

@@ -2,17 +2,17 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "cmd_generate.h"
-#include "depfile.h"
-#include "diag.h"
-#include "emit_c.h"
-#include "emit_docs.h"
-#include "emit_schema.h"
-#include "model.h"
-#include "templates.h"
-#include "util.h"
-#include "viewmodel.h"
-#include "viewmodel_docs.h"
-#include "writer.h"
+#include "io/depfile.h"
+#include "base/diag.h"
+#include "backends/emit_c.h"
+#include "backends/emit_docs.h"
+#include "backends/emit_schema.h"
+#include "model/model.h"
+#include "render/templates.h"
+#include "base/util.h"
+#include "views/viewmodel.h"
+#include "views/viewmodel_docs.h"
+#include "io/writer.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,7 +1,7 @@
 /* `eventc render TEMPLATE DATA.json [--partials DIR]`: renders one template over a JSON file, so a
  * template author can see exactly what the back ends would produce from a view model (for example
  * the output of `eventc model`). */
-#include "render.h"
+#include "render/render.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -2,9 +2,9 @@
  * (catalog, template, data), 2 usage errors. */
 #include "cmd_ce.h"
 #include "cmd_generate.h"
-#include "diag.h"
-#include "model.h"
-#include "render.h"
+#include "base/diag.h"
+#include "model/model.h"
+#include "render/render.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 #ifndef EVENTC_GEN_BUILD_H
 #define EVENTC_GEN_BUILD_H
 
-#include "model.h"
+#include "model/model.h"
 
 /** Loads `path` and its includes into a new model; reports every shape error to `diags`. Always
  * returns a model (possibly partial) for the checker to look at; free it with gen_model_free. */

@@ -2,10 +2,10 @@
  * type references, checks names (and the C identifiers they become), constraints, the envelope,
  * lifecycles and every example file, and reports all it finds. */
 #include "build.h"
-#include "model.h"
-#include "names.h"
-#include "viewmodel.h"
-#include "dyndesc.h"
+#include "model/model.h"
+#include "names/names.h"
+#include "views/viewmodel.h"
+#include "model/dyndesc.h"
 
 #include <eventc/eventc.h>
 #include <eventc/regex.h>

@@ -5,8 +5,8 @@
 #ifndef EVENTC_GEN_LOAD_H
 #define EVENTC_GEN_LOAD_H
 
-#include "diag.h"
-#include "util.h"
+#include "base/diag.h"
+#include "base/util.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,7 +3,7 @@
 #ifndef EVENTC_GEN_DEPFILE_H
 #define EVENTC_GEN_DEPFILE_H
 
-#include "model.h"
+#include "model/model.h"
 
 /**
  * Builds the text of a depfile for @p target: one rule `target: dep1 dep2 ...` (one dependency per

@@ -2,7 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "writer.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

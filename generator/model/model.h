@@ -4,8 +4,8 @@
 #ifndef EVENTC_GEN_MODEL_H
 #define EVENTC_GEN_MODEL_H
 
-#include "diag.h"
-#include "util.h"
+#include "base/diag.h"
+#include "base/util.h"
 
 #include <stdbool.h>
 #include <stddef.h>

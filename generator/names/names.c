@@ -1,5 +1,5 @@
 #include "names.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 

@@ -5,7 +5,7 @@
 file(GLOB_RECURSE _files RELATIVE ${TEMPLATE_DIR} ${TEMPLATE_DIR}/*.mustache)
 list(SORT _files)
 set(_out "/* Generated from templates/ by generator/embed_templates.cmake. DO NOT EDIT. */\n")
-string(APPEND _out "#include \"templates.h\"\n\n")
+string(APPEND _out "#include \"render/templates.h\"\n\n")
 set(_entries "")
 set(_i 0)
 foreach(_f IN LISTS _files)

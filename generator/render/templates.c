@@ -1,7 +1,7 @@
 /* Built-in templates with per-file overrides, and rendering with partials from the same set. */
 #include "templates.h"
 #include "render.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <stdio.h>

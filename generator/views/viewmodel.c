@@ -4,9 +4,9 @@
  * choices); the second half builds the JSON document. */
 #include "viewmodel.h"
 #include "viewmodel_ce.h"
-#include "names.h"
+#include "names/names.h"
 #include "viewmodel_lifecycle.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <eventc/regex.h>
 #include <eventc/utf8.h>

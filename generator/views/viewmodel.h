@@ -10,8 +10,8 @@
 #ifndef EVENTC_GEN_VIEWMODEL_H
 #define EVENTC_GEN_VIEWMODEL_H
 
-#include "diag.h"
-#include "model.h"
+#include "base/diag.h"
+#include "model/model.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* The CloudEvents mapping of a catalog and the view model of its converters. */
 #include "viewmodel_ce.h"
-#include "names.h"
-#include "util.h"
+#include "names/names.h"
+#include "base/util.h"
 #include "viewmodel.h"
 
 #include <stdio.h>

@@ -5,8 +5,8 @@
 #ifndef EVENTC_GEN_VIEWMODEL_CE_H
 #define EVENTC_GEN_VIEWMODEL_CE_H
 
-#include "diag.h"
-#include "model.h"
+#include "base/diag.h"
+#include "model/model.h"
 
 #include <eventc/ce_domain.h>
 

@@ -3,8 +3,8 @@
  * free paragraphs, where the catalog's Markdown is kept as written. Names (events, aggregates,
  * states, fields) match strict patterns, so they need no escaping; Mermaid gets names only. */
 #include "viewmodel_docs.h"
-#include "names.h"
-#include "util.h"
+#include "names/names.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -8,8 +8,8 @@
 #ifndef EVENTC_GEN_VIEWMODEL_DOCS_H
 #define EVENTC_GEN_VIEWMODEL_DOCS_H
 
-#include "diag.h"
-#include "model.h"
+#include "base/diag.h"
+#include "model/model.h"
 #include "viewmodel.h"
 
 #include <json-c/json.h>

@@ -2,8 +2,8 @@
  * catalog's `transitions` leave out included (they keep the state in every existing state), so
  * the runtime never has to know the catalog's defaults. */
 #include "viewmodel_lifecycle.h"
-#include "names.h"
-#include "util.h"
+#include "names/names.h"
+#include "base/util.h"
 #include "viewmodel.h"
 
 #include <stdio.h>

@@ -5,7 +5,7 @@
 #ifndef EVENTC_GEN_VIEWMODEL_LIFECYCLE_H
 #define EVENTC_GEN_VIEWMODEL_LIFECYCLE_H
 
-#include "model.h"
+#include "model/model.h"
 
 #include <json-c/json.h>
 

@@ -1,6 +1,6 @@
 /* Runs `eventc ce` without the rest of the CLI, for builds whose eventc front does not dispatch
  * to it (yet): invoked as `ce_tool ce parse|emit ...`, exactly like `eventc ce ...`. */
-#include "cmd_ce.h"
+#include "cli/cmd_ce.h"
 
 int main(int argc, char **argv)
 {

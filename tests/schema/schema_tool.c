@@ -9,9 +9,9 @@
  *       judges each JSON file with the runtime decoder, through descriptors built from the
  *       catalog, and prints `FILE: ok` or `FILE: error: PATH: MESSAGE [RULE]` (exit 1 if any
  *       is invalid), like the generated `<catalog>-events validate` tools. */
-#include "dyndesc.h"
-#include "emit_schema.h"
-#include "model.h"
+#include "model/dyndesc.h"
+#include "backends/emit_schema.h"
+#include "model/model.h"
 
 #include <eventc/eventc.h>
 

@@ -3,7 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "check.h"
-#include "depfile.h"
+#include "io/depfile.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,12 +3,12 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "check.h"
-#include "emit_docs.h"
-#include "model.h"
-#include "templates.h"
-#include "util.h"
-#include "viewmodel_docs.h"
-#include "writer.h"
+#include "backends/emit_docs.h"
+#include "model/model.h"
+#include "render/templates.h"
+#include "base/util.h"
+#include "views/viewmodel_docs.h"
+#include "io/writer.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "check.h"
-#include "render.h"
+#include "render/render.h"
 
 #include <dirent.h>
 #include <stdbool.h>

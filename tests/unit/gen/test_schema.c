@@ -1,8 +1,8 @@
 /* The JSON Schema back end: the timestamp pattern against the C timestamp parser, the portable
  * rewriting of catalog patterns, and the emitted files (order, determinism, keywords). */
 #include "check.h"
-#include "emit_schema.h"
-#include "model.h"
+#include "backends/emit_schema.h"
+#include "model/model.h"
 
 #include <eventc/eventc.h>
 #include <eventc/regex.h>

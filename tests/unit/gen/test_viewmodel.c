@@ -4,11 +4,11 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "check.h"
-#include "emit_c.h"
-#include "templates.h"
-#include "util.h"
-#include "viewmodel.h"
-#include "writer.h"
+#include "backends/emit_c.h"
+#include "render/templates.h"
+#include "base/util.h"
+#include "views/viewmodel.h"
+#include "io/writer.h"
 
 #include <stdint.h>
 #include <stdlib.h>
