@@ -13,6 +13,7 @@
 #include "views/viewmodel.h"
 #include "views/viewmodel_docs.h"
 #include "io/writer.h"
+#include "front/check.h"
 
 #include <errno.h>
 #include <limits.h>

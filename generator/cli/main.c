@@ -5,6 +5,7 @@
 #include "base/diag.h"
 #include "model/model.h"
 #include "render/render.h"
+#include "front/check.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -270,9 +270,6 @@ static gen_kind builtin_kind(const char *name)
     return GEN_T_UNRESOLVED;
 }
 
-static const char *const role_names[] = {
-    "", "event_name", "event_id", "aggregate_type", "aggregate_id", "occurred_at", "version"};
-
 enum field_context { FIELD_EVENT, FIELD_ENVELOPE, FIELD_ITEMS };
 
 static void build_typeref(builder *b, const gen_node *spec, gen_typeref *t, const char *what,
@@ -350,7 +347,7 @@ static void build_field(builder *b, const gen_node *key, const gen_node *spec, g
                 err(b, v->loc, "'role' is only allowed on envelope fields");
             } else if (r) {
                 for (int i = 1; i < GEN_ROLE_COUNT; i++)
-                    if (strcmp(r, role_names[i]) == 0)
+                    if (strcmp(r, gen_role_name((gen_role)i)) == 0)
                         f->role = (gen_role)i;
                 if (f->role == GEN_ROLE_NONE)
                     err(b, v->loc,
@@ -1068,55 +1065,6 @@ gen_model *gen_build(const char *path, gen_diags *diags)
     build_file(&b, fi, true);
     free(b.stack);
     return m;
-}
-
-void gen_model_free(gen_model *m)
-{
-    if (!m)
-        return;
-    for (size_t i = 0; i < m->n_files; i++)
-        free(m->files[i].real);
-    free(m->files);
-    free(m->types);
-    for (size_t i = 0; i < m->n_aggregates; i++)
-        free(m->aggregates[i]->events);
-    free(m->aggregates);
-    free(m->events);
-    free(m->desc_cache);
-    gen_pool_free(&m->pool);
-    free(m);
-}
-
-const char *gen_role_name(gen_role r)
-{
-    return r > GEN_ROLE_NONE && r < GEN_ROLE_COUNT ? role_names[r] : "none";
-}
-
-const char *gen_kind_name(gen_kind k)
-{
-    switch (k) {
-    case GEN_T_STRING:
-        return "string";
-    case GEN_T_INTEGER:
-        return "integer";
-    case GEN_T_NUMBER:
-        return "number";
-    case GEN_T_BOOLEAN:
-        return "boolean";
-    case GEN_T_TIMESTAMP:
-        return "timestamp";
-    case GEN_T_JSON:
-        return "json";
-    case GEN_T_ARRAY:
-        return "array";
-    case GEN_T_ENUM:
-        return "enum";
-    case GEN_T_OBJECT:
-        return "object";
-    case GEN_T_UNRESOLVED:
-        break;
-    }
-    return "unknown";
 }
 
 const char *const *gen_builtin_type_names(void)

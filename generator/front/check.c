@@ -1,6 +1,7 @@
 /* The checker: everything a catalog must mean before any code is generated from it. It resolves
  * type references, checks names (and the C identifiers they become), constraints, the envelope,
  * lifecycles and every example file, and reports all it finds. */
+#include "check.h"
 #include "build.h"
 #include "model/model.h"
 #include "names/names.h"
@@ -766,28 +767,4 @@ gen_model *gen_model_load(const char *path, gen_diags *diags)
         return NULL;
     }
     return m;
-}
-
-gen_type *gen_model_find_type(const gen_model *m, const char *name)
-{
-    for (size_t i = 0; i < m->n_types; i++)
-        if (strcmp(m->types[i]->name, name) == 0)
-            return m->types[i];
-    return NULL;
-}
-
-gen_event *gen_model_find_event(const gen_model *m, const char *name)
-{
-    for (size_t i = 0; i < m->n_events; i++)
-        if (strcmp(m->events[i]->name, name) == 0)
-            return m->events[i];
-    return NULL;
-}
-
-const gen_field *gen_event_find_field(const gen_event *e, const char *name)
-{
-    for (size_t i = 0; i < e->n_fields; i++)
-        if (strcmp(e->fields[i].name, name) == 0)
-            return &e->fields[i];
-    return NULL;
 }

@@ -227,15 +227,16 @@ typedef struct gen_model {
     size_t n_fields; /**< fields counted over envelope, types and events (for the summary) */
 } gen_model;
 
-/** Loads the catalog at `path` with its includes, builds and checks the model. Every error goes to
- * `diags`. Returns the model (free with gen_model_free) or NULL when any error was reported. */
-gen_model *gen_model_load(const char *path, gen_diags *diags);
+/** Releases the model and everything it owns. NULL-safe. A model comes from gen_model_load
+ * (front/check.h). */
 void gen_model_free(gen_model *m);
 
-/** Names and descriptions for messages and docs. */
+/** Names and descriptions for messages and docs. gen_role_name spells a role as the catalog
+ * writes it (`occurred_at`); "none" for GEN_ROLE_NONE. */
 const char *gen_kind_name(gen_kind k);
 const char *gen_role_name(gen_role r);
 
+/** Queries by name; NULL when there is none. */
 gen_type *gen_model_find_type(const gen_model *m, const char *name);
 gen_event *gen_model_find_event(const gen_model *m, const char *name);
 const gen_field *gen_event_find_field(const gen_event *e, const char *name);

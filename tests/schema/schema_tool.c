@@ -12,6 +12,7 @@
 #include "model/dyndesc.h"
 #include "backends/emit_schema.h"
 #include "model/model.h"
+#include "front/check.h"
 
 #include <eventc/eventc.h>
 

@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "io/depfile.h"
+#include "front/check.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -9,6 +9,7 @@
 #include "base/util.h"
 #include "views/viewmodel_docs.h"
 #include "io/writer.h"
+#include "front/check.h"
 
 #include <stdio.h>
 #include <stdlib.h>

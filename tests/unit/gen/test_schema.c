@@ -3,6 +3,7 @@
 #include "check.h"
 #include "backends/emit_schema.h"
 #include "model/model.h"
+#include "front/check.h"
 
 #include <eventc/eventc.h>
 #include <eventc/regex.h>

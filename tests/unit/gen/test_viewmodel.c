@@ -9,6 +9,7 @@
 #include "base/util.h"
 #include "views/viewmodel.h"
 #include "io/writer.h"
+#include "front/check.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,0 +1,13 @@
+/* The checker, and with it the whole front end: load the catalog's YAML files, build the model,
+ * check everything a catalog must mean before any code is generated from it. */
+#ifndef EVENTC_GEN_CHECK_H
+#define EVENTC_GEN_CHECK_H
+
+#include "base/diag.h"
+#include "model/model.h"
+
+/** Loads the catalog at `path` with its includes, builds and checks the model. Every error goes to
+ * `diags`. Returns the model (free with gen_model_free) or NULL when any error was reported. */
+gen_model *gen_model_load(const char *path, gen_diags *diags);
+
+#endif
