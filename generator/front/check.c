@@ -5,7 +5,7 @@
 #include "build.h"
 #include "model/model.h"
 #include "names/names.h"
-#include "views/viewmodel.h"
+#include "names/c_names.h"
 #include "model/dyndesc.h"
 
 #include <eventc/eventc.h>

@@ -4,6 +4,7 @@
  * choices); the second half builds the JSON document. */
 #include "viewmodel.h"
 #include "viewmodel_ce.h"
+#include "names/c_names.h"
 #include "names/names.h"
 #include "viewmodel_lifecycle.h"
 #include "base/util.h"
@@ -811,14 +812,6 @@ static void ctype_free(ctype *c)
     memset(c, 0, sizeof *c);
 }
 
-static char *named_c_type(const vm *v, const char *name)
-{
-    char *snake = gen_snake(name);
-    char *r = gen_format("%s_%s", v->p, snake);
-    free(snake);
-    return r;
-}
-
 /* The C representation of a value type (codec.h's storage table). Arrays of arrays have no storage
  * in the codec contract: reported, and false returned. */
 static bool ctype_of(vm *v, const gen_typeref *t, ctype *out)
@@ -854,12 +847,12 @@ static bool ctype_of(vm *v, const gen_typeref *t, ctype *out)
                        gen_xstrdup("eventc_timestamp"), NULL,     false};
         return true;
     case GEN_T_ENUM: {
-        char *c = named_c_type(v, t->named ? t->named->name : t->name);
+        char *c = gen_c_type_name(v->p, t->named ? t->named->name : t->name);
         *out = (ctype){"EVENTC_FT_ENUM", "string", c, gen_xstrdup(c), NULL, false};
         return true;
     }
     case GEN_T_OBJECT: {
-        char *c = named_c_type(v, t->named ? t->named->name : t->name);
+        char *c = gen_c_type_name(v->p, t->named ? t->named->name : t->name);
         *out = (ctype){"EVENTC_FT_OBJECT", "object", c, gen_format("const %s *", c), NULL, false};
         return true;
     }
@@ -1828,7 +1821,7 @@ static json_object *enum_json(vm *v, const gen_type *t)
     json_object *o = jobj();
     jnames(o, t->name);
     jtext(o, "description", t->description, 0);
-    char *c = named_c_type(v, t->name);
+    char *c = gen_c_type_name(v->p, t->name);
     char *cu = gen_upper(c);
     jstr(o, "c_type", c);
     char *doc = t->description ? gen_format("`%s`: %s", t->name, t->description)
@@ -1949,7 +1942,7 @@ static char *type_doc_text(const char *name, const char *description)
 
 static json_object *object_json(vm *v, const gen_type *t)
 {
-    char *c = named_c_type(v, t->name);
+    char *c = gen_c_type_name(v->p, t->name);
     sbuild b;
     sbuild_init(&b, c, "obj");
     jnames(b.o, t->name);
@@ -2405,205 +2398,9 @@ static json_object *catalog_json(vm *v, const char *header_name)
     return o;
 }
 
-/* ---- identifiers the checker does not know about ---- */
-
-/* Every file-scope identifier of the generated code, with what declares it. The checker refuses
- * the collisions of the identifiers it knows (names.h); this catches the others (the union's
- * NONE kind, `_from_json_ex`, the catalog info, private tables) before the compiler would. */
-typedef struct c_ident {
-    char *name;
-    const char *owner; /* "event 'CustomerCreated'", "the catalog-wide API" */
-    gen_loc loc;
-} c_ident;
-
-typedef struct c_idents {
-    c_ident *items;
-    size_t len, cap;
-    char **owners;
-    size_t n_owners;
-} c_idents;
-
-static void ident(c_idents *t, const char *owner, gen_loc loc, char *name)
-{
-    if (t->len == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 128;
-        t->items = gen_xrealloc(t->items, t->cap * sizeof(*t->items));
-    }
-    t->items[t->len++] = (c_ident){name, owner, loc};
-}
-
-static const char *owner_text(c_idents *t, char *text)
-{
-    t->owners = gen_xrealloc(t->owners, (t->n_owners + 1) * sizeof(*t->owners));
-    t->owners[t->n_owners++] = text;
-    return text;
-}
-
-static void struct_idents(c_idents *t, const char *owner, gen_loc loc, const char *c)
-{
-    static const char *const suffixes[] = {"",         "_desc",         "_init",   "_validate",
-                                           "_to_json", "_from_json",    "_equal",  "_clear",
-                                           "_values_", "_from_json_ex", "_fields_"};
-    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
-        ident(t, owner, loc, gen_format("%s%s", c, suffixes[i]));
-}
-
-static int cmp_c_ident(const void *a, const void *b)
-{
-    const c_ident *x = a, *y = b;
-    int r = strcmp(x->name, y->name);
-    if (r)
-        return r;
-    if (x->loc.file_index != y->loc.file_index)
-        return x->loc.file_index < y->loc.file_index ? -1 : 1;
-    if (x->loc.line != y->loc.line)
-        return x->loc.line < y->loc.line ? -1 : 1;
-    return x->loc.col < y->loc.col ? -1 : (x->loc.col > y->loc.col);
-}
-
-static void check_identifiers(vm *v)
-{
-    const gen_model *m = v->m;
-    c_idents t = {0};
-    gen_loc cat = m->c_prefix_loc.line ? m->c_prefix_loc : m->name_loc;
-    const char *api = "the catalog-wide API";
-    static const char *const lower[] = {"catalog_info",
-                                        "catalog",
-                                        "envelope",
-                                        "envelope_values_",
-                                        "event",
-                                        "event_kind",
-                                        "event_types",
-                                        "event_from_json",
-                                        "event_to_json",
-                                        "event_validate",
-                                        "event_equal",
-                                        "event_clear",
-                                        "event_kind_name",
-                                        "event_kind_from_name",
-                                        "event_from_json_ex",
-                                        "event_entry_",
-                                        "stamp_",
-                                        "enum_find_",
-                                        "event_to_cloudevent",
-                                        "event_from_cloudevent",
-                                        "cloudevents",
-                                        "cloudevents_fields_",
-                                        "cloudevents_events_"};
-    for (size_t i = 0; i < sizeof lower / sizeof lower[0]; i++)
-        ident(&t, api, cat, gen_format("%s_%s", v->p, lower[i]));
-    ident(&t, api, cat, gen_format("%s_EVENT_NONE", v->up));
-    ident(&t, api, cat, gen_format("%s_EVENT_TYPE_COUNT", v->up));
-    for (size_t i = 0; i < m->n_types; i++) {
-        const gen_type *ty = m->types[i];
-        const char *owner = owner_text(&t, gen_format("type '%s'", ty->name));
-        char *c = named_c_type(v, ty->name);
-        if (ty->kind == GEN_TYPE_OBJECT) {
-            struct_idents(&t, owner, ty->loc, c);
-        } else {
-            char *cu = gen_upper(c);
-            static const char *const suffixes[] = {"",        "_desc", "_to_string", "_from_string",
-                                                   "_names_", "_lens_"};
-            for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++)
-                ident(&t, owner, ty->loc, gen_format("%s%s", c, suffixes[k]));
-            ident(&t, owner, ty->loc, gen_format("%s_COUNT", cu));
-            for (size_t k = 0; k < ty->n_values; k++) {
-                char *vu = gen_upper(ty->values[k].name);
-                const char *vo = owner_text(
-                    &t, gen_format("value '%s' of enum '%s'", ty->values[k].name, ty->name));
-                ident(&t, vo, ty->values[k].loc, gen_format("%s_%s", cu, vu));
-                free(vu);
-            }
-            free(cu);
-        }
-        free(c);
-    }
-    for (size_t i = 0; i < m->n_events; i++) {
-        const gen_event *e = m->events[i];
-        const char *owner = owner_text(&t, gen_format("event '%s'", e->name));
-        char *c = named_c_type(v, e->name);
-        struct_idents(&t, owner, e->loc, c);
-        ident(&t, owner, e->loc, gen_format("%s_to_cloudevent", c));
-        ident(&t, owner, e->loc, gen_format("%s_from_cloudevent", c));
-        char *eu = gen_upper(e->name);
-        ident(&t, owner, e->loc, gen_format("%s_EVENT_%s", v->up, eu));
-        free(eu);
-        free(c);
-    }
-    for (size_t i = 0; i < m->n_aggregates; i++) {
-        const gen_aggregate *a = m->aggregates[i];
-        char **names = gen_vm_lifecycle_identifiers(a, v->p);
-        const char *owner = "";
-        if (names[0])
-            owner = owner_text(&t, gen_format("the lifecycle of aggregate '%s'", a->name));
-        for (size_t k = 0; names[k]; k++)
-            ident(&t, owner, a->lifecycle_loc, names[k]);
-        free(names);
-    }
-    /* Sorting by name then position puts each clash next to the declaration it clashes with.
-     * One message per pair of declarations, at the later one, naming the clearest identifier
-     * they share (a lower-case struct or function name rather than a constant, the shortest). */
-    if (t.len > 1)
-        qsort(t.items, t.len, sizeof(*t.items), cmp_c_ident);
-    typedef struct clash {
-        const c_ident *first, *second;
-        const char *name;
-    } clash;
-    clash *clashes = NULL;
-    size_t n_clashes = 0;
-    for (size_t i = 1; i < t.len; i++) {
-        const c_ident *a = &t.items[i - 1], *b = &t.items[i];
-        if (strcmp(a->name, b->name) != 0 || strcmp(a->owner, b->owner) == 0)
-            continue;
-        clash *found = NULL;
-        for (size_t k = 0; k < n_clashes && !found; k++)
-            if (strcmp(clashes[k].first->owner, a->owner) == 0 &&
-                strcmp(clashes[k].second->owner, b->owner) == 0)
-                found = &clashes[k];
-        if (!found) {
-            clashes = gen_xrealloc(clashes, (n_clashes + 1) * sizeof(*clashes));
-            found = &clashes[n_clashes++];
-            *found = (clash){a, b, a->name};
-        } else {
-            bool is_lower = b->name[0] >= 'a', was_lower = found->name[0] >= 'a';
-            if ((is_lower && !was_lower) ||
-                (is_lower == was_lower && strlen(b->name) < strlen(found->name)))
-                found->name = a->name;
-        }
-    }
-    for (size_t k = 0; k < n_clashes; k++) {
-        const c_ident *a = clashes[k].first, *b = clashes[k].second;
-        char where[256];
-        if (a->loc.file_index == b->loc.file_index)
-            snprintf(where, sizeof where, "line %u", a->loc.line);
-        else
-            snprintf(where, sizeof where, "%s:%u", a->loc.file ? a->loc.file : "?", a->loc.line);
-        gen_error(v->diags, b->loc, "%s would generate the C identifier '%s', as %s does (%s)",
-                  b->owner, clashes[k].name, a->owner, where);
-        v->failed = true;
-    }
-    free(clashes);
-    for (size_t i = 0; i < t.len; i++)
-        free(t.items[i].name);
-    free(t.items);
-    for (size_t i = 0; i < t.n_owners; i++)
-        free(t.owners[i]);
-    free(t.owners);
-}
-
-void gen_check_c_identifiers(const gen_model *m, gen_diags *diags)
-{
-    const char *p = m->c_prefix ? m->c_prefix : m->name;
-    if (!p || !gen_is_snake(p))
-        return; /* the prefix itself was reported */
-    vm v = {m, NULL, diags, p, gen_upper(p), NULL, false};
-    check_identifiers(&v);
-    free(v.up);
-}
-
 json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_diags *diags)
 {
-    vm v = {m, opt, diags, m->c_prefix ? m->c_prefix : m->name, NULL, NULL, false};
+    vm v = {m, opt, diags, gen_c_prefix(m), NULL, NULL, false};
     v.up = gen_upper(v.p);
     json_object *root = jobj();
     jstr(root, "eventc_version", opt->version);

@@ -1,8 +1,7 @@
 /* The view model of the C back end: a JSON document (json-c) that holds every name, C type,
- * constraint literal, escaped text and pre-laid-out line the C templates print. It is the one
- * place that decides how catalog names become C identifiers, so templates stay logic-less;
- * `eventc model` prints it for users who write their own templates (docs/generated-c.md lists its
- * keys).
+ * constraint literal, escaped text and pre-laid-out line the C templates print, so templates stay
+ * logic-less; the names come from the naming module (names/c_names.h). `eventc model` prints it
+ * for users who write their own templates (docs/generated-c.md lists its keys).
  *
  * The text helpers are public so that unit tests can pin their behaviour. They all return
  * malloc'd strings the caller frees, and exit on memory exhaustion like the rest of the
@@ -32,14 +31,6 @@ typedef struct gen_vm_options {
     /** The generator's version, e.g. "0.1.0". */
     const char *version;
 } gen_vm_options;
-
-/**
- * Reports, at the later declaration, every pair of catalog declarations that would generate the
- * same C identifier (types, events, enum values, lifecycles, and the catalog-wide and private
- * names of the generated code). This is the one list of generated identifiers; the checker calls
- * it, so `eventc check` refuses what the C back end could not compile.
- */
-void gen_check_c_identifiers(const gen_model *m, gen_diags *diags);
 
 /**
  * Builds the C view model of a checked model.

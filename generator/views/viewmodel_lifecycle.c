@@ -2,6 +2,7 @@
  * catalog's `transitions` leave out included (they keep the state in every existing state), so
  * the runtime never has to know the catalog's defaults. */
 #include "viewmodel_lifecycle.h"
+#include "names/c_names.h"
 #include "names/names.h"
 #include "base/util.h"
 #include "viewmodel.h"
@@ -185,54 +186,6 @@ static json_object *function_json(const char *ret, const char *name, const char 
     return o;
 }
 
-/* The names of one aggregate's lifecycle code. */
-typedef struct names {
-    char *snake, *upper_prefix, *upper; /* conversation, MSG, MSG_CONVERSATION */
-    char *type, *none;                  /* msg_conversation_state, MSG_CONVERSATION_NONE */
-    char *apply, *replay, *to_string, *from_string;
-    char *state_names, *states, *rules, *desc; /* private tables */
-} names;
-
-static void names_init(names *n, const gen_aggregate *a, const char *p)
-{
-    n->snake = gen_snake(a->name);
-    n->upper_prefix = gen_upper(p);
-    char *au = gen_upper(a->name);
-    n->upper = gen_format("%s_%s", n->upper_prefix, au);
-    free(au);
-    n->type = gen_format("%s_%s_state", p, n->snake);
-    n->none = gen_format("%s_NONE", n->upper);
-    n->apply = gen_format("%s_%s_apply", p, n->snake);
-    n->replay = gen_format("%s_%s_replay", p, n->snake);
-    n->to_string = gen_format("%s_%s_state_to_string", p, n->snake);
-    n->from_string = gen_format("%s_%s_state_from_string", p, n->snake);
-    n->state_names = gen_format("%s_%s_state_names_", p, n->snake);
-    n->states = gen_format("%s_%s_states_", p, n->snake);
-    n->rules = gen_format("%s_%s_rules_", p, n->snake);
-    n->desc = gen_format("%s_%s_lifecycle_", p, n->snake);
-}
-
-static void names_free(names *n)
-{
-    char **all[] = {&n->snake,  &n->upper_prefix, &n->upper,     &n->type,        &n->none,
-                    &n->apply,  &n->replay,       &n->to_string, &n->from_string, &n->state_names,
-                    &n->states, &n->rules,        &n->desc};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-        free(*all[i]);
-        *all[i] = NULL;
-    }
-}
-
-static char *state_const(const names *n, const gen_aggregate *a, size_t s)
-{
-    if (s == 0)
-        return gen_xstrdup(n->none);
-    char *su = gen_upper(a->states[s - 1].name);
-    char *r = gen_format("%s_%s", n->upper, su);
-    free(su);
-    return r;
-}
-
 /* `static const T name[] = {` (or without `[]`), broken as clang-format breaks it. */
 static char *table_head(const char *type, const char *name, bool array)
 {
@@ -242,7 +195,7 @@ static char *table_head(const char *type, const char *name, bool array)
     return r;
 }
 
-static void states_json(json_object *o, const gen_aggregate *a, const names *n)
+static void states_json(json_object *o, const gen_aggregate *a, const gen_lifecycle_names *n)
 {
     json_object *states = checked(json_object_new_array());
     json_object *name_lines = checked(json_object_new_array());
@@ -254,7 +207,7 @@ static void states_json(json_object *o, const gen_aggregate *a, const names *n)
         const gen_state *st = &a->states[s - 1];
         json_object *e = checked(json_object_new_object());
         set_str(e, "name", st->name);
-        char *k = state_const(n, a, s);
+        char *k = gen_lifecycle_state_const(n, a, s);
         set_str(e, "c_const", k);
         set_int(e, "value", s);
         char *doc = gen_format("`%s`", st->name);
@@ -277,7 +230,8 @@ static void states_json(json_object *o, const gen_aggregate *a, const names *n)
     set(o, "state_names", name_lines);
 }
 
-static void rules_json(json_object *o, const gen_aggregate *a, const names *n, const char *p)
+static void rules_json(json_object *o, const gen_aggregate *a, const gen_lifecycle_names *n,
+                       const char *p)
 {
     json_object *state_lines = checked(json_object_new_array());
     json_object *rules = checked(json_object_new_array());
@@ -293,7 +247,7 @@ static void rules_json(json_object *o, const gen_aggregate *a, const names *n, c
         free(text);
         size_t from_at = at;
         for (size_t k = 0; k < r.n_from; k++, at++) {
-            char *c = state_const(n, a, r.from[k]);
+            char *c = gen_lifecycle_state_const(n, a, r.from[k]);
             push_own(state_lines, gen_format("%s,", c));
             free(c);
         }
@@ -303,7 +257,7 @@ static void rules_json(json_object *o, const gen_aggregate *a, const names *n, c
             push_own(state_lines, comment_line(text, 4));
             free(text);
             for (size_t k = 0; k < r.n_field_states; k++, at++) {
-                char *c = state_const(n, a, r.field_states[k]);
+                char *c = gen_lifecycle_state_const(n, a, r.field_states[k]);
                 push_own(state_lines, gen_format("%s,", c));
                 free(c);
             }
@@ -323,7 +277,7 @@ static void rules_json(json_object *o, const gen_aggregate *a, const names *n, c
         free(ref);
         push_own(lines, desig_size(8, "n_from", r.n_from));
         if (r.to) {
-            char *c = state_const(n, a, r.to);
+            char *c = gen_lifecycle_state_const(n, a, r.to);
             push_own(lines, desig(8, "to", c));
             free(c);
         }
@@ -355,8 +309,8 @@ json_object *gen_vm_lifecycle(const gen_model *m, const gen_aggregate *a, const 
 {
     if (!a->has_lifecycle)
         return NULL;
-    names n;
-    names_init(&n, a, p);
+    gen_lifecycle_names n;
+    gen_lifecycle_names_init(&n, a, p);
     json_object *o = checked(json_object_new_object());
     set_str(o, "aggregate", a->name);
     set_str(o, "c_type", n.type);
@@ -478,24 +432,6 @@ json_object *gen_vm_lifecycle(const gen_model *m, const gen_aggregate *a, const 
     free(p_final);
     free(event_type);
     free(ref);
-    names_free(&n);
+    gen_lifecycle_names_free(&n);
     return o;
-}
-
-char **gen_vm_lifecycle_identifiers(const gen_aggregate *a, const char *prefix)
-{
-    size_t cap = a->has_lifecycle ? a->n_states + 12 : 1, len = 0;
-    char **out = gen_xcalloc(cap, sizeof(*out));
-    if (!a->has_lifecycle)
-        return out;
-    names n;
-    names_init(&n, a, prefix);
-    char *const fixed[] = {n.type,        n.none,        n.apply,  n.replay, n.to_string,
-                           n.from_string, n.state_names, n.states, n.rules,  n.desc};
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-        out[len++] = gen_xstrdup(fixed[i]);
-    for (size_t s = 1; s <= a->n_states; s++)
-        out[len++] = state_const(&n, a, s);
-    names_free(&n);
-    return out;
 }

@@ -21,14 +21,4 @@
  */
 json_object *gen_vm_lifecycle(const gen_model *m, const gen_aggregate *a, const char *prefix);
 
-/**
- * The file-scope identifiers the generated lifecycle code of `a` declares, public and private
- * (`msg_conversation_state`, `MSG_CONVERSATION_OPEN`, `msg_conversation_rules_`, ...), so the view
- * model can refuse a catalog whose names would collide with them.
- *
- * @return a malloc'd array of malloc'd names ending with NULL (the caller frees both); an array
- *         holding only NULL when the aggregate has no lifecycle.
- */
-char **gen_vm_lifecycle_identifiers(const gen_aggregate *a, const char *prefix);
-
 #endif

@@ -1,0 +1,277 @@
+/* C names: how the catalog's names become the identifiers of the generated C code, and the check
+ * that no two declarations of a catalog would generate the same one. The checker runs the check;
+ * the C views take their names from here. */
+#include "c_names.h"
+#include "names.h"
+#include "base/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *gen_c_prefix(const gen_model *m)
+{
+    return m->c_prefix ? m->c_prefix : m->name;
+}
+
+char *gen_c_type_name(const char *prefix, const char *name)
+{
+    char *snake = gen_snake(name);
+    char *r = gen_format("%s_%s", prefix, snake);
+    free(snake);
+    return r;
+}
+
+/* ---- lifecycles ---- */
+
+void gen_lifecycle_names_init(gen_lifecycle_names *n, const gen_aggregate *a, const char *p)
+{
+    n->snake = gen_snake(a->name);
+    n->upper_prefix = gen_upper(p);
+    char *au = gen_upper(a->name);
+    n->upper = gen_format("%s_%s", n->upper_prefix, au);
+    free(au);
+    n->type = gen_format("%s_%s_state", p, n->snake);
+    n->none = gen_format("%s_NONE", n->upper);
+    n->apply = gen_format("%s_%s_apply", p, n->snake);
+    n->replay = gen_format("%s_%s_replay", p, n->snake);
+    n->to_string = gen_format("%s_%s_state_to_string", p, n->snake);
+    n->from_string = gen_format("%s_%s_state_from_string", p, n->snake);
+    n->state_names = gen_format("%s_%s_state_names_", p, n->snake);
+    n->states = gen_format("%s_%s_states_", p, n->snake);
+    n->rules = gen_format("%s_%s_rules_", p, n->snake);
+    n->desc = gen_format("%s_%s_lifecycle_", p, n->snake);
+}
+
+void gen_lifecycle_names_free(gen_lifecycle_names *n)
+{
+    char **all[] = {&n->snake,  &n->upper_prefix, &n->upper,     &n->type,        &n->none,
+                    &n->apply,  &n->replay,       &n->to_string, &n->from_string, &n->state_names,
+                    &n->states, &n->rules,        &n->desc};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        free(*all[i]);
+        *all[i] = NULL;
+    }
+}
+
+char *gen_lifecycle_state_const(const gen_lifecycle_names *n, const gen_aggregate *a, size_t s)
+{
+    if (s == 0)
+        return gen_xstrdup(n->none);
+    char *su = gen_upper(a->states[s - 1].name);
+    char *r = gen_format("%s_%s", n->upper, su);
+    free(su);
+    return r;
+}
+
+char **gen_lifecycle_identifiers(const gen_aggregate *a, const char *prefix)
+{
+    size_t cap = a->has_lifecycle ? a->n_states + 12 : 1, len = 0;
+    char **out = gen_xcalloc(cap, sizeof(*out));
+    if (!a->has_lifecycle)
+        return out;
+    gen_lifecycle_names n;
+    gen_lifecycle_names_init(&n, a, prefix);
+    char *const fixed[] = {n.type,        n.none,        n.apply,  n.replay, n.to_string,
+                           n.from_string, n.state_names, n.states, n.rules,  n.desc};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        out[len++] = gen_xstrdup(fixed[i]);
+    for (size_t s = 1; s <= a->n_states; s++)
+        out[len++] = gen_lifecycle_state_const(&n, a, s);
+    gen_lifecycle_names_free(&n);
+    return out;
+}
+
+/* ---- the clash check ---- */
+
+/* Every file-scope identifier of the generated code, with what declares it: public and private
+ * names alike (the union's NONE kind, `_from_json_ex`, the catalog info, private tables), so a
+ * clash is reported at the catalog's line before the compiler would see it. */
+typedef struct c_ident {
+    char *name;
+    const char *owner; /* "event 'CustomerCreated'", "the catalog-wide API" */
+    gen_loc loc;
+} c_ident;
+
+typedef struct c_idents {
+    c_ident *items;
+    size_t len, cap;
+    char **owners;
+    size_t n_owners;
+} c_idents;
+
+static void ident(c_idents *t, const char *owner, gen_loc loc, char *name)
+{
+    if (t->len == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 128;
+        t->items = gen_xrealloc(t->items, t->cap * sizeof(*t->items));
+    }
+    t->items[t->len++] = (c_ident){name, owner, loc};
+}
+
+static const char *owner_text(c_idents *t, char *text)
+{
+    t->owners = gen_xrealloc(t->owners, (t->n_owners + 1) * sizeof(*t->owners));
+    t->owners[t->n_owners++] = text;
+    return text;
+}
+
+static void struct_idents(c_idents *t, const char *owner, gen_loc loc, const char *c)
+{
+    static const char *const suffixes[] = {"",         "_desc",         "_init",   "_validate",
+                                           "_to_json", "_from_json",    "_equal",  "_clear",
+                                           "_values_", "_from_json_ex", "_fields_"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+        ident(t, owner, loc, gen_format("%s%s", c, suffixes[i]));
+}
+
+static int cmp_c_ident(const void *a, const void *b)
+{
+    const c_ident *x = a, *y = b;
+    int r = strcmp(x->name, y->name);
+    if (r)
+        return r;
+    if (x->loc.file_index != y->loc.file_index)
+        return x->loc.file_index < y->loc.file_index ? -1 : 1;
+    if (x->loc.line != y->loc.line)
+        return x->loc.line < y->loc.line ? -1 : 1;
+    return x->loc.col < y->loc.col ? -1 : (x->loc.col > y->loc.col);
+}
+
+static void check_identifiers(const gen_model *m, const char *p, const char *up, gen_diags *diags)
+{
+    c_idents t = {0};
+    gen_loc cat = m->c_prefix_loc.line ? m->c_prefix_loc : m->name_loc;
+    const char *api = "the catalog-wide API";
+    static const char *const lower[] = {"catalog_info",
+                                        "catalog",
+                                        "envelope",
+                                        "envelope_values_",
+                                        "event",
+                                        "event_kind",
+                                        "event_types",
+                                        "event_from_json",
+                                        "event_to_json",
+                                        "event_validate",
+                                        "event_equal",
+                                        "event_clear",
+                                        "event_kind_name",
+                                        "event_kind_from_name",
+                                        "event_from_json_ex",
+                                        "event_entry_",
+                                        "stamp_",
+                                        "enum_find_",
+                                        "event_to_cloudevent",
+                                        "event_from_cloudevent",
+                                        "cloudevents",
+                                        "cloudevents_fields_",
+                                        "cloudevents_events_"};
+    for (size_t i = 0; i < sizeof lower / sizeof lower[0]; i++)
+        ident(&t, api, cat, gen_format("%s_%s", p, lower[i]));
+    ident(&t, api, cat, gen_format("%s_EVENT_NONE", up));
+    ident(&t, api, cat, gen_format("%s_EVENT_TYPE_COUNT", up));
+    for (size_t i = 0; i < m->n_types; i++) {
+        const gen_type *ty = m->types[i];
+        const char *owner = owner_text(&t, gen_format("type '%s'", ty->name));
+        char *c = gen_c_type_name(p, ty->name);
+        if (ty->kind == GEN_TYPE_OBJECT) {
+            struct_idents(&t, owner, ty->loc, c);
+        } else {
+            char *cu = gen_upper(c);
+            static const char *const suffixes[] = {"",        "_desc", "_to_string", "_from_string",
+                                                   "_names_", "_lens_"};
+            for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++)
+                ident(&t, owner, ty->loc, gen_format("%s%s", c, suffixes[k]));
+            ident(&t, owner, ty->loc, gen_format("%s_COUNT", cu));
+            for (size_t k = 0; k < ty->n_values; k++) {
+                char *vu = gen_upper(ty->values[k].name);
+                const char *vo = owner_text(
+                    &t, gen_format("value '%s' of enum '%s'", ty->values[k].name, ty->name));
+                ident(&t, vo, ty->values[k].loc, gen_format("%s_%s", cu, vu));
+                free(vu);
+            }
+            free(cu);
+        }
+        free(c);
+    }
+    for (size_t i = 0; i < m->n_events; i++) {
+        const gen_event *e = m->events[i];
+        const char *owner = owner_text(&t, gen_format("event '%s'", e->name));
+        char *c = gen_c_type_name(p, e->name);
+        struct_idents(&t, owner, e->loc, c);
+        ident(&t, owner, e->loc, gen_format("%s_to_cloudevent", c));
+        ident(&t, owner, e->loc, gen_format("%s_from_cloudevent", c));
+        char *eu = gen_upper(e->name);
+        ident(&t, owner, e->loc, gen_format("%s_EVENT_%s", up, eu));
+        free(eu);
+        free(c);
+    }
+    for (size_t i = 0; i < m->n_aggregates; i++) {
+        const gen_aggregate *a = m->aggregates[i];
+        char **names = gen_lifecycle_identifiers(a, p);
+        const char *owner = "";
+        if (names[0])
+            owner = owner_text(&t, gen_format("the lifecycle of aggregate '%s'", a->name));
+        for (size_t k = 0; names[k]; k++)
+            ident(&t, owner, a->lifecycle_loc, names[k]);
+        free(names);
+    }
+    /* Sorting by name then position puts each clash next to the declaration it clashes with.
+     * One message per pair of declarations, at the later one, naming the clearest identifier
+     * they share (a lower-case struct or function name rather than a constant, the shortest). */
+    if (t.len > 1)
+        qsort(t.items, t.len, sizeof(*t.items), cmp_c_ident);
+    typedef struct clash {
+        const c_ident *first, *second;
+        const char *name;
+    } clash;
+    clash *clashes = NULL;
+    size_t n_clashes = 0;
+    for (size_t i = 1; i < t.len; i++) {
+        const c_ident *a = &t.items[i - 1], *b = &t.items[i];
+        if (strcmp(a->name, b->name) != 0 || strcmp(a->owner, b->owner) == 0)
+            continue;
+        clash *found = NULL;
+        for (size_t k = 0; k < n_clashes && !found; k++)
+            if (strcmp(clashes[k].first->owner, a->owner) == 0 &&
+                strcmp(clashes[k].second->owner, b->owner) == 0)
+                found = &clashes[k];
+        if (!found) {
+            clashes = gen_xrealloc(clashes, (n_clashes + 1) * sizeof(*clashes));
+            found = &clashes[n_clashes++];
+            *found = (clash){a, b, a->name};
+        } else {
+            bool is_lower = b->name[0] >= 'a', was_lower = found->name[0] >= 'a';
+            if ((is_lower && !was_lower) ||
+                (is_lower == was_lower && strlen(b->name) < strlen(found->name)))
+                found->name = a->name;
+        }
+    }
+    for (size_t k = 0; k < n_clashes; k++) {
+        const c_ident *a = clashes[k].first, *b = clashes[k].second;
+        char where[256];
+        if (a->loc.file_index == b->loc.file_index)
+            snprintf(where, sizeof where, "line %u", a->loc.line);
+        else
+            snprintf(where, sizeof where, "%s:%u", a->loc.file ? a->loc.file : "?", a->loc.line);
+        gen_error(diags, b->loc, "%s would generate the C identifier '%s', as %s does (%s)",
+                  b->owner, clashes[k].name, a->owner, where);
+    }
+    free(clashes);
+    for (size_t i = 0; i < t.len; i++)
+        free(t.items[i].name);
+    free(t.items);
+    for (size_t i = 0; i < t.n_owners; i++)
+        free(t.owners[i]);
+    free(t.owners);
+}
+
+void gen_check_c_identifiers(const gen_model *m, gen_diags *diags)
+{
+    const char *p = gen_c_prefix(m);
+    if (!p || !gen_is_snake(p))
+        return; /* the prefix itself was reported */
+    char *up = gen_upper(p);
+    check_identifiers(m, p, up, diags);
+    free(up);
+}

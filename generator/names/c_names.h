@@ -1,0 +1,53 @@
+/* C names: the identifiers the generated C code declares for a catalog, decided in one place.
+ * The C views take their names from here, and the checker refuses, through
+ * gen_check_c_identifiers, every catalog whose declarations would generate the same identifier.
+ * Strings returned are malloc'd; the caller frees them. */
+#ifndef EVENTC_GEN_C_NAMES_H
+#define EVENTC_GEN_C_NAMES_H
+
+#include "base/diag.h"
+#include "model/model.h"
+
+#include <stddef.h>
+
+/** The prefix of every generated identifier: the catalog's `c_prefix`, else its name. */
+const char *gen_c_prefix(const gen_model *m);
+
+/** The C type of a named catalog type or event: `<prefix>_<snake name>` (`msg_customer_created`).
+ */
+char *gen_c_type_name(const char *prefix, const char *name);
+
+/** The names of one aggregate's lifecycle code. */
+typedef struct gen_lifecycle_names {
+    char *snake, *upper_prefix, *upper; /* conversation, MSG, MSG_CONVERSATION */
+    char *type, *none;                  /* msg_conversation_state, MSG_CONVERSATION_NONE */
+    char *apply, *replay, *to_string, *from_string;
+    char *state_names, *states, *rules, *desc; /* private tables */
+} gen_lifecycle_names;
+
+/** Fills `n` for aggregate `a` and the catalog's C prefix; release with
+ * gen_lifecycle_names_free. */
+void gen_lifecycle_names_init(gen_lifecycle_names *n, const gen_aggregate *a, const char *prefix);
+void gen_lifecycle_names_free(gen_lifecycle_names *n);
+
+/** The enum constant of state `s` of `a` (1-based; 0 is the NONE constant). */
+char *gen_lifecycle_state_const(const gen_lifecycle_names *n, const gen_aggregate *a, size_t s);
+
+/**
+ * The file-scope identifiers the generated lifecycle code of `a` declares, public and private
+ * (`msg_conversation_state`, `MSG_CONVERSATION_OPEN`, `msg_conversation_rules_`, ...).
+ *
+ * @return a malloc'd array of malloc'd names ending with NULL (the caller frees both); an array
+ *         holding only NULL when the aggregate has no lifecycle.
+ */
+char **gen_lifecycle_identifiers(const gen_aggregate *a, const char *prefix);
+
+/**
+ * Reports, at the later declaration, every pair of catalog declarations that would generate the
+ * same C identifier (types, events, enum values, lifecycles, and the catalog-wide and private
+ * names of the generated code). This is the one list of generated identifiers; the checker calls
+ * it, so `eventc check` refuses what the C back end could not compile.
+ */
+void gen_check_c_identifiers(const gen_model *m, gen_diags *diags);
+
+#endif
