@@ -2,7 +2,7 @@
 #include "viewmodel_ce.h"
 #include "names/names.h"
 #include "base/util.h"
-#include "viewmodel.h"
+#include "c_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
 #include "names/c_names.h"
 #include "names/names.h"
 #include "base/util.h"
-#include "viewmodel.h"
+#include "c_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,6 +7,7 @@
 #include "backends/emit_c.h"
 #include "render/templates.h"
 #include "base/util.h"
+#include "views/c_text.h"
 #include "views/viewmodel.h"
 #include "io/writer.h"
 #include "front/check.h"
