@@ -1,8 +1,9 @@
 /**
  * @file bench.h
  * Shared declarations of the eventc benchmark: the input sets, the deterministic data
- * generator, and the two peers the generated codec is measured against (a hand-written json-c
- * decoder/encoder into the same generated structs, and cJSON as a parse-only reference).
+ * generator, the peers the generated codec is measured against (simdjson On-Demand, yajl and
+ * json-c decoders into the same generated structs under the same rules, a hand-written append
+ * writer, yajl_gen and json-c encoders, cJSON as a parse-only reference), and the harness.
  *
  * Everything here is benchmark code: single-threaded, no global mutable state, and every
  * function reports allocation failure instead of aborting.
@@ -16,9 +17,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Zero bytes after the text of every document of a set: simdjson reads ahead of the end. */
+#define BENCH_PADDING 64
+
 /** One JSON document. */
 typedef struct bench_doc {
-    char *json; /**< NUL-terminated, owned by the set */
+    char *json; /**< NUL-terminated and padded (BENCH_PADDING) in a set, owned by the set */
     size_t len; /**< bytes, terminator excluded */
 } bench_doc;
 
@@ -30,7 +38,8 @@ typedef struct bench_set {
     size_t bytes; /**< total of docs[i].len */
 } bench_set;
 
-/** Appends a copy of @p json (@p len bytes) to @p set. @return 0, or -1 when out of memory. */
+/** Appends a padded copy of @p json (@p len bytes) to @p set. @return 0, or -1 when out of
+ *  memory. */
 int bench_set_add(bench_set *set, const char *json, size_t len);
 
 /** Releases every document of @p set and leaves it empty. NULL-safe. */
@@ -42,6 +51,12 @@ void bench_set_free(bench_set *set);
  * @return 0, or -1 with a message on stderr.
  */
 int bench_load_examples(const char *dir, bench_set *set);
+
+/**
+ * Writes @p doc without insignificant white space into @p out (replacing its content).
+ * @return 0, or -1 on allocation failure.
+ */
+int bench_minify(const bench_doc *doc, bench_doc *out);
 
 /** A small deterministic pseudo-random generator (splitmix64). */
 typedef struct bench_rng {
@@ -116,5 +131,71 @@ size_t jc_encode(const msg_event *ev, void (*sink)(void *ctx, const char *s, siz
 
 /** Parses @p json with cJSON and releases the tree. @return its root's type, or -1 on error. */
 int cj_parse_only(const char *json, size_t len);
+
+/* ---- yajl peer (peer_yajl.c) ------------------------------------------------------------ */
+
+/** State of the yajl peer: a bump arena for decoded strings and one reused generator. */
+typedef struct yj_peer yj_peer;
+
+/** @return a new peer, or NULL when out of memory. Release with yj_peer_free. */
+yj_peer *yj_peer_new(void);
+
+/** Releases @p p. NULL-safe. */
+void yj_peer_free(yj_peer *p);
+
+/** The yajl version, "2.1.0". */
+const char *yj_version(void);
+
+/**
+ * Decodes @p json with yajl's event parser into @p ev under the catalog's rules. Strings live in
+ * the peer's arena until the next call. @return 0, or -1 with a reason in *why (may be NULL).
+ */
+int yj_decode(yj_peer *p, const char *json, size_t len, msg_event *ev, const char **why);
+
+/** Writes @p ev with yajl_gen; @p sink (may be NULL) sees the text. @return its length, or 0. */
+size_t yj_encode(yj_peer *p, const msg_event *ev, void (*sink)(void *ctx, const char *s, size_t n),
+                 void *ctx);
+
+/* ---- simdjson peer (peer_simdjson.cpp, when BENCH_HAVE_SIMDJSON) ------------------------ */
+
+/** State of the simdjson peer: one reused On-Demand parser and a bump arena. */
+typedef struct sj_peer sj_peer;
+
+/** @return a new peer, or NULL when out of memory. Release with sj_peer_free. */
+sj_peer *sj_peer_new(void);
+
+/** Releases @p p. NULL-safe. */
+void sj_peer_free(sj_peer *p);
+
+/** simdjson's version and the implementation the peer was compiled for ("haswell", ...). */
+const char *sj_version(void);
+const char *sj_implementation(void);
+
+/**
+ * Decodes @p json with simdjson On-Demand into @p ev under the catalog's rules. @p cap is how
+ * many readable bytes @p json has; below len + 64 the text is first copied into a padded
+ * buffer. Strings live in the peer's arena until the next call.
+ * @return 0, or -1 with a reason in *why (may be NULL).
+ */
+int sj_decode(sj_peer *p, const char *json, size_t len, size_t cap, msg_event *ev,
+              const char **why);
+
+/* ---- the hand-written append writer (peer_writer.c) ------------------------------------- */
+
+/** A growable output buffer. */
+typedef struct hw_buf {
+    char *data;
+    size_t len, cap;
+} hw_buf;
+
+/** Appends @p ev as JSON to @p b, checking nothing. @return 0, or -1 (nothing appended). */
+int hw_encode(const msg_event *ev, hw_buf *b);
+
+/** Releases @p b's memory and empties it. */
+void hw_buf_free(hw_buf *b);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

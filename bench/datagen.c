@@ -24,11 +24,11 @@ int bench_set_add(bench_set *set, const char *json, size_t len)
         set->docs = d;
         set->cap = cap;
     }
-    char *copy = malloc(len + 1);
+    char *copy = malloc(len + BENCH_PADDING);
     if (!copy)
         return -1;
     memcpy(copy, json, len);
-    copy[len] = '\0';
+    memset(copy + len, 0, BENCH_PADDING);
     set->docs[set->n++] = (bench_doc){copy, len};
     set->bytes += len;
     return 0;
@@ -42,6 +42,34 @@ void bench_set_free(bench_set *set)
         free(set->docs[i].json);
     free(set->docs);
     memset(set, 0, sizeof(*set));
+}
+
+int bench_minify(const bench_doc *doc, bench_doc *out)
+{
+    char *m = malloc(doc->len + 1), *o = m;
+    if (!m)
+        return -1;
+    int in_string = 0;
+    for (size_t i = 0; i < doc->len; i++) {
+        char c = doc->json[i];
+        if (in_string) {
+            *o++ = c;
+            if (c == '\\' && i + 1 < doc->len)
+                *o++ = doc->json[++i];
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+            *o++ = c;
+        } else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+            *o++ = c;
+        }
+    }
+    *o = '\0';
+    free(out->json);
+    out->json = m;
+    out->len = (size_t)(o - m);
+    return 0;
 }
 
 static int compare_names(const void *a, const void *b)

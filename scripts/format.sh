@@ -3,7 +3,7 @@
 # is not formatted and fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(git ls-files '*.c' '*.h' | grep -v '^tests/golden/')
+mapfile -t files < <(git ls-files '*.c' '*.h' '*.cpp' | grep -v '^tests/golden/')
 [ "${#files[@]}" -eq 0 ] && exit 0
 if [ "${1:-}" = "--check" ]; then
   clang-format --dry-run --Werror "${files[@]}"
