@@ -6,21 +6,8 @@
 #define EVENTC_GEN_EMIT_SCHEMA_H
 
 #include "model/model.h"
-#include "base/util.h"
-
-#include <json-c/json.h>
-
-#include <stddef.h>
-
-/** Receives one output file: `relpath` (`schemas/<name>.schema.json`) and its bytes. The data is
- * only valid during the call. Returns 0 to go on, anything else to stop the emission. */
-typedef int (*gen_emit_fn)(void *ctx, const char *relpath, const char *data, size_t len);
-
-/** Options of the schema back end. */
-typedef struct gen_schema_options {
-    int draft;  /**< 7 (draft-07, the default when 0) or 2020 (draft 2020-12) */
-    int strict; /**< refuse unknown members everywhere, as the decoders' strict option does */
-} gen_schema_options;
+#include "schema_output.h"
+#include "schema_pattern.h"
 
 /**
  * Emits every schema of the checked model `m` through `emit`, in a fixed order: envelope, one per
@@ -36,25 +23,5 @@ typedef struct gen_schema_options {
  *         everywhere in the generator.
  */
 int gen_emit_schema(const gen_model *m, const gen_schema_options *o, gen_emit_fn emit, void *ctx);
-
-/** The regular expression every timestamp string must match: `YYYY-MM-DDTHH:MM:SS[.F{1,9}]Z`
- * with month lengths and Gregorian leap years, exactly the strings eventc_timestamp_parse
- * accepts. It is in the runtime pattern subset and valid in ECMAScript (u flag) and Python. */
-extern const char gen_schema_timestamp_pattern[];
-
-/**
- * Rewrites a catalog pattern (already accepted by eventc_regex_check) into a spelling with the
- * same meaning under ECMAScript's u flag (and the runtime engine), but which also means the same
- * under Python's `re`: class escapes `\d \w \s` (and negations) and `.` become explicit ASCII /
- * ECMAScript sets, `\u{...}` and surrogate-pair escapes become literal characters, and class
- * members that Python reads differently are escaped. `$` is kept (see docs/json-schema.md).
- *
- * @return a malloc'd string (caller frees); a copy of `pattern` when it is not in the subset.
- */
-char *gen_schema_portable_pattern(const char *pattern);
-
-/** Appends `doc` to `out` as the schema files are written: two-space indent, `"key": value`,
- * members in their order, numbers as json-c spells them, no trailing newline. */
-void gen_schema_write_json(gen_str *out, json_object *doc);
 
 #endif

@@ -4,6 +4,7 @@
  * what is added here are the CloudEvents rules of the attributes that carry them (the String
  * type of CloudEvents forbids control characters, Integer is 32 bits). */
 #include "emit_schema_ce.h"
+#include "schema_output.h"
 #include "model/dyndesc.h"
 #include "names/names.h"
 #include "base/util.h"

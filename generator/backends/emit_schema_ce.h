@@ -3,8 +3,8 @@
 #ifndef EVENTC_GEN_EMIT_SCHEMA_CE_H
 #define EVENTC_GEN_EMIT_SCHEMA_CE_H
 
-#include "emit_schema.h"
 #include "model/model.h"
+#include "schema_output.h"
 
 /**
  * Emits `schemas/cloudevents/<event>.cloudevent.schema.json` for every event of the checked
