@@ -9,7 +9,6 @@
 #   OUT         a scratch folder for actual outputs (build tree)
 #   LIMIT_CMD   optional '|'-separated command prefix that bounds the address space
 #               (e.g. prlimit --as=268435456 --); empty under sanitizers
-#   TIME_LIMIT_US  optional bound on the elapsed time of one run, in microseconds
 # MODE error:    CASE (the catalog is DIR/CASE.yaml), EXPECTED (file with the exact stderr)
 # MODE ok:       CATALOG (path relative to DIR), STDOUT (the exact summary line)
 # MODE cli:      ARGS ('|'-separated arguments), STATUS (exit status), STREAM (stdout or stderr)
@@ -30,31 +29,22 @@ if(LIMIT_CMD)
   string(REPLACE "|" ";" _limit "${LIMIT_CMD}")
 endif()
 
-# Runs eventc with the given arguments in DIR; sets rc, out, err and elapsed_us in the caller.
+# Runs eventc with the given arguments in DIR; sets rc, out and err in the caller. No test here
+# bounds the elapsed time (a loaded machine would fail it): the cases that guard against
+# superlinear work are built so that such work could not finish at all (tests/errors.cmake).
 macro(run_eventc)
-  string(TIMESTAMP _t0 "%s%f")
   execute_process(
     COMMAND ${_limit} ${EVENTC} ${ARGN}
     WORKING_DIRECTORY ${DIR}
     RESULT_VARIABLE rc
     OUTPUT_VARIABLE out
     ERROR_VARIABLE err)
-  string(TIMESTAMP _t1 "%s%f")
-  math(EXPR elapsed_us "${_t1} - ${_t0}")
 endmacro()
 
 # Prints `details` as is (FATAL_ERROR would re-wrap it) and fails with `summary`.
 function(fail summary details)
   message("${details}")
   message(FATAL_ERROR "${summary}")
-endfunction()
-
-function(check_time what)
-  if(TIME_LIMIT_US AND elapsed_us GREATER TIME_LIMIT_US)
-    math(EXPR _ms "${elapsed_us} / 1000")
-    math(EXPR _limit_ms "${TIME_LIMIT_US} / 1000")
-    message(FATAL_ERROR "${what} took ${_ms} ms, more than the limit of ${_limit_ms} ms")
-  endif()
 endfunction()
 
 # Prints a unified diff of two files (diff -u, or git's when diff is missing).
@@ -104,7 +94,6 @@ if(MODE STREQUAL "error")
     endif()
     message(FATAL_ERROR "errors.${CASE} failed")
   endif()
-  check_time("eventc check ${CASE}.yaml")
 
 elseif(MODE STREQUAL "ok")
   run_eventc(check ${CATALOG})
@@ -112,7 +101,6 @@ elseif(MODE STREQUAL "ok")
     fail("eventc check ${CATALOG} (in ${DIR}): want status 0, stdout '${STDOUT}', no stderr; got ${rc}"
          "stdout:\n${out}\nstderr:\n${err}")
   endif()
-  check_time("eventc check ${CATALOG}")
 
 elseif(MODE STREQUAL "cli")
   set(_args "")
