@@ -522,6 +522,7 @@ static void add_type(builder *b, gen_type *t)
 {
     gen_model *m = b->m;
     m->types = gen_xrealloc(m->types, (m->n_types + 1) * sizeof(*m->types));
+    t->index = m->n_types;
     m->types[m->n_types++] = t;
 }
 

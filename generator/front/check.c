@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,8 @@
 typedef struct checker {
     gen_model *m;
     gen_diags *diags;
+    size_t *type_size; /* per type: its struct's estimated size, SIZE_MAX when unknown or too big */
+    size_t envelope_size; /* the same for the envelope */
 } checker;
 
 static void err(checker *c, gen_loc loc, const char *fmt, ...)
@@ -267,31 +270,271 @@ static void check_field_list(checker *c, gen_field *fields, size_t n, const char
     (void)owner;
 }
 
-/* Object types may nest, but never contain themselves (a C struct cannot). */
-static bool find_cycle(checker *c, gen_type *t, gen_type *origin, gen_str *chain)
+/* ---- object types that contain themselves ---------------------------------------------------
+ *
+ * Object types may nest, but never contain themselves (a C struct cannot, and the codec's
+ * descriptors would have no end), directly or through arrays. The types and the references
+ * between them form a graph; a type contains itself when it lies in a strongly connected
+ * component with a cycle. Tarjan's algorithm, without recursion, visits each type and each
+ * reference once, so the search is linear in the size of the catalog whatever its shape (a
+ * search that walks every path is exponential on a chain of types that each refer twice to the
+ * next). One error per component, at its first type, with a shortest cycle through that type.
+ */
+
+/* The object type a reference holds, through arrays; NULL for other types. */
+static const gen_type *held_object(const gen_typeref *r)
 {
-    if (t->visiting == 2)
-        return false;
-    if (t->visiting == 1)
-        return t == origin;
-    t->visiting = 1;
-    for (size_t i = 0; i < t->n_fields; i++) {
-        const gen_typeref *r = &t->fields[i].type;
-        while (r->kind == GEN_T_ARRAY && r->items)
-            r = r->items;
-        if (r->kind == GEN_T_OBJECT && r->named) {
-            size_t before = chain->len;
-            gen_str_printf(chain, " -> %s", r->named->name);
-            if (find_cycle(c, r->named, origin, chain)) {
-                t->visiting = 0;
-                return true;
-            }
-            chain->len = before;
-            chain->data[before] = '\0';
+    while (r->kind == GEN_T_ARRAY && r->items)
+        r = r->items;
+    return r->kind == GEN_T_OBJECT ? r->named : NULL;
+}
+
+/* The references between types, in compressed rows: the types held by type i are
+ * to[start[i]] .. to[start[i + 1] - 1]. */
+typedef struct type_graph {
+    size_t n;
+    size_t *start;
+    size_t *to;
+} type_graph;
+
+static void type_graph_init(type_graph *g, const gen_model *m)
+{
+    g->n = m->n_types;
+    g->start = gen_xcalloc(g->n + 1, sizeof(*g->start));
+    size_t edges = 0;
+    for (size_t i = 0; i < g->n; i++)
+        for (size_t k = 0; k < m->types[i]->n_fields; k++)
+            edges += held_object(&m->types[i]->fields[k].type) != NULL;
+    g->to = gen_xmalloc((edges ? edges : 1) * sizeof(*g->to));
+    size_t e = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        g->start[i] = e;
+        for (size_t k = 0; k < m->types[i]->n_fields; k++) {
+            const gen_type *held = held_object(&m->types[i]->fields[k].type);
+            if (held)
+                g->to[e++] = held->index;
         }
     }
-    t->visiting = 0;
-    return false;
+    g->start[g->n] = e;
+}
+
+static void type_graph_free(type_graph *g)
+{
+    free(g->start);
+    free(g->to);
+}
+
+/* Reports the cycle of component `comp` through its first type `t`: a breadth-first search from
+ * `t` inside the component finds a shortest way back to `t`. */
+static void report_cycle(checker *c, const type_graph *g, const size_t *comp, size_t t,
+                         size_t *parent, size_t *queue, size_t *mark, size_t stamp)
+{
+    const gen_model *m = c->m;
+    size_t head = 0, tail = 0, last = SIZE_MAX;
+    queue[tail++] = t;
+    mark[t] = stamp;
+    while (head < tail && last == SIZE_MAX) {
+        size_t u = queue[head++];
+        for (size_t e = g->start[u]; e < g->start[u + 1]; e++) {
+            size_t w = g->to[e];
+            if (w == t) {
+                last = u;
+                break;
+            }
+            if (comp[w] == comp[t] && mark[w] != stamp) {
+                mark[w] = stamp;
+                parent[w] = u;
+                queue[tail++] = w;
+            }
+        }
+    }
+    /* The path t -> ... -> last, read backwards through `parent`. */
+    size_t len = 0;
+    for (size_t u = last; u != t; u = parent[u])
+        queue[len++] = u;
+    /* A long cycle is shown by its ends: the first types and the last ones. */
+    gen_str chain;
+    gen_str_init(&chain);
+    gen_str_puts(&chain, m->types[t]->name);
+    size_t total = len + 1;
+    for (size_t k = 0; len > 0; k++) {
+        size_t u = queue[--len];
+        if (total > 8 && k == 3)
+            gen_str_puts(&chain, " -> ...");
+        if (total <= 8 || k < 3 || len < 3)
+            gen_str_printf(&chain, " -> %s", m->types[u]->name);
+    }
+    gen_str_printf(&chain, " -> %s", m->types[t]->name);
+    if (total > 8)
+        gen_str_printf(&chain, " (%zu types)", total);
+    err(c, m->types[t]->loc, "type '%s' contains itself: %s", m->types[t]->name, chain.data);
+    gen_str_free(&chain);
+}
+
+/* ---- struct sizes ----------------------------------------------------------------------------
+ *
+ * Object-typed fields are held inline in the generated structs, so nesting multiplies sizes: a
+ * chain of types that each hold the next twice doubles at every level. A struct far larger than
+ * any event needs cannot be compiled (compilers refuse types of more than PTRDIFF_MAX bytes) or
+ * placed on a stack, so the checker bounds it. The estimate follows the C back end's members on
+ * an LP64 machine, without padding: pointers, integers and numbers 8 bytes, timestamps 16, arrays
+ * 16 (count and pointer), enums 4, booleans and presence flags 1, and the arena pointer 8.
+ */
+
+#define GEN_MAX_STRUCT_SIZE ((size_t)1 << 20)
+
+static size_t add_sat(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+/* Size of the members one field adds, or SIZE_MAX when it holds a type of unknown size. */
+static size_t field_size(const checker *c, const gen_field *f)
+{
+    size_t flag = (f->optional || f->nullable) ? 1 : 0;
+    switch (f->type.kind) {
+    case GEN_T_STRING:
+    case GEN_T_JSON:
+        return 8;
+    case GEN_T_INTEGER:
+    case GEN_T_NUMBER:
+        return 8 + flag;
+    case GEN_T_BOOLEAN:
+        return 1 + flag;
+    case GEN_T_TIMESTAMP:
+        return 16 + flag;
+    case GEN_T_ENUM:
+        return 4 + flag;
+    case GEN_T_ARRAY:
+        return 16;
+    case GEN_T_OBJECT:
+        if (!f->type.named || c->type_size[f->type.named->index] == SIZE_MAX)
+            return SIZE_MAX;
+        return add_sat(c->type_size[f->type.named->index], flag);
+    default:
+        return 0;
+    }
+}
+
+/* The size of a struct holding `fields` (plus `base` bytes), or SIZE_MAX when one of its object
+ * fields is of unknown or excessive size (reported at that type). Reports a struct that goes
+ * over the limit by itself. */
+static size_t struct_size(checker *c, const gen_field *fields, size_t n, size_t base,
+                          const char *what, const char *name, gen_loc loc)
+{
+    size_t size = add_sat(base, 8); /* the arena pointer */
+    for (size_t i = 0; i < n; i++) {
+        size_t s = field_size(c, &fields[i]);
+        if (s == SIZE_MAX)
+            return SIZE_MAX;
+        size = add_sat(size, s);
+    }
+    if (size > GEN_MAX_STRUCT_SIZE) {
+        char amount[64];
+        if (size == SIZE_MAX)
+            snprintf(amount, sizeof amount, "more than %zu bytes", SIZE_MAX / 2);
+        else
+            snprintf(amount, sizeof amount, "about %zu bytes", size);
+        err(c, loc,
+            "%s '%s' would be a C struct of %s, over the limit of 1 MiB: fields of object "
+            "types are held inline, so each level of nesting multiplies the size (hold large "
+            "nested values in an array)",
+            what, name, amount);
+        return SIZE_MAX;
+    }
+    return size;
+}
+
+static void check_type_cycles(checker *c)
+{
+    const gen_model *m = c->m;
+    size_t n = m->n_types;
+    c->type_size = gen_xmalloc((n ? n : 1) * sizeof(*c->type_size));
+    for (size_t i = 0; i < n; i++)
+        c->type_size[i] = SIZE_MAX;
+    if (n == 0)
+        return;
+    type_graph g;
+    type_graph_init(&g, m);
+    const size_t unvisited = SIZE_MAX;
+    size_t *order = gen_xmalloc(n * sizeof(*order)); /* discovery index */
+    size_t *low = gen_xmalloc(n * sizeof(*low));
+    size_t *comp = gen_xmalloc(n * sizeof(*comp)); /* component, once assigned */
+    size_t *stack = gen_xmalloc(n * sizeof(*stack));
+    bool *on_stack = gen_xcalloc(n, sizeof(*on_stack));
+    struct frame {
+        size_t v, edge;
+    } *calls = gen_xmalloc(n * sizeof(*calls));
+    size_t *parent = gen_xmalloc(n * sizeof(*parent));
+    size_t *queue = gen_xmalloc(n * sizeof(*queue));
+    size_t *mark = gen_xmalloc(n * sizeof(*mark));
+    for (size_t i = 0; i < n; i++)
+        order[i] = comp[i] = mark[i] = unvisited;
+    size_t counter = 0, depth = 0, sp = 0, n_comps = 0;
+    for (size_t root = 0; root < n; root++) {
+        if (order[root] != unvisited)
+            continue;
+        calls[depth++] = (struct frame){root, g.start[root]};
+        order[root] = low[root] = counter++;
+        stack[sp++] = root;
+        on_stack[root] = true;
+        while (depth > 0) {
+            struct frame *f = &calls[depth - 1];
+            size_t v = f->v;
+            if (f->edge < g.start[v + 1]) {
+                size_t w = g.to[f->edge++];
+                if (order[w] == unvisited) {
+                    calls[depth++] = (struct frame){w, g.start[w]};
+                    order[w] = low[w] = counter++;
+                    stack[sp++] = w;
+                    on_stack[w] = true;
+                } else if (on_stack[w] && order[w] < low[v]) {
+                    low[v] = order[w];
+                }
+                continue;
+            }
+            depth--;
+            if (depth > 0 && low[v] < low[calls[depth - 1].v])
+                low[calls[depth - 1].v] = low[v];
+            if (low[v] != order[v])
+                continue;
+            /* v roots a component: pop it, note its first type and whether it has a cycle. */
+            size_t first = v, size = 0;
+            bool self = false;
+            for (size_t w;;) {
+                w = stack[--sp];
+                on_stack[w] = false;
+                comp[w] = n_comps;
+                size++;
+                if (w < first)
+                    first = w;
+                if (w == v)
+                    break;
+            }
+            for (size_t e = g.start[v]; e < g.start[v + 1] && !self; e++)
+                self = g.to[e] == v;
+            if (size > 1 || self) {
+                report_cycle(c, &g, comp, first, parent, queue, mark, n_comps);
+            } else if (m->types[v]->kind == GEN_TYPE_OBJECT) {
+                /* Components complete in reverse topological order: every type v holds has
+                 * its size already. */
+                const gen_type *t = m->types[v];
+                c->type_size[v] =
+                    struct_size(c, t->fields, t->n_fields, 0, "type", t->name, t->loc);
+            }
+            n_comps++;
+        }
+    }
+    free(order);
+    free(low);
+    free(comp);
+    free(stack);
+    free(on_stack);
+    free(calls);
+    free(parent);
+    free(queue);
+    free(mark);
+    type_graph_free(&g);
 }
 
 static void check_types(checker *c)
@@ -314,29 +557,7 @@ static void check_types(checker *c)
             free(owner);
         }
     }
-    for (size_t i = 0; i < m->n_types; i++) {
-        gen_type *t = m->types[i];
-        if (t->kind != GEN_TYPE_OBJECT)
-            continue;
-        gen_str chain;
-        gen_str_init(&chain);
-        gen_str_puts(&chain, t->name);
-        if (!t->in_cycle && find_cycle(c, t, t, &chain)) {
-            err(c, t->loc, "type '%s' contains itself: %s", t->name, chain.data);
-            /* Report a cycle once, at its first type: mark the others on it. */
-            for (size_t j = 0; j < m->n_types; j++)
-                if (strstr(chain.data, m->types[j]->name))
-                    for (const char *p = chain.data; (p = strstr(p, m->types[j]->name));
-                         p += strlen(m->types[j]->name)) {
-                        size_t l = strlen(m->types[j]->name);
-                        if ((p == chain.data || p[-1] == ' ') && (p[l] == '\0' || p[l] == ' '))
-                            m->types[j]->in_cycle = true;
-                    }
-        }
-        gen_str_free(&chain);
-        for (size_t j = 0; j < m->n_types; j++)
-            m->types[j]->visiting = 0;
-    }
+    check_type_cycles(c);
 }
 
 /* ---- envelope ------------------------------------------------------------------------------- */
@@ -539,6 +760,8 @@ static void check_event(checker *c, gen_event *e)
                     e->fields[i].name, e->name);
     check_members(c, e->fields, e->n_fields, owner, true);
     free(owner);
+    if (c->envelope_size != SIZE_MAX)
+        struct_size(c, e->fields, e->n_fields, c->envelope_size, "event", e->name, e->loc);
     const gen_aggregate *a = e->aggregate;
     if (a->id_field && e->fields) {
         const gen_field *id = gen_event_find_field(e, a->id_field);
@@ -737,11 +960,13 @@ gen_model *gen_model_load(const char *path, gen_diags *diags)
         gen_model_free(m);
         return NULL;
     }
-    checker c = {m, diags};
+    checker c = {m, diags, NULL, 0};
     check_settings(&c);
     check_all_duplicates(&c);
     check_types(&c);
     check_envelope(&c);
+    c.envelope_size = struct_size(&c, m->envelope, m->n_envelope, 0, "the envelope of catalog",
+                                  m->name ? m->name : "?", m->envelope_fields_loc);
     if (m->n_aggregates == 0)
         err(&c, m->aggregates_loc, "the catalog declares no aggregates");
     for (size_t i = 0; i < m->n_aggregates; i++) {
@@ -757,6 +982,7 @@ gen_model *gen_model_load(const char *path, gen_diags *diags)
             check_lifecycle(&c, m->aggregates[i]);
     gen_check_c_identifiers(m, diags);
     count_fields(m);
+    free(c.type_size);
     /* Examples are judged only against a sound model: with broken types the messages would
      * mislead. */
     if (diags->len == 0)

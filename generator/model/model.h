@@ -96,8 +96,7 @@ struct gen_type {
     size_t n_values;
     gen_field *fields;
     size_t n_fields;
-    int visiting;  /* cycle detection in the checker */
-    bool in_cycle; /* already reported as part of a cycle */
+    size_t index; /**< position in the catalog-wide type list (m->types) */
 };
 
 typedef struct gen_text_list {

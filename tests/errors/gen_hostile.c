@@ -141,6 +141,60 @@ static int write_many_anchors(const char *dir, const char *name, size_t anchors,
     return finish(f, name);
 }
 
+/* The envelope and one aggregate of a small valid catalog; callers add `types:` after it and
+ * `          t: <type>` fields to its one event. */
+static void put_catalog_head(FILE *f)
+{
+    fputs("catalog: shop\n"
+          "version: 1\n"
+          "envelope:\n"
+          "  fields:\n"
+          "    event_name: { type: string, role: event_name }\n"
+          "    event_id: { type: string, role: event_id }\n"
+          "    aggregate_type: { type: string, role: aggregate_type }\n"
+          "    aggregate_id: { type: string, role: aggregate_id }\n"
+          "    occurred_at: { type: timestamp, role: occurred_at }\n"
+          "    version: { type: integer, role: version }\n"
+          "aggregates:\n"
+          "  Order:\n"
+          "    id: order_id\n"
+          "    events:\n"
+          "      OrderPlaced:\n"
+          "        summary: An order was placed.\n"
+          "        fields:\n"
+          "          order_id: string\n"
+          "          t: { type: T0, optional: true }\n"
+          "types:\n",
+          f);
+}
+
+/* A chain of `n` object types, T0 .. T<n-1>, each referring twice to the next: with `inline_b`
+ * both references hold the next type inline (`a` and `b`), else `b` is an array of it. With
+ * `cycle` the last type refers back to T0 through an array, else it holds a string. A search for
+ * cycles that walks every path takes 2^n steps on such a chain; the checker's is linear. */
+static int write_type_chain(const char *dir, const char *name, size_t n, int inline_b, int cycle)
+{
+    FILE *f = open_out(dir, name);
+    if (!f)
+        return 1;
+    put_catalog_head(f);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, "  T%zu:\n    fields:\n", i);
+        if (i + 1 < n) {
+            fprintf(f, "      a: { type: T%zu, optional: true }\n", i + 1);
+            if (inline_b)
+                fprintf(f, "      b: { type: T%zu, optional: true }\n", i + 1);
+            else
+                fprintf(f, "      b: { type: array, items: T%zu }\n", i + 1);
+        } else if (cycle) {
+            fputs("      a: { type: array, items: T0 }\n", f);
+        } else {
+            fputs("      a: string\n", f);
+        }
+    }
+    return finish(f, name);
+}
+
 /* Pseudo-random bytes from a fixed-seed linear congruential generator: the same garbage on every
  * machine. */
 static int write_garbage(const char *dir, const char *name, size_t n)
@@ -201,5 +255,8 @@ int main(int argc, char **argv)
     rc |= write_utf16(dir, "90-utf16.yaml");
     rc |= write_many_nodes(dir, "91-too-many-nodes.yaml", 1000001);
     rc |= write_many_anchors(dir, "93-many-anchors.yaml", 100000, 5000);
+    rc |= write_type_chain(dir, "95-type-chain-doubling.yaml", 2000, 1, 0);
+    rc |= write_type_chain(dir, "96-type-chain-cycle.yaml", 1500, 0, 1);
+    rc |= write_type_chain(dir, "type-chain-ok.yaml", 1500, 0, 0);
     return rc ? 1 : 0;
 }
