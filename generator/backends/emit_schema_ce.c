@@ -287,10 +287,15 @@ static json_object *event_schema(const gen_model *m, const gen_ce_names *names, 
         if (!f->optional && !f->nullable)
             jpush(req, jstr(fm->attribute));
     }
-    jset(props, "partitionkey",
-         ce_string("Extension attribute: the aggregate id again, Kafka's record key (ignored "
-                   "when read).",
-                   false));
+    const char *key = names->key_fields[index];
+    char *pk = key ? gen_format("Extension attribute: the partition key, the value of the field "
+                                "%s (the catalog's routing key), Kafka's record key (ignored when "
+                                "read).",
+                                key)
+                   : gen_xstrdup("Extension attribute: the aggregate id again, Kafka's record key "
+                                 "(ignored when read).");
+    jset(props, "partitionkey", ce_string(pk, false));
+    free(pk);
 
     /* data: the event's own fields, under the rules of the event's schema. */
     json_object *data = jobj(), *dprops = jobj(), *dreq = jcheck(json_object_new_array());
@@ -362,7 +367,8 @@ int gen_emit_schema_ce(const gen_model *m, const gen_schema_options *o, gen_emit
         const gen_event *e = m->events[i];
         entries[i] =
             (eventc_event_entry){e->name, e->aggregate->name, (int)i + 1, 0, gen_event_desc(mm, e)};
-        events[i] = (eventc_ce_event_map){&entries[i], names.types[i], names.dataschemas[i]};
+        events[i] = (eventc_ce_event_map){&entries[i], names.types[i], names.dataschemas[i],
+                                          names.key_fields[i]};
     }
     eventc_ce_mapping map = {m->ce_source ? m->ce_source : "/", events, m->n_events, names.envelope,
                              names.n_envelope};

@@ -620,6 +620,45 @@ static void build_examples(builder *b, const gen_node *n, gen_event *e, const ch
     }
 }
 
+/* `routing: { topic, key, partitions }` of an aggregate or an event; `at` is the position of the
+ * key `routing` itself (diagnostics about the whole mapping point there). */
+static void build_routing(builder *b, gen_loc at, const gen_node *n, gen_routing *r,
+                          const char *owner)
+{
+    char *what = gen_format("the 'routing' of %s", owner);
+    if (!expect_map(b, n, what)) {
+        free(what);
+        return;
+    }
+    static const char *const keys[] = {"topic", "key", "partitions", NULL};
+    check_allowed(b, n, keys, what);
+    r->present = true;
+    r->loc = at;
+    const gen_node *x;
+    if ((x = gen_map_get(n, "topic"))) {
+        r->topic = read_string(b, x, "'topic'");
+        r->topic_loc = x->loc;
+    }
+    if ((x = gen_map_get(n, "key"))) {
+        r->key = read_string(b, x, "'key'");
+        r->key_loc = x->loc;
+    }
+    if ((x = gen_map_get(n, "partitions"))) {
+        r->partitions_loc = x->loc;
+        int64_t v;
+        if (read_int(b, x, "'partitions'", &v)) {
+            if (v < 1 || v > INT32_MAX)
+                err(b, x->loc, "'partitions' must be between 1 and %d, got %lld", INT32_MAX,
+                    (long long)v);
+            else
+                r->partitions = v;
+        }
+    }
+    if (!r->topic && !r->key && !r->partitions_loc.line)
+        err(b, at, "%s is empty: give a 'topic', a 'key' or 'partitions'", what);
+    free(what);
+}
+
 static void build_event(builder *b, const gen_node *k, const gen_node *v, gen_aggregate *agg,
                         const char *yaml_path)
 {
@@ -629,8 +668,9 @@ static void build_event(builder *b, const gen_node *k, const gen_node *v, gen_ag
         return;
     }
     static const char *const keys[] = {
-        "summary",    "description", "invariants", "preconditions", "postconditions",
-        "deprecated", "since",       "fields",     "examples",      NULL};
+        "summary",        "description", "invariants", "preconditions",
+        "postconditions", "deprecated",  "since",      "fields",
+        "examples",       "routing",     NULL};
     check_allowed(b, v, keys, what);
     gen_event *e = gen_pool_alloc(b->pool, sizeof(*e));
     e->name = k->text;
@@ -666,6 +706,8 @@ static void build_event(builder *b, const gen_node *k, const gen_node *v, gen_ag
         err(b, k->loc, "%s has no 'fields'", what);
     if ((x = gen_map_get(v, "examples")))
         build_examples(b, x, e, yaml_path);
+    if ((x = gen_map_get(v, "routing")))
+        build_routing(b, key_loc(v, "routing"), x, &e->routing, what);
 
     gen_model *m = b->m;
     e->index = m->n_events;
@@ -783,7 +825,7 @@ static void build_aggregates(builder *b, const gen_node *map, const char *yaml_p
 {
     if (!expect_map(b, map, "'aggregates'"))
         return;
-    static const char *const keys[] = {"description", "id", "lifecycle", "events", NULL};
+    static const char *const keys[] = {"description", "id", "lifecycle", "events", "routing", NULL};
     for (size_t i = 0; i < map->len; i++) {
         const gen_node *k = map->keys[i], *v = map->items[i];
         if (k->kind != GEN_NODE_SCALAR)
@@ -822,6 +864,8 @@ static void build_aggregates(builder *b, const gen_node *map, const char *yaml_p
         }
         if ((x = gen_map_get(v, "lifecycle")))
             build_lifecycle(b, x, a);
+        if ((x = gen_map_get(v, "routing")))
+            build_routing(b, key_loc(v, "routing"), x, &a->routing, what);
         free(what);
     }
 }

@@ -3,6 +3,7 @@
  * lifecycles and every example file, and reports all it finds. */
 #include "check.h"
 #include "build.h"
+#include "check_routing.h"
 #include "model/model.h"
 #include "names/names.h"
 #include "names/c_names.h"
@@ -980,6 +981,7 @@ gen_model *gen_model_load(const char *path, gen_diags *diags)
     for (size_t i = 0; i < m->n_aggregates; i++)
         if (m->aggregates[i]->has_lifecycle)
             check_lifecycle(&c, m->aggregates[i]);
+    gen_check_routing(m, diags);
     gen_check_c_identifiers(m, diags);
     count_fields(m);
     free(c.type_size);

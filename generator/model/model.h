@@ -112,6 +112,19 @@ typedef struct gen_example {
 
 typedef struct gen_aggregate gen_aggregate;
 
+/** A `routing:` mapping of an aggregate or an event: where its events are delivered. Members not
+ * written keep the default (docs/catalog-format.md, "Routing"). */
+typedef struct gen_routing {
+    bool present;      /**< the mapping is written */
+    gen_loc loc;       /**< its key `routing` */
+    const char *topic; /**< NULL: not written */
+    gen_loc topic_loc;
+    const char *key; /**< the field whose value is the partition key; NULL: not written */
+    gen_loc key_loc;
+    int64_t partitions; /**< the topic's partition count; 0: not written */
+    gen_loc partitions_loc;
+} gen_routing;
+
 typedef struct gen_event {
     const char *name;
     gen_loc loc;
@@ -128,6 +141,13 @@ typedef struct gen_event {
     gen_example *examples;
     size_t n_examples;
     size_t index; /**< position in the catalog-wide event list */
+    gen_routing routing;
+    /* The route the checker resolved from the event's routing, its aggregate's and the default:
+     * the topic, the field holding the partition key (an envelope field or one of the event's),
+     * and the topic's partition count (0 when the catalog declares none). */
+    const char *route_topic;
+    const gen_field *route_key;
+    int64_t route_partitions;
 } gen_event;
 
 typedef struct gen_state {
@@ -164,6 +184,7 @@ struct gen_aggregate {
     size_t n_transitions;
     gen_event **events;
     size_t n_events;
+    gen_routing routing;
 };
 
 typedef struct gen_file {

@@ -23,6 +23,7 @@ void gen_ce_names_free(gen_ce_names *n)
     }
     free(n->types);
     free(n->dataschemas);
+    free(n->key_fields);
     for (size_t i = 0; i < n->n_envelope; i++) {
         free((char *)n->envelope[i].field);
         free((char *)n->envelope[i].attribute);
@@ -206,8 +207,12 @@ int gen_ce_names_build(const gen_model *m, gen_ce_names *out, gen_diags *diags)
     out->n_events = m->n_events;
     out->types = gen_xcalloc(m->n_events ? m->n_events : 1, sizeof(char *));
     out->dataschemas = gen_xcalloc(m->n_events ? m->n_events : 1, sizeof(char *));
+    out->key_fields = gen_xcalloc(m->n_events ? m->n_events : 1, sizeof(char *));
     for (size_t i = 0; i < m->n_events; i++) {
         const gen_event *ev = m->events[i];
+        const char *key = ev->route_key ? ev->route_key->name : NULL;
+        if (key && ev->aggregate->id_field && strcmp(key, ev->aggregate->id_field) != 0)
+            out->key_fields[i] = key;
         char *agg = gen_snake(ev->aggregate->name);
         char *name = gen_snake(ev->name);
         size_t n = strlen(agg);
@@ -371,6 +376,10 @@ static json_object *event_json(const gen_model *m, const gen_ce_names *names, si
     jpush_own(init, desig(8, "entry", entry));
     jpush_own(init, desig_string(8, "type", names->types[i]));
     jpush_own(init, desig_string(8, "dataschema", names->dataschemas[i]));
+    const char *key = names->key_fields[i];
+    if (key)
+        jpush_own(init, desig_string(8, "key_field", key));
+    jstr(o, "key_field", key);
     jset(o, "entry_init_c_code", init);
     free(entry);
 

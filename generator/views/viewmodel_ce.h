@@ -16,6 +16,9 @@
 typedef struct gen_ce_names {
     char **types;                  /**< per event, catalog (kind) order: its CloudEvents type */
     char **dataschemas;            /**< per event: the URI of its JSON Schema */
+    const char **key_fields;       /**< per event: the field of its partition key when the
+                                        catalog routes it by another field than the aggregate
+                                        id, else NULL (model strings, not owned) */
     size_t n_events;               /**< m->n_events */
     eventc_ce_field_map *envelope; /**< per envelope field, in order; strings owned */
     size_t n_envelope;             /**< m->n_envelope */

@@ -1,7 +1,8 @@
 /* The CloudEvents converters on the all_types golden catalog (tests/golden/all_types), whose
  * envelope has a `json` field (`trace`, an extension holding its JSON text) and an optional
  * integer (`priority`), and whose events use every field type in data: round trips through both
- * bindings and modes, and the refusals specific to JSON-text extensions.
+ * bindings and modes, the refusals specific to JSON-text extensions, and the partition key of an
+ * event the catalog routes by an envelope field.
  *
  *   test_ce_all_types
  */
@@ -104,10 +105,38 @@ static void json_text_extension(void)
     at_event_clear(&ev);
 }
 
+/* DrawingDeleted is routed by `actor`: its partitionkey (Kafka's record key) is the actor, not the
+ * aggregate id DrawingCreated's is. */
+static void partition_keys(void)
+{
+    at_event ev;
+    eventc_ce_event ce;
+    eventc_ce_message msg;
+    eventc_error err;
+    memset(&ev, 0, sizeof ev);
+    eventc_ce_init(&ce, NULL);
+    eventc_ce_message_init(&msg, NULL);
+    CHECK(at_event_from_json(&ev, deleted, strlen(deleted), &err) == EVENTC_OK);
+    CHECK(at_event_to_cloudevent(&ev, &ce, &err) == EVENTC_OK);
+    const eventc_ce_value *v = eventc_ce_get_ext(&ce, "partitionkey");
+    CHECK_STR(v ? v->str : NULL, "bob");
+    CHECK_STR(ce.subject, "d_1");
+    CHECK(eventc_ce_kafka_encode(&ce, EVENTC_CE_MODE_BINARY, &msg, &err) == EVENTC_OK);
+    CHECK(msg.key_len == 3 && memcmp(msg.key, "bob", 3) == 0);
+    CHECK(at_event_from_json(&ev, created, strlen(created), &err) == EVENTC_OK);
+    CHECK(at_event_to_cloudevent(&ev, &ce, &err) == EVENTC_OK);
+    v = eventc_ce_get_ext(&ce, "partitionkey");
+    CHECK_STR(v ? v->str : NULL, "d_1");
+    eventc_ce_message_clear(&msg);
+    eventc_ce_clear(&ce);
+    at_event_clear(&ev);
+}
+
 int main(void)
 {
     round_trips(created);
     round_trips(deleted);
     json_text_extension();
+    partition_keys();
     return check_report();
 }

@@ -15,7 +15,8 @@
  * - the event name and the aggregate type are implied by `type`; every other envelope field is an
  *   extension attribute (String, Integer, Boolean or Timestamp by the field's type; the JSON text
  *   in a String for numbers, JSON, arrays and objects);
- * - `partitionkey` repeats the aggregate id, so the Kafka binding keys records by aggregate.
+ * - `partitionkey` holds the event's routing key, the aggregate id unless the catalog routes the
+ *   event by another field, so the Kafka binding keys records as the catalog routes them.
  *
  * Reading a CloudEvent back rebuilds the envelope from the attributes and decodes `data` with the
  * catalog's codec, so every rule of the catalog applies. Domain event -> CloudEvent -> domain
@@ -59,6 +60,10 @@ typedef struct eventc_ce_event_map {
     const eventc_event_entry *entry; /**< the event's entry in the catalog's event table */
     const char *type;                /**< its CloudEvents type */
     const char *dataschema;          /**< the URI of its JSON Schema */
+    /** The required string field (envelope or event) whose value is the `partitionkey`
+     *  extension: the event's routing key when the catalog routes it by another field than the
+     *  aggregate id. NULL: the aggregate id (the `subject`). */
+    const char *key_field;
 } eventc_ce_event_map;
 
 /**

@@ -11,7 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The attribute that carries `partitionkey` (Kafka's record key): the aggregate id. */
+/* The extension that carries the partition key (Kafka's record key): the value of the event's
+ * routing key field, by default the aggregate id. */
 #define PARTITIONKEY "partitionkey"
 
 static const eventc_ce_event_map *event_of(const eventc_ce_mapping *map, int kind)
@@ -168,9 +169,36 @@ static eventc_status put_extension(eventc_ce_event *out, const eventc_type_desc 
     return eventc_ce_set_ext(out, name, &v, err);
 }
 
-static eventc_status envelope_to_attributes(const eventc_ce_mapping *map, const eventc_type_desc *d,
-                                            const void *event, eventc_ce_event *out,
-                                            eventc_buf *scratch, eventc_error *err)
+/* The partition key: the string field em->key_field (required, so set in a valid event), else
+ * the subject. */
+static eventc_status put_partitionkey(const eventc_ce_event_map *em, const eventc_type_desc *d,
+                                      const void *event, eventc_ce_event *out, eventc_error *err)
+{
+    const char *key = out->subject;
+    if (em->key_field != NULL) {
+        const eventc_field_desc *f = NULL;
+        for (size_t i = 0; i < d->n_fields && f == NULL; i++)
+            if (strcmp(d->fields[i].name, em->key_field) == 0)
+                f = &d->fields[i];
+        if (f == NULL || f->value->type != EVENTC_FT_STRING)
+            return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL,
+                                    "the routing key %s is no string field of %s", em->key_field,
+                                    d->name);
+        key = get_ptr(event, f->offset);
+    }
+    if (key == NULL)
+        return EVENTC_OK;
+    eventc_status st = eventc_ce_set_ext_string(out, PARTITIONKEY, key, err);
+    if (st != EVENTC_OK && st != EVENTC_E_NOMEM && em->key_field != NULL)
+        st = at_field(err, st, em->key_field, PARTITIONKEY);
+    return st;
+}
+
+static eventc_status envelope_to_attributes(const eventc_ce_mapping *map,
+                                            const eventc_ce_event_map *em,
+                                            const eventc_type_desc *d, const void *event,
+                                            eventc_ce_event *out, eventc_buf *scratch,
+                                            eventc_error *err)
 {
     eventc_status st = EVENTC_OK;
     for (size_t i = 0; i < map->n_envelope && st == EVENTC_OK; i++) {
@@ -216,8 +244,8 @@ static eventc_status envelope_to_attributes(const eventc_ce_mapping *map, const 
             st = at_field(err, st, f->name, attribute_of(fm));
     }
     /* Last, so that the mapped extensions keep the envelope's order before it. */
-    if (st == EVENTC_OK && out->subject != NULL)
-        st = eventc_ce_set_ext_string(out, PARTITIONKEY, out->subject, err);
+    if (st == EVENTC_OK)
+        st = put_partitionkey(em, d, event, out, err);
     return st;
 }
 
@@ -247,7 +275,7 @@ eventc_status eventc_ce_from_domain(const eventc_ce_mapping *map, int kind, cons
     if (st == EVENTC_OK)
         st = eventc_ce_set_type(out, em->type, err);
     if (st == EVENTC_OK)
-        st = envelope_to_attributes(map, d, event, out, &buf, err);
+        st = envelope_to_attributes(map, em, d, event, out, &buf, err);
     if (st == EVENTC_OK)
         st = eventc_ce_set_datacontenttype(out, "application/json", err);
     if (st == EVENTC_OK && em->dataschema != NULL)

@@ -63,6 +63,7 @@ static const eventc_ce_event_map at_cloudevents_events_[] = {
         .entry = &at_event_types[1],
         .type = "all_types.drawing.deleted",
         .dataschema = "https://example.com/schemas/all_types/drawing_deleted.schema.json",
+        .key_field = "actor",
     },
 };
 
