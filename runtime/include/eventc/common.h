@@ -51,6 +51,7 @@ extern "C" {
  * XX(NAME, "rule_code", "description"). The rule code is the stable, machine-readable name
  * (used in error messages and documentation); the description is a short English sentence.
  * The enumerator for NAME is EVENTC_E_<NAME>; success is also spelled EVENTC_OK.
+ * New codes are only ever appended, so existing values never change.
  */
 #define EVENTC_STATUS_MAP(XX)                                                               \
     XX(OK, "ok", "success")                                                                 \
@@ -81,7 +82,13 @@ extern "C" {
     XX(RANGE, "range", "integer is out of the int64 range")                                 \
     XX(STATE, "state", "illegal lifecycle transition")                                      \
     XX(CLOUDEVENTS, "cloudevents", "invalid CloudEvent")                                    \
-    XX(UNSUPPORTED, "unsupported", "unsupported feature")
+    XX(UNSUPPORTED, "unsupported", "unsupported feature")                                   \
+    XX(TIMEOUT, "timeout", "timed out")                                                     \
+    XX(FULL, "full", "queue full")                                                          \
+    XX(CLOSED, "closed", "closed")                                                          \
+    XX(CONFLICT, "conflict", "conflicting concurrent change")                               \
+    XX(UNAVAILABLE, "unavailable", "service unavailable (retryable)")                       \
+    XX(SIGNATURE, "signature", "missing or invalid signature")
 
 #define EVENTC_STATUS_ENUMERATOR_(name, code, desc) EVENTC_E_##name,
 

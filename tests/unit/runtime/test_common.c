@@ -39,6 +39,14 @@ static void test_status_tables(void)
     CHECK_STR(eventc_status_code(EVENTC_E_STATE), "state");
     CHECK_STR(eventc_status_code(EVENTC_E_CLOUDEVENTS), "cloudevents");
     CHECK_STR(eventc_status_code(EVENTC_E_UNSUPPORTED), "unsupported");
+    /* The delivery codes, appended after the codec's so no earlier value moved. */
+    CHECK(EVENTC_E_TIMEOUT == EVENTC_E_UNSUPPORTED + 1);
+    CHECK_STR(eventc_status_code(EVENTC_E_TIMEOUT), "timeout");
+    CHECK_STR(eventc_status_code(EVENTC_E_FULL), "full");
+    CHECK_STR(eventc_status_code(EVENTC_E_CLOSED), "closed");
+    CHECK_STR(eventc_status_code(EVENTC_E_CONFLICT), "conflict");
+    CHECK_STR(eventc_status_code(EVENTC_E_UNAVAILABLE), "unavailable");
+    CHECK_STR(eventc_status_code(EVENTC_E_SIGNATURE), "signature");
     CHECK_STR(eventc_strerror(EVENTC_E_UTF8), "invalid UTF-8");
     CHECK_STR(eventc_strerror(EVENTC_OK), "success");
 
