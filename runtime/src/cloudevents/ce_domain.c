@@ -312,14 +312,14 @@ static eventc_status envelope_in_data(const eventc_ce_mapping *map, const eventc
     lim.max_depth = UINT_MAX;
     lim.max_string = ce->data_len;
     lim.max_items = ce->data_len;
-    ce_json j;
+    json_reader j;
     eventc_error scratch_err;
-    ce_json_init(&j, ce->data, ce->data_len, &lim, alloc, &scratch_err);
+    json_reader_init(&j, ce->data, ce->data_len, &lim, alloc, &scratch_err);
     eventc_status st = EVENTC_OK;
     j.p++; /* '{' */
     j.depth = 1;
     while (st == EVENTC_OK && j.p < j.end && *j.p == '"') {
-        st = ce_json_string(&j, lim.max_string);
+        st = json_read_string(&j, lim.max_string, NULL);
         if (st != EVENTC_OK)
             break;
         const char *key = j.scratch.data;
@@ -344,14 +344,14 @@ static eventc_status envelope_in_data(const eventc_ce_mapping *map, const eventc
         if (st != EVENTC_OK)
             break;
         j.p++; /* ':' */
-        if ((st = ce_json_skip_value(&j)) != EVENTC_OK)
+        if ((st = json_skip_value(&j)) != EVENTC_OK)
             break;
         if (j.p < j.end && *j.p == ',')
             j.p++;
     }
     if (st != EVENTC_OK && st != EVENTC_E_CLOUDEVENTS)
         st = eventc_error_set(err, st, "data", "%s", scratch_err.message);
-    ce_json_free(&j);
+    json_reader_free(&j);
     return st;
 }
 

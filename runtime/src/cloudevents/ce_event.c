@@ -351,7 +351,7 @@ eventc_status ce_validate(const eventc_ce_event *ev, ce_where where, size_t inde
         }
         if (ev->data == NULL)
             return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "NULL data");
-        if ((st = ce_json_check(ev->data, ev->data_len, &lim, NULL, err)) != EVENTC_OK)
+        if ((st = json_check(ev->data, ev->data_len, &lim, NULL, err)) != EVENTC_OK)
             return at(err, st, where, index, "data");
         return EVENTC_OK;
     }
@@ -769,12 +769,12 @@ static eventc_status put_data(eventc_ce_event *ev, eventc_ce_data_kind kind, con
 /* Stores the valid JSON text [s, s+n) minified. */
 static eventc_status put_json(eventc_ce_event *ev, const char *s, size_t n, eventc_error *err)
 {
-    size_t m = ce_json_minify(s, n, NULL);
+    size_t m = json_minify(s, n, NULL);
     char *copy;
     if (ce_event_arena(ev, err) != EVENTC_OK ||
         (copy = eventc_arena_alloc(ev->arena_, m + 1)) == NULL)
         return eventc_error_set(err, EVENTC_E_NOMEM, "data", "out of memory");
-    ce_json_minify(s, n, copy);
+    json_minify(s, n, copy);
     copy[m] = '\0';
     ev->data = copy;
     ev->data_len = m;
@@ -795,7 +795,7 @@ eventc_status eventc_ce_set_data_json(eventc_ce_event *ev, const char *json, siz
         return eventc_error_set(err, EVENTC_E_CLOUDEVENTS, "data",
                                 "JSON data needs a JSON datacontenttype (or none), not \"%s\"",
                                 ev->datacontenttype);
-    if ((st = ce_json_check(json ? json : "", len, &lim, ev->alloc_, err)) != EVENTC_OK)
+    if ((st = json_check(json ? json : "", len, &lim, ev->alloc_, err)) != EVENTC_OK)
         return at(err, st, CE_AT_API, SIZE_MAX, "data");
     return put_json(ev, json, len, err);
 }
@@ -848,7 +848,7 @@ eventc_status ce_set_body(eventc_ce_event *ev, const char *body, size_t len,
     case EVENTC_CE_MEDIA_JSON: {
         eventc_limits jl = *lim;
         jl.max_string = jl.max_input;
-        if ((st = ce_json_check(body, len, &jl, ev->alloc_, err)) != EVENTC_OK) {
+        if ((st = json_check(body, len, &jl, ev->alloc_, err)) != EVENTC_OK) {
             size_t offset = err ? err->offset : 0;
             eventc_error_set(err, st, body_path, "not JSON although the content type is %s: %s",
                              ev->datacontenttype, err ? err->message : "");

@@ -1,10 +1,10 @@
 /* Shared between the CloudEvents sources: event and message internals the decoders and encoders
  * use, and path helpers for error messages. The text helpers (ce_types.h) and the strict JSON
- * reader (ce_json_reader.h) come with it. */
+ * reader of the runtime (json/json_reader.h) come with it. */
 #ifndef EVENTC_CE_INTERNAL_H
 #define EVENTC_CE_INTERNAL_H
 
-#include "ce_json_reader.h"
+#include "json/json_reader.h"
 #include "ce_types.h"
 #include "eventc/cloudevents.h"
 
@@ -51,7 +51,7 @@ eventc_status ce_set_body(eventc_ce_event *ev, const char *body, size_t len,
 
 /* The JSON format decoder on a reader positioned at an object, for one event of a batch or a
  * whole document; index as in ce_path. */
-eventc_status ce_json_event(ce_json *j, eventc_ce_event *ev, const eventc_ce_options *opts,
+eventc_status ce_json_event(json_reader *j, eventc_ce_event *ev, const eventc_ce_options *opts,
                             size_t index);
 /* Appends one event in the JSON format (already validated). */
 eventc_status ce_json_append(const eventc_ce_event *ev, eventc_buf *out);

@@ -1,12 +1,12 @@
 /* The JSON event format: the decoder of application/cloudevents+json and of the batch format,
- * and their encoders, over the strict reader of ce_json_reader.c. */
+ * and their encoders, over the runtime's strict JSON reader (json/json_reader.h). */
 #include "ce_internal.h"
 
 #include <string.h>
 
 /* ---- the event format ---- */
 
-static const char *kind_at(const ce_json *j)
+static const char *kind_at(const json_reader *j)
 {
     if (j->p >= j->end)
         return "end of input";
@@ -28,7 +28,7 @@ static const char *kind_at(const ce_json *j)
 }
 
 /* Rewrites the reader's error with the attribute's path (offset kept). */
-static eventc_status at_member(ce_json *j, eventc_status st, size_t index, const char *name)
+static eventc_status at_member(json_reader *j, eventc_status st, size_t index, const char *name)
 {
     char path[EVENTC_ERROR_PATH_MAX];
     if (j->err == NULL)
@@ -54,10 +54,10 @@ static const char *shown_name(const char *k, size_t n)
 }
 
 /* Reads an Integer extension from the number at j->p. */
-static eventc_status read_integer(ce_json *j, int32_t *out)
+static eventc_status read_integer(json_reader *j, int32_t *out)
 {
     const char *s = j->p;
-    eventc_status st = ce_json_number(j);
+    eventc_status st = json_scan_number(j, NULL, NULL, NULL);
     eventc_ce_value v;
     if (st != EVENTC_OK)
         return st;
@@ -65,10 +65,10 @@ static eventc_status read_integer(ce_json *j, int32_t *out)
         char q[128];
         ce_quote(q, sizeof(q), s, (size_t)(j->p - s));
         j->p = s;
-        st = ce_json_fail(j, EVENTC_E_CLOUDEVENTS,
-                          "number %s is not an Integer: an extension number must be a whole "
-                          "number in the int32 range",
-                          q);
+        st = json_fail(j, EVENTC_E_CLOUDEVENTS,
+                       "number %s is not an Integer: an extension number must be a whole "
+                       "number in the int32 range",
+                       q);
         return st;
     }
     *out = v.integer;
@@ -82,11 +82,12 @@ static const char *const core_names[N_CORE] = {
 
 /* State of one event being read. */
 typedef struct ev_reader {
-    ce_json *j;
+    json_reader *j;
     eventc_ce_event *ev;
     const eventc_ce_options *opts;
     size_t index;
     const char *data_at, *data_end, *b64_at;
+    json_names *names; /* of the event object, to refuse duplicates */
 } ev_reader;
 
 static const char **core_slot(eventc_ce_event *ev, int i)
@@ -100,7 +101,7 @@ static const char **core_slot(eventc_ce_event *ev, int i)
 /* A core attribute: a string or null. */
 static eventc_status read_core(ev_reader *r, int i, bool is_null)
 {
-    ce_json *j = r->j;
+    json_reader *j = r->j;
     const char *name = core_names[i];
     const char *val_at = j->p;
     eventc_status st;
@@ -110,13 +111,13 @@ static eventc_status read_core(ev_reader *r, int i, bool is_null)
     }
     if (j->p >= j->end || *j->p != '"') {
         const char *kind = kind_at(j);
-        if ((st = ce_json_skip_value(j)) != EVENTC_OK)
+        if ((st = json_skip_value(j)) != EVENTC_OK)
             return at_member(j, st, r->index, name);
         j->p = val_at;
-        return at_member(j, ce_json_fail(j, EVENTC_E_TYPE, "expected a string, got %s", kind),
+        return at_member(j, json_fail(j, EVENTC_E_TYPE, "expected a string, got %s", kind),
                          r->index, name);
     }
-    if ((st = ce_json_string(j, j->lim->max_string)) != EVENTC_OK)
+    if ((st = json_read_string(j, j->lim->max_string, NULL)) != EVENTC_OK)
         return at_member(j, st, r->index, name);
     if (i == CORE_TIME) {
         eventc_timestamp t;
@@ -133,13 +134,13 @@ static eventc_status read_core(ev_reader *r, int i, bool is_null)
     if (memchr(j->scratch.data, 0, j->scratch.len) != NULL) {
         j->p = val_at;
         return at_member(j,
-                         ce_json_fail(j, EVENTC_E_CLOUDEVENTS,
-                                      "control character U+0000 is not allowed in a String"),
+                         json_fail(j, EVENTC_E_CLOUDEVENTS,
+                                   "control character U+0000 is not allowed in a String"),
                          r->index, name);
     }
     char *copy = eventc_arena_strndup(r->ev->arena_, j->scratch.data, j->scratch.len);
     if (copy == NULL)
-        return at_member(j, ce_json_fail(j, EVENTC_E_NOMEM, "out of memory"), r->index, name);
+        return at_member(j, json_fail(j, EVENTC_E_NOMEM, "out of memory"), r->index, name);
     *core_slot(r->ev, i) = copy;
     return EVENTC_OK;
 }
@@ -147,14 +148,14 @@ static eventc_status read_core(ev_reader *r, int i, bool is_null)
 /* `data`: checked now, interpreted once datacontenttype is known. */
 static eventc_status read_data(ev_reader *r)
 {
-    ce_json *j = r->j;
+    json_reader *j = r->j;
     eventc_limits dl = *j->lim;
     const eventc_limits *saved = j->lim;
     eventc_status st;
     dl.max_string = dl.max_input;
     r->data_at = j->p;
     j->lim = &dl;
-    st = ce_json_skip_value(j);
+    st = json_skip_value(j);
     j->lim = saved;
     if (st != EVENTC_OK)
         return at_member(j, st, r->index, "data");
@@ -164,7 +165,7 @@ static eventc_status read_data(ev_reader *r)
 
 static eventc_status read_base64(ev_reader *r, bool is_null)
 {
-    ce_json *j = r->j;
+    json_reader *j = r->j;
     eventc_status st;
     const char *val_at = j->p;
     size_t got;
@@ -176,24 +177,23 @@ static eventc_status read_base64(ev_reader *r, bool is_null)
     r->b64_at = j->p;
     if (j->p >= j->end || *j->p != '"') {
         const char *kind = kind_at(j);
-        if ((st = ce_json_skip_value(j)) != EVENTC_OK)
+        if ((st = json_skip_value(j)) != EVENTC_OK)
             return at_member(j, st, r->index, "data_base64");
         j->p = val_at;
-        return at_member(j, ce_json_fail(j, EVENTC_E_TYPE, "expected a string, got %s", kind),
+        return at_member(j, json_fail(j, EVENTC_E_TYPE, "expected a string, got %s", kind),
                          r->index, "data_base64");
     }
-    if ((st = ce_json_string(j, j->lim->max_input)) != EVENTC_OK)
+    if ((st = json_read_string(j, j->lim->max_input, NULL)) != EVENTC_OK)
         return at_member(j, st, r->index, "data_base64");
     bytes = eventc_arena_alloc(r->ev->arena_, j->scratch.len / 4 * 3 + 1);
     if (bytes == NULL)
-        return at_member(j, ce_json_fail(j, EVENTC_E_NOMEM, "out of memory"), r->index,
-                         "data_base64");
+        return at_member(j, json_fail(j, EVENTC_E_NOMEM, "out of memory"), r->index, "data_base64");
     if (!eventc_ce_base64_decode(j->scratch.data, j->scratch.len, bytes, &got)) {
         j->p = val_at;
         return at_member(j,
-                         ce_json_fail(j, EVENTC_E_CLOUDEVENTS,
-                                      "not strict Base64 (RFC 4648: standard alphabet, padded, "
-                                      "no white space)"),
+                         json_fail(j, EVENTC_E_CLOUDEVENTS,
+                                   "not strict Base64 (RFC 4648: standard alphabet, padded, "
+                                   "no white space)"),
                          r->index, "data_base64");
     }
     bytes[got] = '\0';
@@ -207,7 +207,7 @@ static eventc_status read_base64(ev_reader *r, bool is_null)
 static eventc_status read_extension(ev_reader *r, const char *name, size_t nlen, const char *shown,
                                     const char *name_at, bool is_null)
 {
-    ce_json *j = r->j;
+    json_reader *j = r->j;
     eventc_status st;
     eventc_ce_value v;
     char path[EVENTC_ERROR_PATH_MAX];
@@ -221,16 +221,16 @@ static eventc_status read_extension(ev_reader *r, const char *name, size_t nlen,
         const char *resume = j->p;
         ce_quote(q, sizeof(q), name, nlen);
         j->p = name_at;
-        st = ce_json_fail(j, EVENTC_E_CLOUDEVENTS,
-                          "invalid extension attribute name %s: only lower-case letters a-z and "
-                          "digits 0-9 are allowed",
-                          q);
+        st = json_fail(j, EVENTC_E_CLOUDEVENTS,
+                       "invalid extension attribute name %s: only lower-case letters a-z and "
+                       "digits 0-9 are allowed",
+                       q);
         j->p = resume;
         return at_member(j, st, r->index, shown);
     }
     memset(&v, 0, sizeof(v));
     if (j->p < j->end && *j->p == '"') {
-        if ((st = ce_json_string(j, j->lim->max_string)) != EVENTC_OK)
+        if ((st = json_read_string(j, j->lim->max_string, NULL)) != EVENTC_OK)
             return at_member(j, st, r->index, name);
         v.type = EVENTC_CE_STRING;
         v.str = j->scratch.data;
@@ -238,7 +238,7 @@ static eventc_status read_extension(ev_reader *r, const char *name, size_t nlen,
     } else if (j->p < j->end && (*j->p == 't' || *j->p == 'f')) {
         v.type = EVENTC_CE_BOOLEAN;
         v.boolean = *j->p == 't';
-        if ((st = ce_json_skip_value(j)) != EVENTC_OK)
+        if ((st = json_skip_value(j)) != EVENTC_OK)
             return at_member(j, st, r->index, name);
     } else if (j->p < j->end && (*j->p == '-' || (*j->p >= '0' && *j->p <= '9'))) {
         v.type = EVENTC_CE_INTEGER;
@@ -247,17 +247,17 @@ static eventc_status read_extension(ev_reader *r, const char *name, size_t nlen,
     } else if (j->p < j->end && (*j->p == '{' || *j->p == '[')) {
         const char *what = *j->p == '{' ? "an object" : "an array";
         const char *val_at = j->p;
-        if ((st = ce_json_skip_value(j)) != EVENTC_OK)
+        if ((st = json_skip_value(j)) != EVENTC_OK)
             return at_member(j, st, r->index, name);
         j->p = val_at;
         return at_member(j,
-                         ce_json_fail(j, EVENTC_E_TYPE,
-                                      "an extension attribute cannot be %s (not in the "
-                                      "CloudEvents type system)",
-                                      what),
+                         json_fail(j, EVENTC_E_TYPE,
+                                   "an extension attribute cannot be %s (not in the "
+                                   "CloudEvents type system)",
+                                   what),
                          r->index, name);
     } else {
-        return at_member(j, ce_json_syntax(j, "a value"), r->index, name);
+        return at_member(j, json_syntax(j, "a value"), r->index, name);
     }
     if (v.type == EVENTC_CE_STRING && (st = eventc_ce_check_string(v.str, v.len, j->err)))
         return at_member(j, st, r->index, name);
@@ -268,15 +268,16 @@ static eventc_status read_extension(ev_reader *r, const char *name, size_t nlen,
     return EVENTC_OK;
 }
 
-static eventc_status read_member(ev_reader *r, size_t base)
+static eventc_status read_member(ev_reader *r)
 {
-    ce_json *j = r->j;
+    json_reader *j = r->j;
     char name[EVENTC_ERROR_PATH_MAX];
     size_t nlen;
     const char *name_at = j->p;
     const char *shown = NULL;
     eventc_status st;
-    if ((st = ce_json_string(j, j->lim->max_string)) != EVENTC_OK)
+    json_string ks;
+    if ((st = json_read_string(j, j->lim->max_string, &ks)) != EVENTC_OK)
         return at_member(j, st, r->index, NULL);
     nlen = j->scratch.len;
     /* Names too long for a path are never valid attribute names; keep them out of paths. */
@@ -288,16 +289,13 @@ static eventc_status read_member(ev_reader *r, size_t base)
         memcpy(name, j->scratch.data, nlen);
         name[nlen] = '\0';
     }
-    if ((st = ce_json_key_seen(j, base)) != EVENTC_OK) {
-        if (j->err)
-            j->err->offset = (size_t)(name_at - j->start);
+    if ((st = json_names_check(j, r->names, &ks, name_at)) != EVENTC_OK)
         return at_member(j, st, r->index, shown);
-    }
-    ce_json_skip_ws(j);
+    json_skip_ws(j);
     if (j->p >= j->end || *j->p != ':')
-        return at_member(j, ce_json_syntax(j, "':'"), r->index, NULL);
+        return at_member(j, json_syntax(j, "':'"), r->index, NULL);
     j->p++;
-    ce_json_skip_ws(j);
+    json_skip_ws(j);
     bool is_null = (size_t)(j->end - j->p) >= 4 && memcmp(j->p, "null", 4) == 0;
     if (shown != NULL) {
         for (int i = 0; i < N_CORE; i++) {
@@ -315,15 +313,15 @@ static eventc_status read_member(ev_reader *r, size_t base)
 /* Interprets `data` by datacontenttype, once the whole object has been read. */
 static eventc_status finish_data(ev_reader *r)
 {
-    ce_json *j = r->j;
+    json_reader *j = r->j;
     eventc_ce_event *ev = r->ev;
     eventc_status st;
     if (r->data_at != NULL && r->b64_at != NULL) {
         j->p = r->data_at < r->b64_at ? r->b64_at : r->data_at;
         return at_member(j,
-                         ce_json_fail(j, EVENTC_E_CLOUDEVENTS,
-                                      "both data and data_base64 are present (they are mutually "
-                                      "exclusive)"),
+                         json_fail(j, EVENTC_E_CLOUDEVENTS,
+                                   "both data and data_base64 are present (they are mutually "
+                                   "exclusive)"),
                          r->index, NULL);
     }
     if (r->data_at == NULL)
@@ -332,11 +330,11 @@ static eventc_status finish_data(ev_reader *r)
         ev->datacontenttype ? eventc_ce_media_classify(ev->datacontenttype) : EVENTC_CE_MEDIA_JSON;
     size_t span = (size_t)(r->data_end - r->data_at);
     if (cls == EVENTC_CE_MEDIA_JSON) {
-        size_t m = ce_json_minify(r->data_at, span, NULL);
+        size_t m = json_minify(r->data_at, span, NULL);
         char *copy = eventc_arena_alloc(ev->arena_, m + 1);
         if (copy == NULL)
-            return at_member(j, ce_json_fail(j, EVENTC_E_NOMEM, "out of memory"), r->index, "data");
-        ce_json_minify(r->data_at, span, copy);
+            return at_member(j, json_fail(j, EVENTC_E_NOMEM, "out of memory"), r->index, "data");
+        json_minify(r->data_at, span, copy);
         copy[m] = '\0';
         ev->data = copy;
         ev->data_len = m;
@@ -346,13 +344,13 @@ static eventc_status finish_data(ev_reader *r)
     if (*r->data_at == '"') {
         const char *resume = j->p;
         j->p = r->data_at;
-        st = ce_json_string(j, j->lim->max_input);
+        st = json_read_string(j, j->lim->max_input, NULL);
         j->p = resume;
         if (st != EVENTC_OK)
             return at_member(j, st, r->index, "data");
         char *copy = eventc_arena_strndup(ev->arena_, j->scratch.data, j->scratch.len);
         if (copy == NULL)
-            return at_member(j, ce_json_fail(j, EVENTC_E_NOMEM, "out of memory"), r->index, "data");
+            return at_member(j, json_fail(j, EVENTC_E_NOMEM, "out of memory"), r->index, "data");
         ev->data = copy;
         ev->data_len = j->scratch.len;
         ev->data_kind = EVENTC_CE_DATA_TEXT;
@@ -364,48 +362,48 @@ static eventc_status finish_data(ev_reader *r)
     const char *resume = j->p;
     ce_quote(q, sizeof(q), ev->datacontenttype, strlen(ev->datacontenttype));
     j->p = r->data_at;
-    st = ce_json_fail(j, EVENTC_E_TYPE,
-                      "must be a string when datacontenttype %s is not a JSON type", q);
+    st = json_fail(j, EVENTC_E_TYPE, "must be a string when datacontenttype %s is not a JSON type",
+                   q);
     j->p = resume;
     return at_member(j, st, r->index, "data");
 }
 
-eventc_status ce_json_event(ce_json *j, eventc_ce_event *ev, const eventc_ce_options *opts,
-                            size_t index)
+static eventc_status read_event(json_reader *j, eventc_ce_event *ev, const eventc_ce_options *opts,
+                                size_t index, json_names *names)
 {
-    ev_reader r = {j, ev, opts, index, NULL, NULL, NULL};
+    ev_reader r = {j, ev, opts, index, NULL, NULL, NULL, names};
     eventc_status st;
-    size_t base = ce_json_key_count(j), count = 0;
-    ce_json_skip_ws(j);
+    size_t count = 0;
+    json_skip_ws(j);
     if (j->p >= j->end || *j->p != '{') {
         if (j->p < j->end && strchr("[\"tfn-0123456789", *j->p) != NULL)
-            st = ce_json_fail(j, EVENTC_E_TYPE, "expected an event object, got %s", kind_at(j));
+            st = json_fail(j, EVENTC_E_TYPE, "expected an event object, got %s", kind_at(j));
         else
-            st = ce_json_syntax(j, "an object");
+            st = json_syntax(j, "an object");
         return at_member(j, st, index, NULL);
     }
     if (++j->depth > j->lim->max_depth)
-        return at_member(
-            j, ce_json_fail(j, EVENTC_E_LIMIT, "nesting deeper than %u", j->lim->max_depth), index,
-            NULL);
+        return at_member(j,
+                         json_fail(j, EVENTC_E_LIMIT, "nesting deeper than %u", j->lim->max_depth),
+                         index, NULL);
     if (ce_event_arena(ev, j->err) != EVENTC_OK)
         return EVENTC_E_NOMEM;
     j->p++;
-    ce_json_skip_ws(j);
+    json_skip_ws(j);
     if (j->p < j->end && *j->p == '}') {
         j->p++;
     } else {
         for (;;) {
             if (++count > j->lim->max_items)
                 return at_member(
-                    j, ce_json_fail(j, EVENTC_E_LIMIT, "more than %zu members", j->lim->max_items),
+                    j, json_fail(j, EVENTC_E_LIMIT, "more than %zu members", j->lim->max_items),
                     index, NULL);
-            ce_json_skip_ws(j);
+            json_skip_ws(j);
             if (j->p >= j->end || *j->p != '"')
-                return at_member(j, ce_json_syntax(j, "a member name"), index, NULL);
-            if ((st = read_member(&r, base)) != EVENTC_OK)
+                return at_member(j, json_syntax(j, "a member name"), index, NULL);
+            if ((st = read_member(&r)) != EVENTC_OK)
                 return st;
-            ce_json_skip_ws(j);
+            json_skip_ws(j);
             if (j->p < j->end && *j->p == ',') {
                 j->p++;
                 continue;
@@ -414,11 +412,10 @@ eventc_status ce_json_event(ce_json *j, eventc_ce_event *ev, const eventc_ce_opt
                 j->p++;
                 break;
             }
-            return at_member(j, ce_json_syntax(j, "',' or '}'"), index, NULL);
+            return at_member(j, json_syntax(j, "',' or '}'"), index, NULL);
         }
     }
     j->depth--;
-    ce_json_key_truncate(j, base);
     if ((st = finish_data(&r)) != EVENTC_OK)
         return st;
     /* The only valid value: point at the constant so the event needs no copy of it. */
@@ -427,12 +424,22 @@ eventc_status ce_json_event(ce_json *j, eventc_ce_event *ev, const eventc_ce_opt
     return ce_validate(ev, CE_AT_JSON, index, j->err);
 }
 
-static eventc_status finish_doc(ce_json *j, eventc_status st)
+eventc_status ce_json_event(json_reader *j, eventc_ce_event *ev, const eventc_ce_options *opts,
+                            size_t index)
+{
+    json_names names;
+    json_names_init(&names, j->alloc);
+    eventc_status st = read_event(j, ev, opts, index, &names);
+    json_names_free(&names);
+    return st;
+}
+
+static eventc_status finish_doc(json_reader *j, eventc_status st)
 {
     if (st == EVENTC_OK) {
-        ce_json_skip_ws(j);
+        json_skip_ws(j);
         if (j->p != j->end)
-            st = at_member(j, ce_json_syntax(j, "the end of the input"), SIZE_MAX, NULL);
+            st = at_member(j, json_syntax(j, "the end of the input"), SIZE_MAX, NULL);
     }
     return st;
 }
@@ -441,7 +448,7 @@ eventc_status eventc_ce_from_json(eventc_ce_event *ev, const char *json, size_t 
                                   const eventc_ce_options *opts, eventc_error *err)
 {
     eventc_ce_options defaults;
-    ce_json j;
+    json_reader j;
     eventc_status st;
     eventc_error_clear(err);
     if (opts == NULL) {
@@ -458,9 +465,9 @@ eventc_status eventc_ce_from_json(eventc_ce_event *ev, const char *json, size_t 
         eventc_ce_clear(ev);
         return st;
     }
-    ce_json_init(&j, json ? json : "", len, &opts->limits, opts->alloc, err);
+    json_reader_init(&j, json ? json : "", len, &opts->limits, opts->alloc, err);
     st = finish_doc(&j, ce_json_event(&j, ev, opts, SIZE_MAX));
-    ce_json_free(&j);
+    json_reader_free(&j);
     if (st != EVENTC_OK)
         eventc_ce_clear(ev);
     return st;
@@ -470,7 +477,7 @@ eventc_status eventc_ce_batch_from_json(eventc_ce_batch *b, const char *json, si
                                         const eventc_ce_options *opts, eventc_error *err)
 {
     eventc_ce_options defaults;
-    ce_json j;
+    json_reader j;
     eventc_status st = EVENTC_OK;
     eventc_error_clear(err);
     if (opts == NULL) {
@@ -485,26 +492,26 @@ eventc_status eventc_ce_batch_from_json(eventc_ce_batch *b, const char *json, si
         return eventc_error_set(err, EVENTC_E_LIMIT, "$",
                                 "input of %zu bytes is larger than the limit of %zu", len,
                                 opts->limits.max_input);
-    ce_json_init(&j, json ? json : "", len, &opts->limits, opts->alloc, err);
-    ce_json_skip_ws(&j);
+    json_reader_init(&j, json ? json : "", len, &opts->limits, opts->alloc, err);
+    json_skip_ws(&j);
     if (j.p >= j.end || *j.p != '[') {
         if (j.p < j.end && *j.p == '{')
-            st = ce_json_fail(&j, EVENTC_E_TYPE, "expected an array of events, got an object");
+            st = json_fail(&j, EVENTC_E_TYPE, "expected an array of events, got an object");
         else
-            st = ce_json_syntax(&j, "'['");
+            st = json_syntax(&j, "'['");
         st = at_member(&j, st, SIZE_MAX, NULL);
     } else {
         j.p++;
         j.depth = 1;
-        ce_json_skip_ws(&j);
+        json_skip_ws(&j);
         if (j.p < j.end && *j.p == ']') {
             j.p++;
         } else {
             for (size_t i = 0;; i++) {
                 if (i >= opts->limits.max_items) {
                     st = at_member(&j,
-                                   ce_json_fail(&j, EVENTC_E_LIMIT, "more than %zu events",
-                                                opts->limits.max_items),
+                                   json_fail(&j, EVENTC_E_LIMIT, "more than %zu events",
+                                             opts->limits.max_items),
                                    SIZE_MAX, NULL);
                     break;
                 }
@@ -515,7 +522,7 @@ eventc_status eventc_ce_batch_from_json(eventc_ce_batch *b, const char *json, si
                 }
                 if ((st = ce_json_event(&j, ev, opts, i)) != EVENTC_OK)
                     break;
-                ce_json_skip_ws(&j);
+                json_skip_ws(&j);
                 if (j.p < j.end && *j.p == ',') {
                     j.p++;
                     continue;
@@ -524,13 +531,13 @@ eventc_status eventc_ce_batch_from_json(eventc_ce_batch *b, const char *json, si
                     j.p++;
                     break;
                 }
-                st = at_member(&j, ce_json_syntax(&j, "',' or ']'"), SIZE_MAX, NULL);
+                st = at_member(&j, json_syntax(&j, "',' or ']'"), SIZE_MAX, NULL);
                 break;
             }
         }
         st = finish_doc(&j, st);
     }
-    ce_json_free(&j);
+    json_reader_free(&j);
     if (st != EVENTC_OK)
         eventc_ce_batch_clear(b);
     return st;

@@ -1,9 +1,10 @@
-/* The decoder: one pass over the JSON text, driven by the descriptor tables. It tokenizes
- * strictly (RFC 8259, UTF-8), writes values straight into the C struct, copies strings into the
- * value's arena, and applies the same rule checks as eventc_validate as each value is read. On
- * error everything allocated so far is released at once with the arena. */
+/* The decoder: one pass over the JSON text, driven by the descriptor tables. It reads with the
+ * runtime's strict reader (json/json_reader.h: RFC 8259, UTF-8, duplicate names, limits), writes
+ * values straight into the C struct, copies strings into the value's arena, and applies the same
+ * rule checks as eventc_validate as each value is read. On error everything allocated so far is
+ * released at once with the arena. */
 #include "codec_internal.h"
-#include "core/text_internal.h"
+#include "json/json_reader.h"
 #include "eventc/utf8.h"
 
 #include <errno.h>
@@ -14,42 +15,33 @@
 #include <string.h>
 
 typedef struct dec {
-    const char *start;
-    const char *p;
-    const char *end;
+    json_reader r; /* its path is &path */
     eventc_arena *arena;
     const eventc_decode_options *o;
-    eventc_error *err;
-    unsigned depth;
-    codec_path path;
+    json_path path;
 } dec;
 
-#define OFF(d) ((size_t)((d)->p - (d)->start))
+#define OFF(d) ((size_t)((d)->r.p - (d)->r.start))
 
-static eventc_status fail(dec *d, eventc_status code, const char *fmt, ...) EVENTC_PRINTF(3, 4);
-static eventc_status fail(dec *d, eventc_status code, const char *fmt, ...)
+static void dec_init(dec *d, const char *json, size_t len, const eventc_decode_options *o,
+                     eventc_arena *arena, eventc_error *err)
 {
-    char msg[EVENTC_ERROR_MESSAGE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    return codec_fail(&d->path, d->err, OFF(d), code, "%s", msg);
+    json_reader_init(&d->r, json, len, &o->limits, o->alloc, err);
+    d->path.depth = 0;
+    d->r.path = &d->path;
+    d->arena = arena;
+    d->o = o;
 }
 
-static inline void skip_ws(dec *d)
-{
-    const char *p = d->p, *e = d->end;
-    while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
-        p++;
-    d->p = p;
-}
+#define fail(d, ...) json_fail(&(d)->r, __VA_ARGS__)
+#define syntax(d, what) json_syntax(&(d)->r, what)
+#define skip_ws(d) json_skip_ws(&(d)->r)
 
 static const char *kind_at(const dec *d)
 {
-    if (d->p >= d->end)
+    if (d->r.p >= d->r.end)
         return "end of input";
-    switch (*d->p) {
+    switch (*d->r.p) {
     case '"':
         return "a string";
     case '{':
@@ -62,276 +54,46 @@ static const char *kind_at(const dec *d)
     case 'n':
         return "null";
     default:
-        return (*d->p == '-' || (*d->p >= '0' && *d->p <= '9')) ? "a number" : "an invalid token";
+        return (*d->r.p == '-' || (*d->r.p >= '0' && *d->r.p <= '9')) ? "a number"
+                                                                      : "an invalid token";
     }
-}
-
-static eventc_status syntax(dec *d, const char *what)
-{
-    if (d->p >= d->end)
-        return fail(d, EVENTC_E_SYNTAX, "unexpected end of input, expected %s", what);
-    unsigned char c = (unsigned char)*d->p;
-    if (c >= 0x20 && c < 0x7f)
-        return fail(d, EVENTC_E_SYNTAX, "unexpected '%c', expected %s", c, what);
-    return fail(d, EVENTC_E_SYNTAX, "unexpected byte 0x%02X, expected %s", c, what);
 }
 
 /* A value of the wrong type; what cannot begin any JSON value at all is a syntax error. */
 static eventc_status mismatch(dec *d, const char *expected)
 {
-    if (d->p >= d->end || strcmp(kind_at(d), "an invalid token") == 0)
+    if (d->r.p >= d->r.end || strcmp(kind_at(d), "an invalid token") == 0)
         return syntax(d, "a value");
     return fail(d, EVENTC_E_TYPE, "expected %s, got %s", expected, kind_at(d));
 }
 
-static int read_hex4(const char *p, uint32_t *out)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++) {
-        int h = text_hex_digit(p[i]);
-        if (h < 0)
-            return 0;
-        v = (v << 4) | (uint32_t)h;
-    }
-    *out = v;
-    return 1;
-}
-
-/* Whether any of 8 bytes needs a closer look in a string: a control character, '"', '\\' or
- * a non-ASCII byte. False positives only cost speed; there are no false negatives. */
-static inline int has_special8(uint64_t x)
-{
-    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-    uint64_t quote = x ^ (ones * '"'), bslash = x ^ (ones * '\\');
-    uint64_t ctrl = (x - ones * 0x20) & ~x;
-    return ((x | ctrl | ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash)) & high) != 0;
-}
-
-/* Scans the string at d->p (which is '"'). On success: *raw (length *raw_len) is the text between
- * the quotes, *out_len its decoded length in bytes, *chars its length in code points, *escaped
- * whether it holds escapes. d->p is left after the closing quote. */
-static eventc_status scan_string(dec *d, const char **raw, size_t *raw_len, size_t *out_len,
-                                 size_t *chars, int *escaped)
-{
-    const char *p = d->p + 1, *e = d->end;
-    size_t n_chars = 0, decoded = 0;
-    int esc = 0;
-    for (;;) {
-        /* Plain ASCII runs are the common case: count them in one tight loop. */
-        const char *run = p;
-        while (e - p >= 8) {
-            uint64_t w;
-            memcpy(&w, p, 8);
-            if (has_special8(w))
-                break;
-            p += 8;
-        }
-        while (p < e) {
-            unsigned char c = (unsigned char)*p;
-            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
-                break;
-            p++;
-        }
-        n_chars += (size_t)(p - run);
-        decoded += (size_t)(p - run);
-        if (p >= e) {
-            d->p = p;
-            return fail(d, EVENTC_E_SYNTAX, "unterminated string");
-        }
-        unsigned char c = (unsigned char)*p;
-        if (c == '"')
-            break;
-        if (c == '\\') {
-            esc = 1;
-            if (p + 1 >= e) {
-                d->p = p;
-                return fail(d, EVENTC_E_SYNTAX, "unterminated string");
-            }
-            char x = p[1];
-            if (x == 'u') {
-                uint32_t cp;
-                if (e - p < 6 || !read_hex4(p + 2, &cp)) {
-                    d->p = p;
-                    return fail(d, EVENTC_E_SYNTAX, "invalid \\u escape");
-                }
-                p += 6;
-                if (cp >= 0xD800 && cp <= 0xDBFF) {
-                    uint32_t lo;
-                    if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || !read_hex4(p + 2, &lo) ||
-                        lo < 0xDC00 || lo > 0xDFFF) {
-                        d->p = p - 6;
-                        return fail(d, EVENTC_E_UTF8, "unpaired UTF-16 surrogate in \\u escape");
-                    }
-                    p += 6;
-                    decoded += 4;
-                } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                    d->p = p - 6;
-                    return fail(d, EVENTC_E_UTF8, "unpaired UTF-16 surrogate in \\u escape");
-                } else if (cp == 0) {
-                    d->p = p - 6;
-                    return fail(d, EVENTC_E_UNSUPPORTED,
-                                "U+0000 in a string cannot be held in a C string");
-                } else {
-                    decoded += cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
-                }
-            } else if (x == '"' || x == '\\' || x == '/' || x == 'b' || x == 'f' || x == 'n' ||
-                       x == 'r' || x == 't') {
-                p += 2;
-                decoded++;
-            } else {
-                d->p = p;
-                return fail(d, EVENTC_E_SYNTAX, "invalid escape in string");
-            }
-            n_chars++;
-            continue;
-        }
-        if (c < 0x20) {
-            d->p = p;
-            return fail(d, EVENTC_E_SYNTAX, "unescaped control character in string");
-        }
-        uint32_t cp;
-        int k = eventc_utf8_decode(p, (size_t)(e - p), &cp);
-        if (k <= 0) {
-            d->p = p;
-            return fail(d, EVENTC_E_UTF8, "invalid UTF-8 in string");
-        }
-        p += k;
-        decoded += (size_t)k;
-        n_chars++;
-    }
-    *raw = d->p + 1;
-    *raw_len = (size_t)(p - (d->p + 1));
-    *out_len = decoded;
-    *chars = n_chars;
-    *escaped = esc;
-    d->p = p + 1;
-    return EVENTC_OK;
-}
-
-/* Writes the decoded form of an escaped raw string into out (which has room for it). */
-static void unescape(const char *s, size_t n, char *out)
-{
-    const char *e = s + n;
-    while (s < e) {
-        if (*s != '\\') {
-            *out++ = *s++;
-            continue;
-        }
-        char x = s[1];
-        s += 2;
-        switch (x) {
-        case 'b':
-            *out++ = '\b';
-            break;
-        case 'f':
-            *out++ = '\f';
-            break;
-        case 'n':
-            *out++ = '\n';
-            break;
-        case 'r':
-            *out++ = '\r';
-            break;
-        case 't':
-            *out++ = '\t';
-            break;
-        case 'u': {
-            uint32_t cp, lo;
-            read_hex4(s, &cp);
-            s += 4;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                read_hex4(s + 2, &lo);
-                s += 6;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            }
-            out += eventc_utf8_encode(cp, out);
-            break;
-        }
-        default:
-            *out++ = x;
-        }
-    }
-}
-
-/* Reads a string value into the arena. */
+/* Reads a string value into the arena. U+0000 cannot be held in a C string. */
 static eventc_status read_string(dec *d, const char **out, size_t *len, size_t *chars)
 {
-    const char *raw;
-    size_t raw_len, n;
-    int esc;
-    eventc_status st = scan_string(d, &raw, &raw_len, &n, chars, &esc);
+    json_string s;
+    const char *at = d->r.p;
+    eventc_status st = json_scan_string(&d->r, d->o->limits.max_string, &s);
     if (st)
         return st;
-    if (n > d->o->limits.max_string) {
-        d->p = raw - 1;
-        return fail(d, EVENTC_E_LIMIT, "string of %zu bytes is longer than the limit of %zu", n,
-                    d->o->limits.max_string);
+    if (s.nul) {
+        d->r.p = at;
+        return fail(d, EVENTC_E_UNSUPPORTED, "U+0000 in a string cannot be held in a C string");
     }
-    char *s;
-    if (esc) {
-        s = eventc_arena_alloc(d->arena, n + 1);
-        if (s) {
-            unescape(raw, raw_len, s);
-            s[n] = '\0';
+    char *copy;
+    if (s.escaped) {
+        copy = eventc_arena_alloc(d->arena, s.len + 1);
+        if (copy) {
+            json_unescape(s.raw, s.raw_len, copy);
+            copy[s.len] = '\0';
         }
     } else {
-        s = eventc_arena_strndup(d->arena, raw, n); /* packed: strings need no alignment */
+        copy = eventc_arena_strndup(d->arena, s.raw, s.len); /* packed: no alignment needed */
     }
-    if (!s)
+    if (!copy)
         return fail(d, EVENTC_E_NOMEM, "out of memory");
-    *out = s;
-    *len = n;
-    return EVENTC_OK;
-}
-
-/* Number grammar of RFC 8259; *integral is set when there is no fraction and no exponent. */
-static eventc_status scan_number(dec *d, const char **tok, size_t *tok_len, int *integral)
-{
-    const char *p = d->p, *e = d->end, *s = p;
-    int integ = 1;
-    if (p < e && *p == '-')
-        p++;
-    if (p >= e || !(*p >= '0' && *p <= '9')) {
-        d->p = p;
-        return syntax(d, "a digit");
-    }
-    if (*p == '0') {
-        p++;
-    } else {
-        while (p < e && *p >= '0' && *p <= '9')
-            p++;
-    }
-    if (p < e && *p == '.') {
-        integ = 0;
-        p++;
-        if (p >= e || !(*p >= '0' && *p <= '9')) {
-            d->p = p;
-            return syntax(d, "a digit after '.'");
-        }
-        while (p < e && *p >= '0' && *p <= '9')
-            p++;
-    }
-    if (p < e && (*p == 'e' || *p == 'E')) {
-        integ = 0;
-        p++;
-        if (p < e && (*p == '+' || *p == '-'))
-            p++;
-        if (p >= e || !(*p >= '0' && *p <= '9')) {
-            d->p = p;
-            return syntax(d, "a digit in the exponent");
-        }
-        while (p < e && *p >= '0' && *p <= '9')
-            p++;
-    }
-    if (p < e && ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E' || *p == '+' ||
-                  *p == '-')) {
-        d->p = p;
-        return syntax(d, "the end of the number");
-    }
-    *tok = s;
-    *tok_len = (size_t)(p - s);
-    *integral = integ;
-    d->p = p;
+    *out = copy;
+    *len = s.len;
+    *chars = s.chars;
     return EVENTC_OK;
 }
 
@@ -351,242 +113,15 @@ static int to_double(const char *tok, size_t n, double *out)
     return 1;
 }
 
-static eventc_status expect_literal(dec *d, const char *lit, size_t n)
-{
-    if ((size_t)(d->end - d->p) < n || memcmp(d->p, lit, n) != 0)
-        return syntax(d, "a value");
-    d->p += n;
-    return EVENTC_OK;
-}
-
-/* The member names seen in one object, to refuse duplicates, compared in decoded form (so "a"
- * and "\u0061" are the same name). The first 16 are kept inline and compared in turn; past that a
- * hash table on the heap keeps the check linear. */
-typedef struct keyset_entry {
-    const char *s;
-    size_t n;
-} keyset_entry;
-
-typedef struct keyset {
-    keyset_entry small[16];
-    size_t n;
-    keyset_entry *table; /* open addressing, cap a power of two */
-    size_t cap;
-    char **owned; /* decoded copies of escaped names */
-    size_t n_owned;
-} keyset;
-
-static uint64_t keyset_hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-    return h;
-}
-
-static void keyset_free(keyset *k)
-{
-    for (size_t i = 0; i < k->n_owned; i++)
-        free(k->owned[i]);
-    free(k->owned);
-    free(k->table);
-}
-
-/* 1 when the name was seen before, 0 when it is new (and now recorded), -1 out of memory. */
-static int keyset_insert(keyset *k, const char *s, size_t n);
-
-static int keyset_grow(keyset *k)
-{
-    size_t cap = k->cap ? k->cap * 2 : 64;
-    keyset_entry *t = calloc(cap, sizeof(*t)), *old = k->table;
-    if (!t)
-        return -1;
-    size_t old_cap = k->cap;
-    k->table = t;
-    k->cap = cap;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i].s)
-            keyset_insert(k, old[i].s, old[i].n);
-    if (!old_cap)
-        for (size_t i = 0; i < k->n; i++)
-            keyset_insert(k, k->small[i].s, k->small[i].n);
-    free(old);
-    return 0;
-}
-
-static int keyset_insert(keyset *k, const char *s, size_t n)
-{
-    size_t mask = k->cap - 1;
-    for (size_t i = (size_t)keyset_hash(s, n) & mask;; i = (i + 1) & mask) {
-        if (!k->table[i].s) {
-            k->table[i] = (keyset_entry){s, n};
-            return 0;
-        }
-        if (k->table[i].n == n && memcmp(k->table[i].s, s, n) == 0)
-            return 1;
-    }
-}
-
-static int keyset_add(keyset *k, const char *raw, size_t raw_len, int escaped, size_t len)
-{
-    const char *s = raw;
-    if (escaped) {
-        char *copy = malloc(len + 1);
-        char **owned = realloc(k->owned, (k->n_owned + 1) * sizeof(*owned));
-        if (!copy || !owned) {
-            free(copy);
-            if (owned)
-                k->owned = owned;
-            return -1;
-        }
-        unescape(raw, raw_len, copy);
-        k->owned = owned;
-        k->owned[k->n_owned++] = copy;
-        s = copy;
-    }
-    if (!k->table) {
-        for (size_t i = 0; i < k->n; i++)
-            if (k->small[i].n == len && memcmp(k->small[i].s, s, len) == 0)
-                return 1;
-        if (k->n < 16) {
-            k->small[k->n++] = (keyset_entry){s, len};
-            return 0;
-        }
-        if (keyset_grow(k))
-            return -1;
-    }
-    if ((k->n + 1) * 4 >= k->cap * 3 && keyset_grow(k))
-        return -1;
-    int r = keyset_insert(k, s, len);
-    if (r == 0)
-        k->n++;
-    return r;
-}
-
-/* Validates and skips any value (unknown members, `json` fields). */
-static eventc_status skip_value(dec *d)
-{
-    skip_ws(d);
-    if (d->p >= d->end)
-        return syntax(d, "a value");
-    char c = *d->p;
-    if (c == '"') {
-        const char *raw = NULL;
-        size_t rl = 0, n = 0, ch = 0;
-        int esc;
-        return scan_string(d, &raw, &rl, &n, &ch, &esc);
-    }
-    if (c == '{' || c == '[') {
-        if (++d->depth > d->o->limits.max_depth)
-            return fail(d, EVENTC_E_LIMIT, "nesting deeper than %u", d->o->limits.max_depth);
-        char close = c == '{' ? '}' : ']';
-        d->p++;
-        skip_ws(d);
-        if (d->p < d->end && *d->p == close) {
-            d->p++;
-            d->depth--;
-            return EVENTC_OK;
-        }
-        size_t count = 0;
-        keyset names;
-        names.n = 0;
-        names.table = NULL;
-        names.cap = 0;
-        names.owned = NULL;
-        names.n_owned = 0;
-        eventc_status st = EVENTC_OK;
-        for (;;) {
-            if (++count > d->o->limits.max_items) {
-                st = fail(d, EVENTC_E_LIMIT, "more than %zu members or items",
-                          d->o->limits.max_items);
-                break;
-            }
-            if (close == '}') {
-                skip_ws(d);
-                if (d->p >= d->end || *d->p != '"') {
-                    st = syntax(d, "a member name");
-                    break;
-                }
-                const char *key_at = d->p;
-                const char *raw = NULL;
-                size_t rl = 0, n = 0, ch = 0;
-                int esc = 0;
-                if ((st = scan_string(d, &raw, &rl, &n, &ch, &esc)))
-                    break;
-                int seen = keyset_add(&names, raw, rl, esc, n);
-                if (seen) {
-                    d->p = key_at;
-                    path_push_key(&d->path, raw, rl);
-                    st = seen < 0 ? fail(d, EVENTC_E_NOMEM, "out of memory")
-                                  : fail(d, EVENTC_E_DUPLICATE_KEY, "duplicate member");
-                    path_pop(&d->path);
-                    break;
-                }
-                skip_ws(d);
-                if (d->p >= d->end || *d->p != ':') {
-                    st = syntax(d, "':'");
-                    break;
-                }
-                d->p++;
-                path_push_key(&d->path, raw, rl);
-            } else {
-                path_push_index(&d->path, count - 1);
-            }
-            st = skip_value(d);
-            if (st)
-                break;
-            path_pop(&d->path);
-            skip_ws(d);
-            if (d->p < d->end && *d->p == ',') {
-                d->p++;
-                continue;
-            }
-            if (d->p < d->end && *d->p == close) {
-                d->p++;
-                d->depth--;
-                break;
-            }
-            st = syntax(d, close == '}' ? "',' or '}'" : "',' or ']'");
-            break;
-        }
-        keyset_free(&names);
-        return st;
-    }
-    if (c == 't')
-        return expect_literal(d, "true", 4);
-    if (c == 'f')
-        return expect_literal(d, "false", 5);
-    if (c == 'n')
-        return expect_literal(d, "null", 4);
-    const char *tok;
-    size_t tl;
-    int integ;
-    return scan_number(d, &tok, &tl, &integ);
-}
-
-/* Copies the JSON text from s to e without insignificant white space. */
+/* Copies the valid JSON text from s to e without insignificant white space. */
 static char *minify(dec *d, const char *s, const char *e)
 {
-    char *out = eventc_arena_alloc(d->arena, (size_t)(e - s) + 1), *o = out;
+    size_t n = json_minify(s, (size_t)(e - s), NULL);
+    char *out = eventc_arena_alloc(d->arena, n + 1);
     if (!out)
         return NULL;
-    int in_str = 0;
-    for (const char *p = s; p < e; p++) {
-        char c = *p;
-        if (in_str) {
-            *o++ = c;
-            if (c == '\\')
-                *o++ = *++p;
-            else if (c == '"')
-                in_str = 0;
-        } else if (c == '"') {
-            in_str = 1;
-            *o++ = c;
-        } else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-            *o++ = c;
-        }
-    }
-    *o = '\0';
+    json_minify(s, (size_t)(e - s), out);
+    out[n] = '\0';
     return out;
 }
 
@@ -613,19 +148,19 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
 static eventc_status decode_array(dec *d, const eventc_value_desc *v, void **items, size_t *count)
 {
     size_t start = OFF(d);
-    if (d->p >= d->end || *d->p != '[')
+    if (d->r.p >= d->r.end || *d->r.p != '[')
         return mismatch(d, "an array");
-    if (++d->depth > d->o->limits.max_depth)
+    if (++d->r.depth > d->o->limits.max_depth)
         return fail(d, EVENTC_E_LIMIT, "nesting deeper than %u", d->o->limits.max_depth);
-    d->p++;
+    d->r.p++;
     const eventc_value_desc *iv = v->items;
     size_t isz = v->item_size, n = 0, cap = 0;
     unsigned char *buf = NULL;
     skip_ws(d);
-    if (d->p < d->end && *d->p == ']') {
-        d->p++;
+    if (d->r.p < d->r.end && *d->r.p == ']') {
+        d->r.p++;
     } else {
-        path_push_index(&d->path, 0);
+        json_path_push_index(&d->path, 0);
         for (;;) {
             if (n == d->o->limits.max_items)
                 return fail(d, EVENTC_E_LIMIT, "more than %zu items", d->o->limits.max_items);
@@ -641,7 +176,7 @@ static eventc_status decode_array(dec *d, const eventc_value_desc *v, void **ite
                 buf = nb;
                 cap = ncap;
             }
-            path_set_index(&d->path, n);
+            json_path_set_index(&d->path, n);
             memset(buf + n * isz, 0, isz);
             skip_ws(d);
             eventc_status st = decode_value(d, iv, buf + n * isz);
@@ -649,26 +184,26 @@ static eventc_status decode_array(dec *d, const eventc_value_desc *v, void **ite
                 return st;
             n++;
             skip_ws(d);
-            if (d->p < d->end && *d->p == ',') {
-                d->p++;
+            if (d->r.p < d->r.end && *d->r.p == ',') {
+                d->r.p++;
                 continue;
             }
-            if (d->p < d->end && *d->p == ']') {
-                d->p++;
+            if (d->r.p < d->r.end && *d->r.p == ']') {
+                d->r.p++;
                 break;
             }
             return syntax(d, "',' or ']'");
         }
-        path_pop(&d->path);
+        json_path_pop(&d->path);
     }
-    d->depth--;
+    d->r.depth--;
     if (!buf) {
         /* An empty array is present, so it gets a non-NULL pointer. */
         buf = eventc_arena_alloc(d->arena, 1);
         if (!buf)
             return fail(d, EVENTC_E_NOMEM, "out of memory");
     }
-    eventc_status st = codec_check_items(v, buf, n, &d->path, d->err, start);
+    eventc_status st = codec_check_items(v, buf, n, &d->path, d->r.err, start);
     if (st)
         return st;
     *items = buf;
@@ -683,23 +218,23 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
     case EVENTC_FT_STRING:
     case EVENTC_FT_TIMESTAMP:
     case EVENTC_FT_ENUM: {
-        if (d->p >= d->end || *d->p != '"')
+        if (d->r.p >= d->r.end || *d->r.p != '"')
             return mismatch(d, "a string");
         if (v->type != EVENTC_FT_STRING) {
             /* Enum spellings and timestamps are short: read them without copying. */
-            const char *raw = NULL;
-            size_t rl = 0, n = 0, ch = 0;
-            int esc;
-            eventc_status st = scan_string(d, &raw, &rl, &n, &ch, &esc);
+            json_string js;
+            eventc_status st = json_scan_string(&d->r, d->o->limits.max_string, &js);
             if (st)
                 return st;
+            const char *raw = js.raw;
+            size_t rl = js.raw_len;
             char tmp[64], tmp2[160];
-            if (esc) {
-                if (n >= sizeof(tmp))
+            if (js.escaped) {
+                if (js.len >= sizeof(tmp))
                     goto bad_enum_or_time;
-                unescape(raw, rl, tmp);
+                json_unescape(js.raw, js.raw_len, tmp);
                 raw = tmp;
-                rl = n;
+                rl = js.len;
             }
             if (v->type == EVENTC_FT_TIMESTAMP) {
                 if (eventc_timestamp_parse(raw, rl, (eventc_timestamp *)dst) != EVENTC_OK)
@@ -714,7 +249,7 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
                 }
             }
         bad_enum_or_time:
-            d->p = d->start + start;
+            d->r.p = d->r.start + start;
             if (rl > 40)
                 rl = 40;
             if (v->type == EVENTC_FT_TIMESTAMP)
@@ -731,18 +266,20 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
         if (st)
             return st;
         *(const char **)dst = s;
-        return codec_check_string(v, s, len, chars, &d->path, d->err, start);
+        return codec_check_string(v, s, len, chars, &d->path, d->r.err, start);
     }
     case EVENTC_FT_INT64:
     case EVENTC_FT_DOUBLE: {
-        if (d->p >= d->end || !(*d->p == '-' || (*d->p >= '0' && *d->p <= '9')))
+        if (d->r.p >= d->r.end || !(*d->r.p == '-' || (*d->r.p >= '0' && *d->r.p <= '9')))
             return mismatch(d, v->type == EVENTC_FT_INT64 ? "an integer" : "a number");
         const char *tok = NULL;
         size_t tl = 0;
-        int integ = 0;
-        eventc_status st = scan_number(d, &tok, &tl, &integ);
+        bool integ = false;
+        eventc_status st = json_scan_number(&d->r, &tok, &tl, &integ);
         if (st)
             return st;
+        if (d->r.p < d->r.end && *d->r.p != '\0' && strchr("0123456789.eE+-", *d->r.p))
+            return EVENTC_OK; /* "01", "1.2.3": the syntax error comes next, where it is */
         if (v->type == EVENTC_FT_INT64) {
             int64_t x = 0;
             if (integ) {
@@ -755,14 +292,14 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
                 for (; q < tok + tl; q++) {
                     int dg = *q - '0';
                     if (acc < (INT64_MIN + dg) / 10) {
-                        d->p = d->start + start;
+                        d->r.p = d->r.start + start;
                         return fail(d, EVENTC_E_RANGE, "%.*s is out of the int64 range",
                                     (int)(tl > 40 ? 40 : tl), tok);
                     }
                     acc = acc * 10 - dg;
                 }
                 if (!neg && acc == INT64_MIN) {
-                    d->p = d->start + start;
+                    d->r.p = d->r.start + start;
                     return fail(d, EVENTC_E_RANGE, "%.*s is out of the int64 range", (int)tl, tok);
                 }
                 x = neg ? acc : -acc;
@@ -770,47 +307,47 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
                 /* 1.0 and 1e2 are integers, as in JSON Schema. */
                 double dv;
                 if (!to_double(tok, tl, &dv) || dv != floor(dv)) {
-                    d->p = d->start + start;
+                    d->r.p = d->r.start + start;
                     return fail(d, EVENTC_E_TYPE, "expected an integer, got %.*s",
                                 (int)(tl > 40 ? 40 : tl), tok);
                 }
                 if (!(dv >= -9223372036854775808.0 && dv < 9223372036854775808.0)) {
-                    d->p = d->start + start;
+                    d->r.p = d->r.start + start;
                     return fail(d, EVENTC_E_RANGE, "%.*s is out of the int64 range",
                                 (int)(tl > 40 ? 40 : tl), tok);
                 }
                 x = (int64_t)dv;
             }
             *(int64_t *)dst = x;
-            return codec_check_int(v, x, &d->path, d->err, start);
+            return codec_check_int(v, x, &d->path, d->r.err, start);
         }
         double dv;
         if (!to_double(tok, tl, &dv)) {
-            d->p = d->start + start;
+            d->r.p = d->r.start + start;
             return fail(d, EVENTC_E_RANGE, "number %.*s cannot be represented as a double",
                         (int)(tl > 40 ? 40 : tl), tok);
         }
         *(double *)dst = dv;
-        return codec_check_double(v, dv, &d->path, d->err, start);
+        return codec_check_double(v, dv, &d->path, d->r.err, start);
     }
     case EVENTC_FT_BOOL:
-        if (d->p < d->end && *d->p == 't') {
+        if (d->r.p < d->r.end && *d->r.p == 't') {
             *(bool *)dst = true;
-            return expect_literal(d, "true", 4);
+            return json_literal(&d->r, "true", 4);
         }
-        if (d->p < d->end && *d->p == 'f') {
+        if (d->r.p < d->r.end && *d->r.p == 'f') {
             *(bool *)dst = false;
-            return expect_literal(d, "false", 5);
+            return json_literal(&d->r, "false", 5);
         }
         return mismatch(d, "a boolean");
     case EVENTC_FT_OBJECT:
         return decode_object(d, v->object, dst);
     case EVENTC_FT_JSON: {
-        const char *s = d->p;
-        eventc_status st = skip_value(d);
+        const char *s = d->r.p;
+        eventc_status st = json_skip_value(&d->r);
         if (st)
             return st;
-        char *text = minify(d, s, d->p);
+        char *text = minify(d, s, d->r.p);
         if (!text)
             return fail(d, EVENTC_E_NOMEM, "out of memory");
         *(const char **)dst = text;
@@ -842,14 +379,14 @@ static const eventc_field_desc *find_field(const eventc_type_desc *t, const char
 }
 
 static eventc_status decode_members(dec *d, const eventc_type_desc *t, unsigned char *base,
-                                    keyset *unknown)
+                                    json_names *unknown)
 {
-    if (d->p >= d->end || *d->p != '{')
+    if (d->r.p >= d->r.end || *d->r.p != '{')
         return mismatch(d, "an object");
-    if (++d->depth > d->o->limits.max_depth)
+    if (++d->r.depth > d->o->limits.max_depth)
         return fail(d, EVENTC_E_LIMIT, "nesting deeper than %u", d->o->limits.max_depth);
     size_t obj_start = OFF(d);
-    d->p++;
+    d->r.p++;
     unsigned char seen_small[64];
     unsigned char *seen = seen_small;
     if (t->n_fields > sizeof(seen_small)) {
@@ -861,62 +398,55 @@ static eventc_status decode_members(dec *d, const eventc_type_desc *t, unsigned 
     size_t hint = 0, members = 0;
     int reject_unknown = !t->additional_properties || d->o->strict;
     skip_ws(d);
-    if (d->p < d->end && *d->p == '}') {
-        d->p++;
+    if (d->r.p < d->r.end && *d->r.p == '}') {
+        d->r.p++;
     } else {
         for (;;) {
             if (++members > d->o->limits.max_items)
                 return fail(d, EVENTC_E_LIMIT, "more than %zu members", d->o->limits.max_items);
             skip_ws(d);
-            if (d->p >= d->end || *d->p != '"')
+            if (d->r.p >= d->r.end || *d->r.p != '"')
                 return syntax(d, "a member name");
-            size_t key_off = OFF(d);
-            const char *raw;
-            size_t rl, kn, ch;
-            int esc;
-            eventc_status st = scan_string(d, &raw, &rl, &kn, &ch, &esc);
+            const char *key_at = d->r.p;
+            json_string ks;
+            eventc_status st = json_scan_string(&d->r, d->o->limits.max_string, &ks);
             if (st)
                 return st;
-            const char *key = raw;
-            if (esc) {
+            const char *key = ks.raw;
+            size_t kn = ks.len;
+            if (ks.escaped) {
                 char *k = eventc_arena_alloc(d->arena, kn + 1);
                 if (!k)
                     return fail(d, EVENTC_E_NOMEM, "out of memory");
-                unescape(raw, rl, k);
+                json_unescape(ks.raw, ks.raw_len, k);
                 k[kn] = '\0';
                 key = k;
             }
             skip_ws(d);
-            if (d->p >= d->end || *d->p != ':')
+            if (d->r.p >= d->r.end || *d->r.p != ':')
                 return syntax(d, "':'");
-            d->p++;
+            d->r.p++;
             skip_ws(d);
             const eventc_field_desc *f = find_field(t, key, kn, &hint);
-            path_push_key(&d->path, f ? f->name : key, kn);
+            json_path_push_key(&d->path, f ? f->name : key, kn);
             if (!f) {
-                int again = keyset_add(unknown, key, kn, 0, kn);
-                if (again) {
-                    d->p = d->start + key_off;
-                    return again < 0 ? fail(d, EVENTC_E_NOMEM, "out of memory")
-                                     : fail(d, EVENTC_E_DUPLICATE_KEY, "duplicate member");
-                }
+                if ((st = json_names_check(&d->r, unknown, &ks, key_at)))
+                    return st;
                 if (reject_unknown) {
-                    d->p = d->start + key_off;
+                    d->r.p = key_at;
                     return fail(d, EVENTC_E_UNKNOWN_FIELD, "unknown member");
                 }
-                if ((st = skip_value(d)))
+                if ((st = json_skip_value(&d->r)))
                     return st;
             } else {
                 size_t idx = (size_t)(f - t->fields);
-                if (seen[idx]) {
-                    d->p = d->start + key_off;
-                    return fail(d, EVENTC_E_DUPLICATE_KEY, "duplicate member");
-                }
+                if (seen[idx])
+                    return json_fail_duplicate(&d->r, key_at, key, kn);
                 seen[idx] = 1;
-                if (d->p < d->end && *d->p == 'n' && f->value->type != EVENTC_FT_JSON) {
+                if (d->r.p < d->r.end && *d->r.p == 'n' && f->value->type != EVENTC_FT_JSON) {
                     if (!(f->flags & EVENTC_FF_NULLABLE))
                         return fail(d, EVENTC_E_NULL_VALUE, "null is not allowed here");
-                    if ((st = expect_literal(d, "null", 4)))
+                    if ((st = json_literal(&d->r, "null", 4)))
                         return st;
                 } else if (f->value->type == EVENTC_FT_ARRAY) {
                     void *items = NULL;
@@ -932,27 +462,27 @@ static eventc_status decode_members(dec *d, const eventc_type_desc *t, unsigned 
                         *(bool *)(base + f->aux_offset) = true;
                 }
             }
-            path_pop(&d->path);
+            json_path_pop(&d->path);
             skip_ws(d);
-            if (d->p < d->end && *d->p == ',') {
-                d->p++;
+            if (d->r.p < d->r.end && *d->r.p == ',') {
+                d->r.p++;
                 continue;
             }
-            if (d->p < d->end && *d->p == '}') {
-                d->p++;
+            if (d->r.p < d->r.end && *d->r.p == '}') {
+                d->r.p++;
                 break;
             }
             return syntax(d, "',' or '}'");
         }
     }
-    d->depth--;
+    d->r.depth--;
     for (size_t i = 0; i < t->n_fields; i++) {
         const eventc_field_desc *f = &t->fields[i];
         if (!seen[i] && !(f->flags & EVENTC_FF_OPTIONAL)) {
-            path_push_key(&d->path, f->name, f->name_len);
-            eventc_status st = codec_fail(&d->path, d->err, obj_start, EVENTC_E_REQUIRED,
+            json_path_push_key(&d->path, f->name, f->name_len);
+            eventc_status st = codec_fail(&d->path, d->r.err, obj_start, EVENTC_E_REQUIRED,
                                           "required member is missing");
-            path_pop(&d->path);
+            json_path_pop(&d->path);
             return st;
         }
     }
@@ -963,14 +493,10 @@ static eventc_status decode_members(dec *d, const eventc_type_desc *t, unsigned 
  * duplicates among them too. */
 static eventc_status decode_object(dec *d, const eventc_type_desc *t, unsigned char *base)
 {
-    keyset unknown;
-    unknown.n = 0;
-    unknown.table = NULL;
-    unknown.cap = 0;
-    unknown.owned = NULL;
-    unknown.n_owned = 0;
+    json_names unknown;
+    json_names_init(&unknown, d->o->alloc);
     eventc_status st = decode_members(d, t, base, &unknown);
-    keyset_free(&unknown);
+    json_names_free(&unknown);
     return st;
 }
 
@@ -1004,13 +530,8 @@ eventc_status eventc_decode(const eventc_type_desc *desc, void *out, const char 
         eventc_arena_init(arena, opts->alloc);
     }
     memset(base, 0, desc->size);
-    dec d = {.start = json,
-             .p = json,
-             .end = json + len,
-             .arena = arena,
-             .o = opts,
-             .err = err,
-             .depth = 0};
+    dec d;
+    dec_init(&d, json, len, opts, arena, err);
     eventc_status st;
     if (len > opts->limits.max_input) {
         st = fail(&d, EVENTC_E_LIMIT, "input of %zu bytes is larger than the limit of %zu", len,
@@ -1020,10 +541,11 @@ eventc_status eventc_decode(const eventc_type_desc *desc, void *out, const char 
         st = decode_object(&d, desc, base);
         if (!st) {
             skip_ws(&d);
-            if (d.p != d.end)
+            if (d.r.p != d.r.end)
                 st = syntax(&d, "the end of the input");
         }
     }
+    json_reader_free(&d.r);
     if (st) {
         memset(base, 0, desc->size);
         eventc_arena_free(arena);
@@ -1038,66 +560,73 @@ eventc_status eventc_peek_string(const char *json, size_t len, const char *key, 
                                  size_t *value_len, int *has_escapes, eventc_error *err)
 {
     eventc_decode_options o = eventc_decode_options_default();
-    dec d = {.start = json, .p = json, .end = json + len, .o = &o, .err = err};
+    dec d;
+    eventc_status st;
     size_t klen = strlen(key);
+    json_string s;
+    dec_init(&d, json, len, &o, NULL, err);
     skip_ws(&d);
-    if (d.p >= d.end || *d.p != '{')
-        return mismatch(&d, "an object");
-    d.p++;
+    if (d.r.p >= d.r.end || *d.r.p != '{') {
+        st = mismatch(&d, "an object");
+        goto done;
+    }
+    d.r.p++;
+    d.r.depth = 1;
     skip_ws(&d);
-    if (d.p < d.end && *d.p == '}')
+    if (d.r.p < d.r.end && *d.r.p == '}')
         goto missing;
     for (;;) {
         skip_ws(&d);
-        if (d.p >= d.end || *d.p != '"')
-            return syntax(&d, "a member name");
-        const char *raw = NULL;
-        size_t rl = 0, n = 0, ch = 0;
-        int esc;
-        eventc_status st = scan_string(&d, &raw, &rl, &n, &ch, &esc);
-        if (st)
-            return st;
-        skip_ws(&d);
-        if (d.p >= d.end || *d.p != ':')
-            return syntax(&d, "':'");
-        d.p++;
-        skip_ws(&d);
-        if (!esc && rl == klen && memcmp(raw, key, klen) == 0) {
-            path_push_key(&d.path, key, klen);
-            if (d.p >= d.end || *d.p != '"')
-                return mismatch(&d, "a string");
-            if ((st = scan_string(&d, &raw, &rl, &n, &ch, &esc)))
-                return st;
-            *value = raw;
-            *value_len = rl;
-            *has_escapes = esc;
-            return EVENTC_OK;
+        if (d.r.p >= d.r.end || *d.r.p != '"') {
+            st = syntax(&d, "a member name");
+            goto done;
         }
-        if ((st = skip_value(&d)))
-            return st;
+        if ((st = json_scan_string(&d.r, o.limits.max_string, &s)))
+            goto done;
         skip_ws(&d);
-        if (d.p < d.end && *d.p == ',') {
-            d.p++;
+        if (d.r.p >= d.r.end || *d.r.p != ':') {
+            st = syntax(&d, "':'");
+            goto done;
+        }
+        d.r.p++;
+        skip_ws(&d);
+        if (!s.escaped && s.raw_len == klen && memcmp(s.raw, key, klen) == 0) {
+            json_path_push_key(&d.path, key, klen);
+            if (d.r.p >= d.r.end || *d.r.p != '"') {
+                st = mismatch(&d, "a string");
+                goto done;
+            }
+            if ((st = json_scan_string(&d.r, o.limits.max_string, &s)))
+                goto done;
+            *value = s.raw;
+            *value_len = s.raw_len;
+            *has_escapes = s.escaped;
+            goto done;
+        }
+        if ((st = json_skip_value(&d.r)))
+            goto done;
+        skip_ws(&d);
+        if (d.r.p < d.r.end && *d.r.p == ',') {
+            d.r.p++;
             continue;
         }
-        if (d.p < d.end && *d.p == '}')
+        if (d.r.p < d.r.end && *d.r.p == '}')
             break;
-        return syntax(&d, "',' or '}'");
+        st = syntax(&d, "',' or '}'");
+        goto done;
     }
 missing:
-    path_push_key(&d.path, key, klen);
-    return codec_fail(&d.path, err, 0, EVENTC_E_REQUIRED, "required member is missing");
+    json_path_push_key(&d.path, key, klen);
+    st = codec_fail(&d.path, err, 0, EVENTC_E_REQUIRED, "required member is missing");
+done:
+    json_reader_free(&d.r);
+    return st;
 }
 
 eventc_status eventc_json_check(const char *json, size_t len)
 {
-    eventc_decode_options o = eventc_decode_options_default();
-    dec d = {.start = json, .p = json, .end = json + len, .o = &o, .err = NULL};
-    eventc_status st = skip_value(&d);
-    if (st)
-        return st;
-    skip_ws(&d);
-    return d.p == d.end ? EVENTC_OK : EVENTC_E_SYNTAX;
+    eventc_limits lim = EVENTC_LIMITS_DEFAULT;
+    return json_check(json, len, &lim, NULL, NULL);
 }
 
 eventc_status eventc_decode_any(const eventc_event_entry *types, size_t n_types,
@@ -1133,15 +662,17 @@ eventc_status eventc_decode_any(const eventc_event_entry *types, size_t n_types,
     if (escaped) {
         /* The raw text was validated by the peek; its decoded form is never longer, and a name
          * that does not fit the buffer is longer than any event name anyway. */
-        const char *raw = NULL;
-        size_t rl = 0, n = 0, ch = 0;
-        int esc = 0;
-        dec d = {.start = name - 1, .p = name - 1, .end = json + len, .o = opts, .err = NULL};
-        if (scan_string(&d, &raw, &rl, &n, &ch, &esc) == EVENTC_OK && n < sizeof(unescaped)) {
-            unescape(raw, rl, unescaped);
+        json_reader r;
+        json_string s;
+        json_reader_init(&r, name - 1, (size_t)(json + len - (name - 1)), &opts->limits, NULL,
+                         NULL);
+        if (json_scan_string(&r, opts->limits.max_string, &s) == EVENTC_OK &&
+            s.len < sizeof(unescaped)) {
+            json_unescape(s.raw, s.raw_len, unescaped);
             key = unescaped;
-            key_len = n;
+            key_len = s.len;
         }
+        json_reader_free(&r);
     }
     for (size_t i = 0; i < n_types && !e; i++)
         if (strlen(types[i].name) == key_len && memcmp(types[i].name, key, key_len) == 0)

@@ -8,7 +8,7 @@
 
 /* ---- validation ------------------------------------------------------------------------------ */
 
-static eventc_status check_timestamp(const eventc_timestamp *ts, const codec_path *p,
+static eventc_status check_timestamp(const eventc_timestamp *ts, const json_path *p,
                                      eventc_error *err)
 {
     if (ts->seconds < EVENTC_TIMESTAMP_MIN_SECONDS || ts->seconds > EVENTC_TIMESTAMP_MAX_SECONDS ||
@@ -19,9 +19,9 @@ static eventc_status check_timestamp(const eventc_timestamp *ts, const codec_pat
 }
 
 static eventc_status validate_object(const eventc_type_desc *t, const unsigned char *base,
-                                     codec_path *p, eventc_error *err);
+                                     json_path *p, eventc_error *err);
 
-static eventc_status validate_value(const eventc_value_desc *v, const void *src, codec_path *p,
+static eventc_status validate_value(const eventc_value_desc *v, const void *src, json_path *p,
                                     eventc_error *err)
 {
     switch (v->type) {
@@ -83,11 +83,11 @@ static int field_present(const eventc_field_desc *f, const unsigned char *base)
 }
 
 static eventc_status validate_object(const eventc_type_desc *t, const unsigned char *base,
-                                     codec_path *p, eventc_error *err)
+                                     json_path *p, eventc_error *err)
 {
     for (size_t i = 0; i < t->n_fields; i++) {
         const eventc_field_desc *f = &t->fields[i];
-        path_push_key(p, f->name, f->name_len);
+        json_path_push_key(p, f->name, f->name_len);
         eventc_status st = EVENTC_OK;
         if (!field_present(f, base)) {
             if (!(f->flags & (EVENTC_FF_OPTIONAL | EVENTC_FF_NULLABLE)))
@@ -96,22 +96,22 @@ static eventc_status validate_object(const eventc_type_desc *t, const unsigned c
             const unsigned char *items = *(const unsigned char *const *)(base + f->offset);
             size_t n = *(const size_t *)(base + f->aux_offset);
             const eventc_value_desc *v = f->value;
-            path_push_index(p, 0);
+            json_path_push_index(p, 0);
             for (size_t k = 0; k < n && !st; k++) {
-                path_set_index(p, k);
+                json_path_set_index(p, k);
                 if ((v->items->type == EVENTC_FT_STRING || v->items->type == EVENTC_FT_JSON) &&
                     !*(const char *const *)(items + k * v->item_size))
                     st = codec_fail(p, err, 0, EVENTC_E_NULL_VALUE, "NULL item");
                 else
                     st = validate_value(v->items, items + k * v->item_size, p, err);
             }
-            path_pop(p);
+            json_path_pop(p);
             if (!st)
                 st = codec_check_items(v, items, n, p, err, 0);
         } else {
             st = validate_value(f->value, base + f->offset, p, err);
         }
-        path_pop(p);
+        json_path_pop(p);
         if (st)
             return st;
     }
@@ -123,7 +123,7 @@ eventc_status eventc_validate(const eventc_type_desc *desc, const void *value, e
     eventc_error_clear(err);
     if (!desc || !value)
         return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, "$", "invalid argument");
-    codec_path p;
+    json_path p;
     p.depth = 0;
     return validate_object(desc, value, &p, err);
 }
@@ -143,9 +143,9 @@ static inline void put1(eventc_buf *out, char c)
 /* ---- encoding: one pass that checks each value as it writes it ------------------------------ */
 
 static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *base,
-                                eventc_buf *out, codec_path *p, eventc_error *err, int trusted);
+                                eventc_buf *out, json_path *p, eventc_error *err, int trusted);
 
-static eventc_status out_of_memory(const codec_path *p, eventc_error *err)
+static eventc_status out_of_memory(const json_path *p, eventc_error *err)
 {
     return codec_fail(p, err, 0, EVENTC_E_NOMEM, "out of memory");
 }
@@ -252,7 +252,7 @@ static eventc_status put_json_string(eventc_buf *out, const char *s, size_t len,
 }
 
 static eventc_status enc_value(const eventc_value_desc *v, const void *src, eventc_buf *out,
-                               codec_path *p, eventc_error *err, int trusted)
+                               json_path *p, eventc_error *err, int trusted)
 {
     switch (v->type) {
     case EVENTC_FT_STRING: {
@@ -326,16 +326,16 @@ static eventc_status enc_value(const eventc_value_desc *v, const void *src, even
 }
 
 static eventc_status enc_array(const eventc_field_desc *f, const unsigned char *base,
-                               eventc_buf *out, codec_path *p, eventc_error *err, int trusted)
+                               eventc_buf *out, json_path *p, eventc_error *err, int trusted)
 {
     const eventc_value_desc *v = f->value;
     const unsigned char *items = *(const unsigned char *const *)(base + f->offset);
     size_t n = *(const size_t *)(base + f->aux_offset);
     int pointers = v->items->type == EVENTC_FT_STRING || v->items->type == EVENTC_FT_JSON;
     put1(out, '[');
-    path_push_index(p, 0);
+    json_path_push_index(p, 0);
     for (size_t k = 0; k < n; k++) {
-        path_set_index(p, k);
+        json_path_set_index(p, k);
         if (k)
             put1(out, ',');
         const unsigned char *item = items + k * v->item_size;
@@ -345,13 +345,13 @@ static eventc_status enc_array(const eventc_field_desc *f, const unsigned char *
         if (st)
             return st;
     }
-    path_pop(p);
+    json_path_pop(p);
     put1(out, ']');
     return trusted ? EVENTC_OK : codec_check_items(v, items, n, p, err, 0);
 }
 
 static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *base,
-                                eventc_buf *out, codec_path *p, eventc_error *err, int trusted)
+                                eventc_buf *out, json_path *p, eventc_error *err, int trusted)
 {
     put1(out, '{');
     int first = 1;
@@ -362,7 +362,7 @@ static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *
             if (f->flags & EVENTC_FF_OPTIONAL)
                 continue;
             if (!(f->flags & EVENTC_FF_NULLABLE)) {
-                path_push_key(p, f->name, f->name_len);
+                json_path_push_key(p, f->name, f->name_len);
                 return codec_fail(p, err, 0, EVENTC_E_REQUIRED, "required member is missing");
             }
         }
@@ -379,7 +379,7 @@ static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *
         *w++ = '"';
         *w++ = ':';
         out->len = (size_t)(w - out->data);
-        path_push_key(p, f->name, f->name_len);
+        json_path_push_key(p, f->name, f->name_len);
         eventc_status st;
         if (!present) {
             eventc_buf_append(out, "null", 4); /* a required nullable member without value */
@@ -391,7 +391,7 @@ static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *
         }
         if (st)
             return st;
-        path_pop(p);
+        json_path_pop(p);
     }
     put1(out, '}');
     return EVENTC_OK;
@@ -412,7 +412,7 @@ eventc_status eventc_encode_ex(const eventc_type_desc *desc, const void *value, 
     if (out->failed)
         return eventc_error_set(err, EVENTC_E_NOMEM, "$", "output buffer failed earlier");
     size_t mark = out->len;
-    codec_path p;
+    json_path p;
     p.depth = 0;
     eventc_status st = enc_object(desc, value, out, &p, err, (flags & EVENTC_ENCODE_TRUSTED) != 0);
     if (!st && out->failed)

@@ -8,49 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int ident_like(const char *k, size_t n)
-{
-    if (n == 0)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = k[i];
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-                 (i > 0 && c >= '0' && c <= '9');
-        if (!ok)
-            return 0;
-    }
-    return 1;
-}
-
-static size_t format_path(const codec_path *p, char *out, size_t n)
-{
-    size_t len = (size_t)snprintf(out, n, "$");
-    unsigned shown = p->depth < CODEC_PATH_MAX ? p->depth : CODEC_PATH_MAX;
-    for (unsigned i = 0; i < shown && len < n; i++) {
-        const codec_seg *s = &p->segs[i];
-        int w;
-        if (!s->key)
-            w = snprintf(out + len, n - len, "[%zu]", s->index);
-        else if (ident_like(s->key, s->key_len))
-            w = snprintf(out + len, n - len, ".%.*s", (int)s->key_len, s->key);
-        else
-            w = snprintf(out + len, n - len, "[\"%.*s\"]", (int)s->key_len, s->key);
-        if (w < 0)
-            break;
-        len += (size_t)w;
-    }
-    if (p->depth > CODEC_PATH_MAX && len < n)
-        len += (size_t)snprintf(out + len, n - len, "...");
-    return len;
-}
-
-eventc_status codec_fail(const codec_path *p, eventc_error *err, size_t offset, eventc_status code,
+eventc_status codec_fail(const json_path *p, eventc_error *err, size_t offset, eventc_status code,
                          const char *fmt, ...)
 {
     if (!err)
         return code;
     char path[EVENTC_ERROR_PATH_MAX];
-    format_path(p, path, sizeof(path));
+    json_path_format(p, path, sizeof(path));
     char msg[EVENTC_ERROR_MESSAGE_MAX];
     va_list ap;
     va_start(ap, fmt);
@@ -62,8 +26,7 @@ eventc_status codec_fail(const codec_path *p, eventc_error *err, size_t offset, 
 }
 
 eventc_status codec_check_string(const eventc_value_desc *v, const char *s, size_t len,
-                                 size_t chars, const codec_path *p, eventc_error *err,
-                                 size_t offset)
+                                 size_t chars, const json_path *p, eventc_error *err, size_t offset)
 {
     if (v->const_value) {
         /* No strlen: equal iff the first len bytes match and the constant ends there. */
@@ -103,7 +66,7 @@ eventc_status codec_check_string(const eventc_value_desc *v, const char *s, size
     return EVENTC_OK;
 }
 
-eventc_status codec_check_int(const eventc_value_desc *v, int64_t x, const codec_path *p,
+eventc_status codec_check_int(const eventc_value_desc *v, int64_t x, const json_path *p,
                               eventc_error *err, size_t offset)
 {
     if ((v->flags & EVENTC_VF_MINIMUM) && x < v->imin)
@@ -115,7 +78,7 @@ eventc_status codec_check_int(const eventc_value_desc *v, int64_t x, const codec
     return EVENTC_OK;
 }
 
-eventc_status codec_check_double(const eventc_value_desc *v, double x, const codec_path *p,
+eventc_status codec_check_double(const eventc_value_desc *v, double x, const json_path *p,
                                  eventc_error *err, size_t offset)
 {
     if ((v->flags & EVENTC_VF_MINIMUM) && x < v->nmin)
@@ -199,7 +162,7 @@ static int find_duplicate_hashed(const eventc_value_desc *v, const unsigned char
 }
 
 eventc_status codec_check_items(const eventc_value_desc *v, const void *items, size_t n,
-                                const codec_path *p, eventc_error *err, size_t offset)
+                                const json_path *p, eventc_error *err, size_t offset)
 {
     if ((v->flags & EVENTC_VF_MIN_ITEMS) && n < v->min_items)
         return codec_fail(p, err, offset, EVENTC_E_MIN_ITEMS,
@@ -213,8 +176,8 @@ eventc_status codec_check_items(const eventc_value_desc *v, const void *items, s
         size_t dup, first;
         int found = n > 8 ? find_duplicate_hashed(v, base, n, &dup, &first) : -1;
         if (found == 1) {
-            codec_path q = *p;
-            path_push_index(&q, dup);
+            json_path q = *p;
+            json_path_push_index(&q, dup);
             return codec_fail(&q, err, offset, EVENTC_E_UNIQUE, "duplicate of item %zu", first);
         }
         if (found == 0)
@@ -222,8 +185,8 @@ eventc_status codec_check_items(const eventc_value_desc *v, const void *items, s
         for (size_t i = 1; i < n; i++)
             for (size_t j = 0; j < i; j++)
                 if (codec_value_equal(v->items, base + i * sz, base + j * sz)) {
-                    codec_path q = *p;
-                    path_push_index(&q, i);
+                    json_path q = *p;
+                    json_path_push_index(&q, i);
                     return codec_fail(&q, err, offset, EVENTC_E_UNIQUE, "duplicate of item %zu", j);
                 }
     }

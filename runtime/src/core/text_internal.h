@@ -2,6 +2,8 @@
 #ifndef EVENTC_TEXT_INTERNAL_H
 #define EVENTC_TEXT_INTERNAL_H
 
+#include <stddef.h>
+
 /* The value of a hexadecimal digit, or -1. */
 static inline int text_hex_digit(int c)
 {
@@ -13,5 +15,10 @@ static inline int text_hex_digit(int c)
         return c - 'A' + 10;
     return -1;
 }
+
+/* Writes a printable, quoted and possibly shortened copy of s (n bytes) into out (size cap), for
+ * messages that quote input: control and non-ASCII bytes are shown as \xNN so a message stays
+ * one valid line. */
+void text_quote(char *out, size_t cap, const char *s, size_t n);
 
 #endif

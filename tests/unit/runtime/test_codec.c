@@ -272,7 +272,13 @@ static void test_rejections(void)
     expect_bad_members("\"note\":null", EVENTC_E_OK, "");
     expect_bad_members("\"price\":null", EVENTC_E_NULL_VALUE, "$.price");
     expect_bad_members("\"extra\":[1,2", EVENTC_E_SYNTAX, "$.extra");
-    expect_bad_members("\"extra\":01", EVENTC_E_SYNTAX, "$.extra");
+    /* A number followed by more of one ("01") is refused where the reader stops: at the next
+     * token, in the object, as the CloudEvents reader does. */
+    expect_bad_members("\"extra\":01", EVENTC_E_SYNTAX, "$");
+    expect_bad_members("\"price\":{\"amount\":01,\"currency\":\"EUR\"}", EVENTC_E_SYNTAX,
+                       "$.price");
+    /* U+0000 cannot be held in a C string, but is valid JSON where nothing is stored. */
+    expect_bad_members("\"zz\":\"\\u0000\"", EVENTC_E_OK, "");
     expect_bad_members("\"extra\":\"\\ud800\"", EVENTC_E_UTF8, "$.extra");
     expect_bad_members("\"note\":\"\\u0000\"", EVENTC_E_UNSUPPORTED, "$.note");
     expect_bad_members("\"note\":\"a\tb\"", EVENTC_E_SYNTAX, "$.note");
