@@ -26,7 +26,7 @@ typedef struct json_reader {
     /* When not NULL, errors name the path it holds, and json_skip_value extends it with the
      * members and items it walks; when NULL, err->path is left empty for the caller. */
     json_path *path;
-    unsigned depth; /* containers open, the caller's included */
+    unsigned depth;     /* containers open, the caller's included */
     eventc_buf scratch; /* decoded strings of json_read_string */
 } json_reader;
 
