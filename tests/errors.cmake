@@ -65,17 +65,19 @@ foreach(_expected IN LISTS _err_cases)
 endforeach()
 
 # Valid catalogs check clean, with the exact summary line.
-# The last one is written by gen_hostile: a chain of 1,500 object types that each hold the next
-# inline and in an array, which the search for cyclic types must get through in linear time.
+# The last two are written by gen_hostile: a chain of 1,500 object types that each hold the next
+# inline and in an array, which the search for cyclic types must get through in linear time; and
+# a catalog saved with a UTF-8 byte order mark.
 foreach(_ok IN ITEMS "messaging_ok|../../catalog/messaging.yaml|messaging: 5 aggregates, 21 events, 72 fields, 3 types"
                      "library_ok|../../docs/examples/library.yaml|library: 2 aggregates, 5 events, 31 fields, 3 types"
-                     "type_chain_ok|type-chain-ok.yaml|shop: 1 aggregate, 1 event, 3007 fields, 1500 types")
+                     "type_chain_ok|type-chain-ok.yaml|shop: 1 aggregate, 1 event, 3007 fields, 1500 types"
+                     "bom_ok|bom-ok.yaml|shop: 1 aggregate, 1 event, 7 fields, 0 types")
   string(REPLACE "|" ";" _ok "${_ok}")
   list(GET _ok 0 _name)
   list(GET _ok 1 _catalog)
   list(GET _ok 2 _summary)
   set(_dir ${_err_src})
-  if(_name STREQUAL "type_chain_ok")
+  if(_name MATCHES "^(type_chain|bom)_ok$")
     set(_dir ${_err_gen})
   endif()
   add_test(NAME errors.${_name}
@@ -110,6 +112,12 @@ _eventc_cli_test(help_short 0 out "^usage: eventc <command>" err -h)
 _eventc_cli_test(help_check 0 out "^usage: eventc check CATALOG" err help check)
 _eventc_cli_test(check_help 0 out "^usage: eventc check CATALOG" err check --help)
 _eventc_cli_test(help_unknown 2 err "no help for unknown command 'frobnicate'" out help frobnicate)
+# A catalog path that is empty or names a folder gets a message of its own.
+# (EMPTY stands for an empty argument, which a CMake list cannot hold.)
+_eventc_cli_test(check_empty_path 1 err "^eventc: error: the catalog path is empty" out check EMPTY)
+_eventc_cli_test(check_directory 1 err
+                 "^108-example-envelope: error: cannot read file: it is a directory, not a file"
+                 out check 108-example-envelope)
 # A catalog that cannot be read is an input error (1), not a usage error.
 _eventc_cli_test(check_missing_file 1 err "^no-such-catalog[.]yaml: error: cannot read file: .*1 error" out
                  check no-such-catalog.yaml)

@@ -8,7 +8,7 @@
 #include "model/dyndesc.h"
 #include "names/names.h"
 #include "base/util.h"
-#include "views/viewmodel_ce.h"
+#include "names/ce_names.h"
 
 #include <eventc/ce_domain.h>
 

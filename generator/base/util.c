@@ -1,8 +1,14 @@
+#define _POSIX_C_SOURCE 200809L
+
 #include "util.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,32 +197,68 @@ int gen_read_file(const char *path, size_t max, char **data, size_t *len)
 {
     *data = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    if (!*path) {
+        errno = ENOENT;
         return -1;
+    }
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below anyway. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = S_ISDIR(st.st_mode) ? EISDIR : 0;
+        return S_ISDIR(st.st_mode) ? -1 : -3;
+    }
+    if ((uintmax_t)st.st_size > max) {
+        close(fd);
+        return -2;
+    }
     gen_str s;
     gen_str_init(&s);
     char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-        if (s.len + n > max) {
-            fclose(f);
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int saved = errno;
+            close(fd);
+            gen_str_free(&s);
+            errno = saved;
+            return -1;
+        }
+        if (n == 0)
+            break;
+        if (s.len + (size_t)n > max) {
+            close(fd);
             gen_str_free(&s);
             return -2;
         }
-        gen_str_append(&s, buf, n);
+        gen_str_append(&s, buf, (size_t)n);
     }
-    int failed = ferror(f);
-    int saved = errno;
-    fclose(f);
-    if (failed) {
-        gen_str_free(&s);
-        errno = saved ? saved : EIO;
-        return -1;
-    }
+    close(fd);
     *len = s.len;
     *data = gen_str_detach(&s);
     return 0;
+}
+
+const char *gen_read_error(int rc)
+{
+    if (rc == -2)
+        return "file too large";
+    if (rc == -3)
+        return "not a regular file (a FIFO, a device or a socket)";
+    if (errno == EISDIR)
+        return "it is a directory, not a file";
+    return strerror(errno);
 }
 
 char *gen_path_join_dir(const char *base, const char *rel)
@@ -229,33 +271,95 @@ char *gen_path_join_dir(const char *base, const char *rel)
     return gen_format("%.*s/%s", (int)(slash - base), base, rel);
 }
 
-size_t gen_edit_distance(const char *a, const char *b, size_t cap)
+/* ---- suggestions ---------------------------------------------------------------------------- */
+
+static char lower_ascii(char c)
 {
-    size_t la = strlen(a), lb = strlen(b);
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static bool is_vowel(char c)
+{
+    c = lower_ascii(c);
+    return c && strchr("aeiouy", c) != NULL;
+}
+
+/* Cost of writing `x` where `y` was meant, in half edits. */
+static unsigned substitution_cost(char x, char y)
+{
+    if (x == y)
+        return 0;
+    if (lower_ascii(x) == lower_ascii(y))
+        return 1; /* case only */
+    if (is_vowel(x) && is_vowel(y))
+        return 1; /* a vowel for a vowel: the commonest misspelling (Payed, Paid) */
+    return 2;
+}
+
+unsigned gen_name_distance(const char *typed, const char *known)
+{
+    size_t la = strlen(typed), lb = strlen(known);
     if (la > 64 || lb > 64)
-        return cap + 1;
-    size_t row[65];
+        return UINT_MAX;
+    /* Three rows of the optimal-string-alignment table: transpositions of two neighbours count
+     * as one edit. */
+    unsigned rows[3][65];
+    unsigned *before = rows[0], *prev = rows[1], *cur = rows[2];
     for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
+        prev[j] = (unsigned)(2 * j);
     for (size_t i = 1; i <= la; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        size_t best = row[0];
+        cur[0] = (unsigned)(2 * i);
         for (size_t j = 1; j <= lb; j++) {
-            size_t cur = row[j];
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t v = prev + cost;
-            if (row[j] + 1 < v)
-                v = row[j] + 1;
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
-            row[j] = v;
-            prev = cur;
-            if (v < best)
-                best = v;
+            unsigned v = prev[j - 1] + substitution_cost(typed[i - 1], known[j - 1]);
+            if (prev[j] + 2 < v)
+                v = prev[j] + 2;
+            if (cur[j - 1] + 2 < v)
+                v = cur[j - 1] + 2;
+            if (i > 1 && j > 1 && lower_ascii(typed[i - 1]) == lower_ascii(known[j - 2]) &&
+                lower_ascii(typed[i - 2]) == lower_ascii(known[j - 1]) && before[j - 2] + 2 < v)
+                v = before[j - 2] + 2;
+            cur[j] = v;
         }
-        if (best > cap)
-            return cap + 1;
+        unsigned *t = before;
+        before = prev;
+        prev = cur;
+        cur = t;
     }
-    return row[lb] > cap ? cap + 1 : row[lb];
+    return prev[lb];
+}
+
+void gen_suggest_init(gen_suggester *s, const char *typed)
+{
+    s->typed = typed;
+    s->best = NULL;
+    s->best_distance = UINT_MAX;
+}
+
+void gen_suggest_consider(gen_suggester *s, const char *known)
+{
+    if (!known || strcmp(known, s->typed) == 0)
+        return;
+    unsigned d = gen_name_distance(s->typed, known);
+    /* Two edits at most, fewer than the typed name has letters, and a spelling that differs in
+     * case only always qualifies. */
+    size_t n = strlen(s->typed);
+    bool close = d <= 4 && d < 2 * n;
+    if (!close && strlen(known) == n) {
+        close = true;
+        for (size_t i = 0; i < n && close; i++)
+            close = lower_ascii(s->typed[i]) == lower_ascii(known[i]);
+    }
+    if (close && d < s->best_distance) {
+        s->best_distance = d;
+        s->best = known;
+    }
+}
+
+const char *gen_suggest(const char *typed, const char *const *known, size_t n)
+{
+    gen_suggester s;
+    gen_suggest_init(&s, typed);
+    for (size_t i = 0; i < n && known[i]; i++)
+        gen_suggest_consider(&s, known[i]);
+    return s.best;
 }

@@ -46,15 +46,42 @@ void *gen_pool_alloc(gen_pool *p, size_t n);
 char *gen_pool_strndup(gen_pool *p, const char *s, size_t n);
 char *gen_pool_strdup(gen_pool *p, const char *s);
 
-/** Reads a whole file, at most `max` bytes. Returns 0, -1 when it cannot be read (errno set), or
- * -2 when it is larger than `max`. The buffer (NUL-terminated) is the caller's to free. */
+/** Reads a whole regular file, at most `max` bytes. Returns 0; -1 when it cannot be read (errno
+ * set: EISDIR for a directory, ENOENT for an empty path); -2 when it is larger than `max`; -3 when
+ * it is not a regular file (a FIFO, a device, a socket: reading those could block forever or
+ * never end). The buffer (NUL-terminated) is the caller's to free. */
 int gen_read_file(const char *path, size_t max, char **data, size_t *len);
+
+/** Why gen_read_file returned `rc` (read errno right after the call), for messages. */
+const char *gen_read_error(int rc);
 
 /** Joins `rel` to the directory part of `base` ("a/b.yaml" + "c.json" -> "a/c.json"); absolute
  * `rel` is returned as is. */
 char *gen_path_join_dir(const char *base, const char *rel);
 
-/** Levenshtein distance, capped at `cap` (returns cap + 1 when larger); for "did you mean". */
-size_t gen_edit_distance(const char *a, const char *b, size_t cap);
+/**
+ * How far `typed` is from `known`, for "did you mean", in half edits: an insertion, a deletion, a
+ * substitution or the transposition of two neighbours costs 2, a substitution that changes only
+ * the case (`orderPaid`) or puts a vowel for a vowel (`OrderPayed`, `OrderPaid`) costs 1.
+ * UINT_MAX for names longer than 64 bytes.
+ */
+unsigned gen_name_distance(const char *typed, const char *known);
+
+/** Picks the closest of the names it is shown (the first of equally close ones). */
+typedef struct gen_suggester {
+    const char *typed;
+    const char *best; /**< NULL while no name is close enough */
+    unsigned best_distance;
+} gen_suggester;
+
+void gen_suggest_init(gen_suggester *s, const char *typed);
+/** Considers `known` (borrowed; must outlive the suggester). A name is close enough within two
+ * edits (gen_name_distance <= 4) and fewer edits than `typed` has letters, or when it differs in
+ * case only. */
+void gen_suggest_consider(gen_suggester *s, const char *known);
+
+/** The closest of the first `n` names of `known` (stops early at a NULL entry; pass SIZE_MAX for
+ * a NULL-terminated list), or NULL when none is close enough. */
+const char *gen_suggest(const char *typed, const char *const *known, size_t n);
 
 #endif

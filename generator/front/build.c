@@ -75,32 +75,58 @@ static bool read_bool(builder *b, const gen_node *n, const char *what, bool *out
     return false;
 }
 
-/* Integers are plain decimal numerals that fit in 64 bits. */
-static bool parse_int64(const char *s, int64_t *out)
+/* Integers are plain decimal numerals. Returns 1 for one that fits in 64 bits (stored in *out),
+ * -1 for one out of that range, 0 for anything else. */
+static int parse_int64(const char *s, int64_t *out)
 {
     const char *p = s;
     if (*p == '-' || *p == '+')
         p++;
     if (!*p)
-        return false;
+        return 0;
     for (const char *q = p; *q; q++)
         if (*q < '0' || *q > '9')
-            return false;
+            return 0;
     errno = 0;
     char *end;
     long long v = strtoll(s, &end, 10);
+    if (errno == ERANGE)
+        return -1;
     if (errno || *end)
-        return false;
+        return 0;
     *out = (int64_t)v;
-    return true;
+    return 1;
+}
+
+/* What a scalar that is not a decimal integer looks like, for the message. */
+static const char *integer_hint(const char *s)
+{
+    const char *p = s + (*s == '-' || *s == '+');
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X' || p[1] == 'o' || p[1] == 'b'))
+        return " (integers are read in decimal only)";
+    if (*p >= '0' && *p <= '9' && strpbrk(p, ".eE"))
+        return " (an integer has no fraction or exponent)";
+    return "";
 }
 
 static bool read_int(builder *b, const gen_node *n, const char *what, int64_t *out)
 {
     if (!is_scalar(b, n, what, "an integer"))
         return false;
-    if (n->quoted || !parse_int64(n->text, out)) {
-        err(b, n->loc, "expected an integer for %s, got '%s'", what, n->text);
+    if (n->quoted) {
+        err(b, n->loc, "expected an integer for %s, got the quoted string \"%s\"", what, n->text);
+        return false;
+    }
+    int r = parse_int64(n->text, out);
+    if (r < 0) {
+        err(b, n->loc,
+            "integer '%s' for %s is out of range (-9223372036854775808 to 9223372036854775807)",
+            n->text, what);
+        return false;
+    }
+    if (r == 0) {
+        err(b, n->loc, "expected an integer for %s, got '%s'%s", what, n->text,
+            integer_hint(n->text));
         return false;
     }
     return true;
@@ -119,27 +145,40 @@ static bool read_count(builder *b, const gen_node *n, const char *what, uint64_t
     return true;
 }
 
-static bool parse_number(const char *s, double *out)
+/* Decimal numbers. Returns 1 for a finite double (stored in *out), -1 for a number beyond the
+ * range of a double (or too small to be told from zero), 0 for anything else. */
+static int parse_number(const char *s, double *out)
 {
     if (!*s)
-        return false;
+        return 0;
     for (const char *q = s; *q; q++)
         if (!strchr("0123456789+-.eE", *q))
-            return false;
+            return 0;
     errno = 0;
     char *end;
     double v = strtod(s, &end);
-    if (*end || errno == ERANGE || !isfinite(v))
-        return false;
+    if (*end)
+        return 0;
+    if (errno == ERANGE || !isfinite(v))
+        return -1;
     *out = v;
-    return true;
+    return 1;
 }
 
 static bool read_number(builder *b, const gen_node *n, const char *what, double *out)
 {
     if (!is_scalar(b, n, what, "a number"))
         return false;
-    if (n->quoted || !parse_number(n->text, out)) {
+    if (n->quoted) {
+        err(b, n->loc, "expected a number for %s, got the quoted string \"%s\"", what, n->text);
+        return false;
+    }
+    int r = parse_number(n->text, out);
+    if (r < 0) {
+        err(b, n->loc, "number '%s' for %s is out of range (a 64-bit double)", n->text, what);
+        return false;
+    }
+    if (r == 0) {
         err(b, n->loc, "expected a number for %s, got '%s'", what, n->text);
         return false;
     }
@@ -169,35 +208,63 @@ static gen_text_list read_text_list(builder *b, const gen_node *n, const char *w
 
 /* ---- key sets -------------------------------------------------------------------------------- */
 
-/* Reports keys of `map` that are not in `allowed` (NULL-terminated), with a suggestion. */
-static void check_allowed(builder *b, const gen_node *map, const char *const *allowed,
-                          const char *context)
+/* Keys that people who know JSON Schema write in a field spec, and what eventc has instead. */
+static const struct {
+    const char *key, *hint;
+} field_hints[] = {
+    {"required", "a field is required unless it has 'optional: true'"},
+    {"enum", "declare an enum type under 'types' (Status: { enum: [open, closed] }) and use its "
+             "name as the field's 'type'"},
+    {"format", "use type 'timestamp' for date-times, or a 'pattern' for other formats"},
+    {"default", "eventc has no default values: make the field 'optional: true' and let readers "
+                "supply the default"},
+    {"$ref", "name the type in 'type' (type: Money)"},
+    {"properties", "declare an object type with 'fields' under 'types' and name it in 'type'"},
+    {"additionalProperties", "unknown members are allowed or refused for the whole catalog, by "
+                             "the envelope's 'additional_properties'"},
+    {"minLength", "write 'min_length'"},
+    {"maxLength", "write 'max_length'"},
+    {"minItems", "write 'min_items'"},
+    {"maxItems", "write 'max_items'"},
+    {"uniqueItems", "write 'unique'"},
+    {"exclusiveMinimum", "write 'exclusive_minimum'"},
+    {"exclusiveMaximum", "write 'exclusive_maximum'"},
+    {"examples", "write one value as 'example' (documentation only); example events are listed "
+                 "under the event's 'examples'"},
+};
+
+/* Reports keys of `map` that are not in `allowed` (NULL-terminated), with a suggestion; in a field
+ * spec (`field_spec`), habits of JSON Schema get a hint saying what to write instead. */
+static void check_keys_in(builder *b, const gen_node *map, const char *const *allowed,
+                          const char *context, bool field_spec)
 {
     for (size_t i = 0; i < map->len; i++) {
         const gen_node *k = map->keys[i];
         if (k->kind != GEN_NODE_SCALAR)
             continue;
         bool ok = false;
-        const char *best = NULL;
-        size_t best_d = 3;
-        for (const char *const *a = allowed; *a; a++) {
-            if (strcmp(*a, k->text) == 0) {
-                ok = true;
-                break;
-            }
-            size_t d = gen_edit_distance(k->text, *a, 2);
-            if (d < best_d) {
-                best_d = d;
-                best = *a;
-            }
-        }
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = strcmp(*a, k->text) == 0;
         if (ok)
             continue;
-        if (best)
+        const char *hint = NULL;
+        for (size_t h = 0; field_spec && h < sizeof field_hints / sizeof field_hints[0]; h++)
+            if (strcmp(field_hints[h].key, k->text) == 0)
+                hint = field_hints[h].hint;
+        const char *best = hint ? NULL : gen_suggest(k->text, allowed, SIZE_MAX);
+        if (hint)
+            err(b, k->loc, "unknown key '%s' in %s: %s", k->text, context, hint);
+        else if (best)
             err(b, k->loc, "unknown key '%s' in %s (did you mean '%s'?)", k->text, context, best);
         else
             err(b, k->loc, "unknown key '%s' in %s", k->text, context);
     }
+}
+
+static void check_allowed(builder *b, const gen_node *map, const char *const *allowed,
+                          const char *context)
+{
+    check_keys_in(b, map, allowed, context, false);
 }
 
 /* Position of `key` itself in a mapping (diagnostics about a key point at the key). */
@@ -230,9 +297,9 @@ static json_object *node_to_json(const gen_node *n)
                 return json_object_new_boolean(n->text[0] == 't');
             if (n->text_len == 0 || strcmp(n->text, "null") == 0 || strcmp(n->text, "~") == 0)
                 return NULL;
-            if (parse_int64(n->text, &i))
+            if (parse_int64(n->text, &i) == 1)
                 return json_object_new_int64(i);
-            if (parse_number(n->text, &d))
+            if (parse_number(n->text, &d) == 1)
                 return json_object_new_double(d);
         }
         return json_object_new_string_len(n->text, (int)n->text_len);
@@ -319,7 +386,7 @@ static void build_field(builder *b, const gen_node *key, const gen_node *spec, g
     f->loc = key->loc;
     char *what = gen_format("field '%s'", key->text);
     if (spec->kind == GEN_NODE_MAP) {
-        check_allowed(b, spec, field_keys, what);
+        check_keys_in(b, spec, field_keys, what, true);
         const gen_node *v;
         if ((v = gen_map_get(spec, "description")))
             f->description = read_string(b, v, "'description'");
@@ -338,8 +405,8 @@ static void build_field(builder *b, const gen_node *key, const gen_node *spec, g
             }
         }
         if ((v = gen_map_get(spec, "since"))) {
-            f->since_loc = v->loc;
-            read_int(b, v, "'since'", &f->since);
+            if (read_int(b, v, "'since'", &f->since))
+                f->since_loc = v->loc;
         }
         if ((v = gen_map_get(spec, "role"))) {
             const char *r = read_string(b, v, "'role'");
@@ -376,7 +443,7 @@ static void build_typeref(builder *b, const gen_node *spec, gen_typeref *t, cons
     const gen_node *type_node = spec;
     if (spec->kind == GEN_NODE_MAP) {
         if (ctx == FIELD_ITEMS)
-            check_allowed(b, spec, item_keys, what);
+            check_keys_in(b, spec, item_keys, what, true);
         type_node = gen_map_get(spec, "type");
         if (!type_node) {
             err(b, spec->loc, "%s has no 'type'", what);
@@ -407,8 +474,22 @@ static void build_typeref(builder *b, const gen_node *spec, gen_typeref *t, cons
         t->has_min_length = true, t->min_length_loc = v->loc;
     if ((v = gen_map_get(spec, "max_length")) && read_count(b, v, "'max_length'", &t->max_length))
         t->has_max_length = true, t->max_length_loc = v->loc;
-    if ((v = gen_map_get(spec, "pattern")) && (t->pattern = read_string(b, v, "'pattern'")))
+    if ((v = gen_map_get(spec, "pattern")) && (t->pattern = read_string(b, v, "'pattern'"))) {
         t->pattern_loc = v->loc;
+        /* In double quotes YAML turns `\b` into a backspace and `\t` into a tab before the
+         * pattern engine sees them. */
+        for (const char *p = t->pattern; v->double_quoted && *p; p++) {
+            if ((unsigned char)*p < 0x20) {
+                err(b, v->loc,
+                    "the pattern holds the control character U+%04X, made by a YAML escape in "
+                    "double quotes; write regular expressions in single quotes, where a "
+                    "backslash is an ordinary character",
+                    (unsigned)(unsigned char)*p);
+                t->pattern = NULL;
+                break;
+            }
+        }
+    }
     if ((v = gen_map_get(spec, "min_items")) && read_count(b, v, "'min_items'", &t->min_items))
         t->has_min_items = true, t->min_items_loc = v->loc;
     if ((v = gen_map_get(spec, "max_items")) && read_count(b, v, "'max_items'", &t->max_items))
@@ -611,6 +692,7 @@ static void build_examples(builder *b, const gen_node *n, gen_event *e, const ch
         const char *p = read_string(b, n->items[i], "an example path");
         if (!p)
             continue;
+
         gen_example *x = &e->examples[e->n_examples++];
         x->path = p;
         x->loc = n->items[i]->loc;
@@ -697,8 +779,8 @@ static void build_event(builder *b, const gen_node *k, const gen_node *v, gen_ag
             e->deprecated = true;
     }
     if ((x = gen_map_get(v, "since"))) {
-        e->since_loc = x->loc;
-        read_int(b, x, "'since'", &e->since);
+        if (read_int(b, x, "'since'", &e->since))
+            e->since_loc = x->loc;
     }
     if ((x = gen_map_get(v, "fields")))
         build_fields(b, x, &e->fields, &e->n_fields, FIELD_EVENT, "'fields'");
@@ -897,6 +979,10 @@ static void build_include(builder *b, const gen_node *n, size_t from)
         if (!rel)
             continue;
         gen_loc loc = n->items[i]->loc;
+        if (!*rel) {
+            err(b, loc, "empty path in 'include'");
+            continue;
+        }
         const gen_file *parent = &b->m->files[from];
         char *path = gen_path_join_dir(parent->path, rel);
         char *display = gen_path_join_dir(parent->display, rel);
@@ -908,9 +994,9 @@ static void build_include(builder *b, const gen_node *n, size_t from)
         else if (stat(real, &st) != 0)
             why = strerror(errno);
         else if (S_ISDIR(st.st_mode))
-            why = strerror(EISDIR);
+            why = "it is a directory, not a file";
         else if (!S_ISREG(st.st_mode))
-            why = "not a regular file";
+            why = "not a regular file (a FIFO, a device or a socket)";
         if (why) {
             err(b, loc, "cannot include '%s': %s", rel, why);
             free(real);
@@ -964,6 +1050,7 @@ static void build_root_keys(builder *b, const gen_node *root)
         m->c_prefix_loc = m->name_loc;
     }
     if ((x = gen_map_get(root, "version"))) {
+        m->version_loc = x->loc;
         if (read_int(b, x, "'version'", &m->version) && m->version < 1)
             err(b, x->loc, "'version' must be at least 1");
     } else {
@@ -1100,6 +1187,10 @@ gen_model *gen_build(const char *path, gen_diags *diags)
     gen_pool_init(&m->pool);
     m->additional_properties = true;
     builder b = {.m = m, .diags = diags, .pool = &m->pool};
+    if (!*path) {
+        gen_error(diags, (gen_loc){0}, "the catalog path is empty");
+        return m;
+    }
     char *real = realpath(path, NULL);
     if (!real) {
         gen_error(diags, (gen_loc){.file = gen_pool_strdup(&m->pool, path)}, "cannot read file: %s",

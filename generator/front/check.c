@@ -7,9 +7,12 @@
 #include "model/model.h"
 #include "names/names.h"
 #include "names/c_names.h"
+#include "names/ce_names.h"
+#include "names/file_names.h"
 #include "model/dyndesc.h"
 
 #include <eventc/eventc.h>
+#include <eventc/id.h>
 #include <eventc/regex.h>
 
 #include <errno.h>
@@ -173,18 +176,13 @@ static void check_members(checker *c, const gen_field *fields, size_t n, const c
 
 static void suggest_type(checker *c, const gen_typeref *t)
 {
-    const char *best = NULL;
-    size_t best_d = 3;
-    for (const char *const *b = gen_builtin_type_names(); *b; b++) {
-        size_t d = gen_edit_distance(t->name, *b, 2);
-        if (d < best_d)
-            best_d = d, best = *b;
-    }
-    for (size_t i = 0; i < c->m->n_types; i++) {
-        size_t d = gen_edit_distance(t->name, c->m->types[i]->name, 2);
-        if (d < best_d)
-            best_d = d, best = c->m->types[i]->name;
-    }
+    gen_suggester s;
+    gen_suggest_init(&s, t->name);
+    for (const char *const *b = gen_builtin_type_names(); *b; b++)
+        gen_suggest_consider(&s, *b);
+    for (size_t i = 0; i < c->m->n_types; i++)
+        gen_suggest_consider(&s, c->m->types[i]->name);
+    const char *best = s.best;
     if (best)
         err(c, t->loc, "unknown type '%s' (did you mean '%s'?)", t->name, best);
     else
@@ -610,13 +608,11 @@ static const gen_state *find_state(const gen_aggregate *a, const char *name)
 
 static void unknown_state(checker *c, const gen_aggregate *a, const char *name, gen_loc loc)
 {
-    const char *best = NULL;
-    size_t best_d = 3;
-    for (size_t i = 0; i < a->n_states; i++) {
-        size_t d = gen_edit_distance(name, a->states[i].name, 2);
-        if (d < best_d)
-            best_d = d, best = a->states[i].name;
-    }
+    gen_suggester s;
+    gen_suggest_init(&s, name);
+    for (size_t i = 0; i < a->n_states; i++)
+        gen_suggest_consider(&s, a->states[i].name);
+    const char *best = s.best;
     if (best)
         err(c, loc, "unknown state '%s' in the lifecycle of '%s' (did you mean '%s'?)", name,
             a->name, best);
@@ -628,23 +624,32 @@ static void check_lifecycle(checker *c, gen_aggregate *a)
 {
     gen_model *m = c->m;
     for (size_t i = 0; i < a->n_states; i++) {
-        check_snake(c, a->states[i].name, a->states[i].loc, "state");
+        if (strcmp(a->states[i].name, "none") == 0)
+            err(c, a->states[i].loc,
+                "state name 'none' is reserved: it names the state of an aggregate that does not "
+                "exist yet (the generated ..._NONE)");
+        else
+            check_snake(c, a->states[i].name, a->states[i].loc, "state");
         for (size_t j = 0; j < i; j++)
             if (strcmp(a->states[i].name, a->states[j].name) == 0)
                 err(c, a->states[i].loc, "duplicate state '%s'", a->states[i].name);
     }
     bool any_creation = false;
+    /* A transition whose target state is unknown (a broken to_field, an unknown event with a
+     * to_field) makes the reachability below meaningless: every state it would reach would be
+     * reported as unreachable, burying the real error. */
+    bool unknown_target = false;
     for (size_t i = 0; i < a->n_transitions; i++) {
         gen_transition *t = &a->transitions[i];
         t->event = gen_model_find_event(m, t->event_name);
+        if (!t->event && t->to_field)
+            unknown_target = true;
         if (!t->event) {
-            const char *best = NULL;
-            size_t best_d = 3;
-            for (size_t j = 0; j < a->n_events; j++) {
-                size_t d = gen_edit_distance(t->event_name, a->events[j]->name, 2);
-                if (d < best_d)
-                    best_d = d, best = a->events[j]->name;
-            }
+            gen_suggester s;
+            gen_suggest_init(&s, t->event_name);
+            for (size_t j = 0; j < a->n_events; j++)
+                gen_suggest_consider(&s, a->events[j]->name);
+            const char *best = s.best;
             if (best)
                 err(c, t->loc, "transition names unknown event '%s' (did you mean '%s'?)",
                     t->event_name, best);
@@ -668,10 +673,13 @@ static void check_lifecycle(checker *c, gen_aggregate *a)
             if (!f) {
                 err(c, t->to_field_loc, "'to_field' names '%s', which is not a field of '%s'",
                     t->to_field, t->event_name);
+                unknown_target = true;
             } else if (f->type.kind != GEN_T_ENUM || !f->type.named) {
-                err(c, t->to_field_loc,
-                    "'to_field' field '%s' must have an enum type whose values are states",
-                    t->to_field);
+                if (f->type.kind != GEN_T_UNRESOLVED)
+                    err(c, t->to_field_loc,
+                        "'to_field' field '%s' must have an enum type whose values are states",
+                        t->to_field);
+                unknown_target = true;
             } else {
                 const gen_type *en = f->type.named;
                 for (size_t v = 0; v < en->n_values; v++)
@@ -689,7 +697,7 @@ static void check_lifecycle(checker *c, gen_aggregate *a)
     }
     if (!a->transitions)
         return; /* no 'transitions': already reported */
-    bool unknown_states = false;
+    bool unknown_states = unknown_target;
     for (size_t i = 0; i < a->n_transitions; i++) {
         const gen_transition *t = &a->transitions[i];
         for (size_t j = 0; j < t->n_from; j++)
@@ -776,13 +784,222 @@ static void check_event(checker *c, gen_event *e)
     }
 }
 
+/* ---- the values the constructors produce ------------------------------------------------------
+ *
+ * Constructors fill the envelope's role fields themselves (the event and aggregate names, a ULID,
+ * the catalog version, the aggregate id from the id field) and then validate the event. A
+ * constraint that these values break would make every constructor fail at run time, so the
+ * checker tries them against the catalog's own rules first.
+ */
+
+/* The ULID alphabet (Crockford's base 32); the first character carries the top bits of a 48-bit
+ * time, hence only 0-7. */
+static const char ulid_digits[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/* Finds a ULID that `pattern` does not match, into `witness`. Returns 1 when one was found, 0 when
+ * the pattern matches every ULID. Walks the pattern's automaton over all ULIDs at once (a set of
+ * states per position); a pattern without an automaton is tried on sample ULIDs instead. */
+static int ulid_refused_by(const char *pattern, char witness[EVENTC_ULID_LEN + 1])
+{
+    size_t plen = strlen(pattern);
+    eventc_regex_dfa_storage *st = gen_xmalloc(sizeof(*st));
+    if (eventc_regex_dfa_build(pattern, plen, st) != EVENTC_OK) {
+        free(st);
+        /* Samples: the least and the greatest ULID, and 32 that put every digit at every
+         * position. */
+        for (size_t k = 0; k < 34; k++) {
+            for (size_t i = 0; i < EVENTC_ULID_LEN; i++) {
+                size_t d = k == 0 ? 0 : k == 1 ? 31 : (k - 2 + i * 7) % 32;
+                witness[i] = ulid_digits[i == 0 ? d % 8 : d];
+            }
+            witness[EVENTC_ULID_LEN] = '\0';
+            if (eventc_regex_search(pattern, plen, witness, EVENTC_ULID_LEN) == 0)
+                return 1;
+        }
+        return 0;
+    }
+    const eventc_regex_dfa *d = &st->dfa;
+    /* reach[i][s]: state s is reached after i characters; from[i][s]: a (state, digit) it is
+     * reached from. */
+    enum { N = EVENTC_REGEX_DFA_MAX_STATES };
+    unsigned char reach[EVENTC_ULID_LEN + 1][N];
+    unsigned char from_state[EVENTC_ULID_LEN + 1][N], from_digit[EVENTC_ULID_LEN + 1][N];
+    memset(reach, 0, sizeof reach);
+    reach[0][0] = 1;
+    for (size_t i = 0; i < EVENTC_ULID_LEN; i++) {
+        size_t digits = i == 0 ? 8 : 32;
+        for (unsigned s = 0; s < d->nstates; s++) {
+            if (!reach[i][s])
+                continue;
+            for (size_t k = 0; k < digits; k++) {
+                unsigned t = d->next[s * d->nclasses + d->classes[(unsigned char)ulid_digits[k]]];
+                if (!reach[i + 1][t]) {
+                    reach[i + 1][t] = 1;
+                    from_state[i + 1][t] = (unsigned char)s;
+                    from_digit[i + 1][t] = (unsigned char)k;
+                }
+            }
+        }
+    }
+    int found = 0;
+    for (unsigned s = 0; s < d->nstates && !found; s++) {
+        if (!reach[EVENTC_ULID_LEN][s] ||
+            (d->flags[s] & (EVENTC_REGEX_DFA_MATCHED | EVENTC_REGEX_DFA_ACCEPT_AT_END)))
+            continue;
+        found = 1;
+        unsigned t = s;
+        for (size_t i = EVENTC_ULID_LEN; i > 0; i--) {
+            witness[i - 1] = ulid_digits[from_digit[i][t]];
+            t = from_state[i][t];
+        }
+        witness[EVENTC_ULID_LEN] = '\0';
+    }
+    free(st);
+    return found;
+}
+
+/* The first constraint of string type `t` that `s` breaks ("max_length 20"), written into `why`;
+ * NULL when `s` meets them all. Names and ULIDs are ASCII: bytes are code points. */
+static const char *string_breaks(const gen_typeref *t, const char *s, char *why, size_t n)
+{
+    size_t len = strlen(s);
+    if (t->has_min_length && len < t->min_length)
+        snprintf(why, n, "min_length %llu", (unsigned long long)t->min_length);
+    else if (t->has_max_length && len > t->max_length)
+        snprintf(why, n, "max_length %llu", (unsigned long long)t->max_length);
+    else if (t->pattern && eventc_regex_search(t->pattern, strlen(t->pattern), s, len) == 0)
+        snprintf(why, n, "pattern '%s'", t->pattern);
+    else
+        return NULL;
+    return why;
+}
+
+static gen_loc string_rule_loc(const gen_typeref *t, const char *why)
+{
+    if (strncmp(why, "min_length", 10) == 0)
+        return t->min_length_loc;
+    if (strncmp(why, "max_length", 10) == 0)
+        return t->max_length_loc;
+    return t->pattern_loc;
+}
+
+/* Names the constructors write into the role field `role` (event names, aggregate names). */
+static void check_names_fit(checker *c, gen_role role, const char *const *names, size_t n,
+                            const char *what)
+{
+    const gen_field *f = c->m->role_fields[role];
+    if (!f || f->type.kind != GEN_T_STRING)
+        return;
+    char why[160];
+    size_t failing = 0;
+    const char *first = NULL, *rule = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!string_breaks(&f->type, names[i], why, sizeof why))
+            continue;
+        if (!first) {
+            first = names[i];
+            rule = gen_pool_strdup(&c->m->pool, why);
+        }
+        failing++;
+    }
+    if (!first)
+        return;
+    char more[64] = "";
+    if (failing > 1)
+        snprintf(more, sizeof more, " (and %zu more)", failing - 1);
+    err(c, string_rule_loc(&f->type, rule),
+        "the constructors put the name of %s '%s'%s in envelope field '%s' (role %s), which its "
+        "%s refuses",
+        what, first, more, f->name, gen_role_name(role), rule);
+}
+
+static void check_generated_values(checker *c)
+{
+    gen_model *m = c->m;
+    const char **names = gen_xmalloc((m->n_events + m->n_aggregates + 1) * sizeof(*names));
+    for (size_t i = 0; i < m->n_events; i++)
+        names[i] = m->events[i]->name;
+    check_names_fit(c, GEN_ROLE_EVENT_NAME, names, m->n_events, "event");
+    for (size_t i = 0; i < m->n_aggregates; i++)
+        names[i] = m->aggregates[i]->name;
+    check_names_fit(c, GEN_ROLE_AGGREGATE_TYPE, names, m->n_aggregates, "aggregate");
+    free(names);
+
+    const gen_field *id = m->role_fields[GEN_ROLE_EVENT_ID];
+    if (id && id->type.kind == GEN_T_STRING) {
+        const gen_typeref *t = &id->type;
+        char ulid[EVENTC_ULID_LEN + 1];
+        if (t->has_min_length && t->min_length > EVENTC_ULID_LEN)
+            err(c, t->min_length_loc,
+                "the constructors put a ULID (26 characters) in envelope field '%s' (role "
+                "event_id), which its min_length %llu refuses",
+                id->name, (unsigned long long)t->min_length);
+        if (t->has_max_length && t->max_length < EVENTC_ULID_LEN)
+            err(c, t->max_length_loc,
+                "the constructors put a ULID (26 characters) in envelope field '%s' (role "
+                "event_id), which its max_length %llu refuses",
+                id->name, (unsigned long long)t->max_length);
+        if (t->pattern && eventc_regex_check(t->pattern, strlen(t->pattern), NULL) == EVENTC_OK &&
+            ulid_refused_by(t->pattern, ulid))
+            err(c, t->pattern_loc,
+                "the constructors put a ULID in envelope field '%s' (role event_id), but its "
+                "pattern refuses ULIDs such as '%s'; write a pattern that accepts every ULID "
+                "('^[0-7][0-9A-HJKMNP-TV-Z]{25}$') or none",
+                id->name, ulid);
+    }
+
+    const gen_field *ver = m->role_fields[GEN_ROLE_VERSION];
+    if (ver && ver->type.kind == GEN_T_INTEGER) {
+        if (ver->type.has_minimum && m->version < ver->type.imin)
+            err(c, ver->type.minimum_loc,
+                "the constructors put the catalog version %lld in envelope field '%s' (role "
+                "version), which its minimum %lld refuses",
+                (long long)m->version, ver->name, (long long)ver->type.imin);
+        if (ver->type.has_maximum && m->version > ver->type.imax)
+            err(c, ver->type.maximum_loc,
+                "the constructors put the catalog version %lld in envelope field '%s' (role "
+                "version), which its maximum %lld refuses",
+                (long long)m->version, ver->name, (long long)ver->type.imax);
+    }
+}
+
 /* ---- examples ---------------------------------------------------------------------------------
  */
+
+/* What a constructor would have written, which the decoder cannot know: the aggregate id is the
+ * id field's value, and the version is at most the catalog's. `doc` is the example, valid for its
+ * event. */
+static void check_example_envelope(checker *c, const gen_event *e, const gen_example *x,
+                                   json_object *doc)
+{
+    const gen_model *m = c->m;
+    const gen_field *agg = m->role_fields[GEN_ROLE_AGGREGATE_ID];
+    const char *id_field = e->aggregate->id_field;
+    json_object *a, *i;
+    if (agg && id_field && json_object_object_get_ex(doc, agg->name, &a) &&
+        json_object_object_get_ex(doc, id_field, &i) && json_object_is_type(a, json_type_string) &&
+        json_object_is_type(i, json_type_string) &&
+        strcmp(json_object_get_string(a), json_object_get_string(i)) != 0)
+        err(c, x->loc,
+            "example '%s': $.%s: \"%s\" differs from the id of the aggregate, $.%s \"%s\" (the "
+            "constructors copy one into the other)",
+            x->path, agg->name, json_object_get_string(a), id_field, json_object_get_string(i));
+    const gen_field *ver = m->role_fields[GEN_ROLE_VERSION];
+    json_object *v;
+    if (ver && json_object_object_get_ex(doc, ver->name, &v) &&
+        json_object_is_type(v, json_type_int) && json_object_get_int64(v) > m->version)
+        err(c, x->loc, "example '%s': $.%s: %lld is later than the catalog's version %lld", x->path,
+            ver->name, (long long)json_object_get_int64(v), (long long)m->version);
+}
 
 static void check_examples(checker *c, gen_event *e)
 {
     for (size_t i = 0; i < e->n_examples; i++) {
         const gen_example *x = &e->examples[i];
+        if (!*x->path) {
+            err(c, x->loc, "empty path in 'examples'");
+            continue;
+        }
         char *data;
         size_t len;
         int rc = gen_read_file(x->resolved, 1u << 20, &data, &len);
@@ -791,7 +1008,7 @@ static void check_examples(checker *c, gen_event *e)
             continue;
         }
         if (rc != 0) {
-            err(c, x->loc, "cannot read example '%s': %s", x->path, strerror(errno));
+            err(c, x->loc, "cannot read example '%s': %s", x->path, gen_read_error(rc));
             continue;
         }
         json_tokener *tok = json_tokener_new_ex(64);
@@ -830,6 +1047,8 @@ static void check_examples(checker *c, gen_event *e)
             if (eventc_decode(desc, value, data, len, NULL, &e_err) != EVENTC_OK)
                 err(c, x->loc, "example '%s': %s: %s [%s]", x->path, e_err.path, e_err.message,
                     eventc_status_code(e_err.code));
+            else
+                check_example_envelope(c, e, x, doc);
             eventc_clear(desc, value);
             free(value);
         }
@@ -857,6 +1076,27 @@ static void check_settings(checker *c)
         check_snake(c, m->name, m->name_loc, "catalog");
     if (m->c_prefix && m->c_prefix != m->name)
         check_snake(c, m->c_prefix, m->c_prefix_loc, "c_prefix");
+    /* The runtime owns every name that starts with eventc_ (and EVENTC_): generated names there
+     * could redeclare its own. */
+    const char *prefix = m->c_prefix ? m->c_prefix : m->name;
+    if (prefix && (strcmp(prefix, "eventc") == 0 || strncmp(prefix, "eventc_", 7) == 0)) {
+        if (m->c_prefix_loc.line && m->c_prefix != m->name)
+            err(c, m->c_prefix_loc,
+                "c_prefix '%s' would put the generated C names in the runtime's namespace "
+                "(eventc_..., EVENTC_...); choose another prefix",
+                prefix);
+        else
+            err(c, m->name_loc,
+                "catalog name '%s' is also the default c_prefix, which would put the generated C "
+                "names in the runtime's namespace (eventc_..., EVENTC_...); set another 'c_prefix'",
+                prefix);
+    }
+    /* CloudEvents carries the version as an extension attribute of type Integer: 32 bits. */
+    if (m->version > INT32_MAX)
+        err(c, m->version_loc,
+            "'version' %lld is out of range: CloudEvents carries it as an Integer, at most "
+            "2147483647",
+            (long long)m->version);
     if (m->schema_base_uri) {
         const char *s = m->schema_base_uri;
         const char *colon = strchr(s, ':');
@@ -982,7 +1222,16 @@ gen_model *gen_model_load(const char *path, gen_diags *diags)
         if (m->aggregates[i]->has_lifecycle)
             check_lifecycle(&c, m->aggregates[i]);
     gen_check_routing(m, diags);
+    check_generated_values(&c);
     gen_check_c_identifiers(m, diags);
+    gen_check_file_names(m, diags);
+    /* The CloudEvents mapping (event types, extension attributes, URIs) is worked out only for a
+     * sound model, like the examples below: a broken setting or name would be reported twice. */
+    if (diags->len == 0) {
+        gen_ce_names ce;
+        gen_ce_names_build(m, &ce, diags);
+        gen_ce_names_free(&ce);
+    }
     count_fields(m);
     free(c.type_size);
     /* Examples are judged only against a sound model: with broken types the messages would

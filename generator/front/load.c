@@ -166,6 +166,35 @@ static void add_anchor(loader *l, const unsigned char *name, gen_node *n)
     l->n_anchors++;
 }
 
+/* Tags change how YAML reads a value (`!!str 5`, `!!binary ...`, `!!python/object`); eventc reads
+ * every value by what its key expects, so a tag would be silently ignored. Refused instead. */
+static bool refuse_tag(loader *l, gen_loc loc, const unsigned char *tag)
+{
+    if (!tag)
+        return false;
+    const char *t = (const char *)tag;
+    static const char core[] = "tag:yaml.org,2002:";
+    if (strncmp(t, core, sizeof core - 1) == 0)
+        fail(l, loc,
+             "YAML tags such as '!!%s' are not supported: eventc reads each value as its key "
+             "expects (quote a value to make it a string)",
+             t + sizeof core - 1);
+    else
+        fail(l, loc,
+             "YAML tags such as '%s' are not supported: eventc reads each value as its key "
+             "expects (quote a value to make it a string)",
+             t);
+    return true;
+}
+
+/* True when the next node completes a mapping key (the open container is a mapping awaiting
+ * a key). */
+static bool at_key(const loader *l)
+{
+    return l->depth > 0 && l->stack[l->depth - 1].node->kind == GEN_NODE_MAP &&
+           l->stack[l->depth - 1].len % 2 == 0;
+}
+
 static bool count_node(loader *l, gen_loc loc)
 {
     if (++l->nodes > GEN_MAX_NODES) {
@@ -274,6 +303,24 @@ static void translate_parser_error(loader *l, const yaml_parser_t *p, size_t len
         return;
     }
     const char *problem = p->problem ? p->problem : "malformed YAML";
+    const char *context = p->context ? p->context : "";
+    /* libyaml refuses a key of more than 1024 characters (YAML's bound on a simple key) with a
+     * message about a missing ':' far from the key. */
+    if (strcmp(context, "while scanning a simple key") == 0 &&
+        m.index > p->context_mark.index + 1024) {
+        fail(l, mark_loc(l, p->context_mark),
+             "a mapping key longer than 1024 characters (YAML's limit for a key)");
+        return;
+    }
+    /* In double quotes a backslash starts an escape, and regular expressions are full of
+     * backslashes: `"^\d+$"` is a YAML error. */
+    if (strcmp(problem, "found unknown escape character") == 0) {
+        fail(l, loc,
+             "unknown escape sequence in a double-quoted string; in double quotes a backslash "
+             "starts a YAML escape: write regular expressions in single quotes ('^\\d+$'), "
+             "where a backslash is an ordinary character");
+        return;
+    }
     if (p->context && p->context_mark.line != m.line)
         fail(l, loc, "%s %s (started at line %u)", problem, p->context,
              (unsigned)p->context_mark.line + 1);
@@ -290,6 +337,11 @@ static gen_node *load(gen_pool *pool, const char *data, size_t len, const char *
     if (len > GEN_MAX_FILE_SIZE) {
         gen_error(diags, start, "file larger than %u bytes", GEN_MAX_FILE_SIZE);
         return NULL;
+    }
+    /* A byte order mark is how some editors mark a UTF-8 file; it is not content. */
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
     }
     const char *nul = memchr(data, '\0', len);
     size_t bad = utf8_first_bad((const unsigned char *)data, nul ? (size_t)(nul - data) : len);
@@ -339,7 +391,9 @@ static gen_node *load(gen_pool *pool, const char *data, size_t len, const char *
         case YAML_MAPPING_START_EVENT:
         case YAML_SEQUENCE_START_EVENT: {
             gen_node_kind kind = ev.type == YAML_MAPPING_START_EVENT ? GEN_NODE_MAP : GEN_NODE_SEQ;
-            if (!open_container(&l, kind, ev.start_mark))
+            const unsigned char *tag =
+                kind == GEN_NODE_MAP ? ev.data.mapping_start.tag : ev.data.sequence_start.tag;
+            if (refuse_tag(&l, loc, tag) || !open_container(&l, kind, ev.start_mark))
                 break;
             /* Anchors are registered when their node is complete, so an alias inside its own
              * anchor (a cycle) finds nothing. Keep the name until then. */
@@ -359,8 +413,15 @@ static gen_node *load(gen_pool *pool, const char *data, size_t len, const char *
             break;
         }
         case YAML_SCALAR_EVENT: {
-            if (!count_node(&l, loc))
+            if (refuse_tag(&l, loc, ev.data.scalar.tag) || !count_node(&l, loc))
                 break;
+            if (ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && at_key(&l) &&
+                strcmp((const char *)ev.data.scalar.value, "<<") == 0) {
+                fail(&l, loc,
+                     "YAML merge keys ('<<') are not supported: write the keys out (anchors and "
+                     "aliases of whole values are fine)");
+                break;
+            }
             if (ev.data.scalar.length > GEN_MAX_SCALAR) {
                 fail(&l, loc, "scalar of %zu bytes is larger than the limit of %u bytes",
                      (size_t)ev.data.scalar.length, GEN_MAX_SCALAR);
@@ -373,6 +434,7 @@ static gen_node *load(gen_pool *pool, const char *data, size_t len, const char *
                 gen_pool_strndup(pool, (const char *)ev.data.scalar.value, ev.data.scalar.length);
             n->text_len = ev.data.scalar.length;
             n->quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+            n->double_quoted = ev.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
             n->weight = 1;
             if (memchr(n->text, '\0', n->text_len)) {
                 fail(&l, loc, "scalar contains a NUL character");
@@ -440,7 +502,7 @@ gen_node *gen_load_yaml(gen_pool *pool, const char *path, const char *display, u
         return NULL;
     }
     if (rc != 0) {
-        gen_error(diags, start, "cannot read file: %s", strerror(errno));
+        gen_error(diags, start, "cannot read file: %s", gen_read_error(rc));
         return NULL;
     }
     gen_node *root = load(pool, data, len, display, file_index, diags);

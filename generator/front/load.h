@@ -24,13 +24,14 @@ typedef struct gen_node gen_node;
 struct gen_node {
     gen_node_kind kind;
     gen_loc loc;
-    bool quoted;      /**< scalar written in quotes or as a block scalar: always a string */
-    const char *text; /**< scalar text, NUL-terminated (may contain no NUL: checked) */
-    size_t text_len;  /**< scalar length in bytes */
-    size_t len;       /**< items of a sequence, pairs of a mapping */
-    gen_node **items; /**< sequence items, or mapping values */
-    gen_node **keys;  /**< mapping keys (scalars) */
-    unsigned weight;  /**< nodes in this subtree, aliases expanded */
+    bool quoted;        /**< scalar written in quotes or as a block scalar: always a string */
+    bool double_quoted; /**< scalar written in double quotes, where `\` starts an escape */
+    const char *text;   /**< scalar text, NUL-terminated (may contain no NUL: checked) */
+    size_t text_len;    /**< scalar length in bytes */
+    size_t len;         /**< items of a sequence, pairs of a mapping */
+    gen_node **items;   /**< sequence items, or mapping values */
+    gen_node **keys;    /**< mapping keys (scalars) */
+    unsigned weight;    /**< nodes in this subtree, aliases expanded */
 };
 
 /** Loads `path` (display name `display`, index `file_index` in the diagnostics) into nodes owned by

@@ -220,6 +220,7 @@ typedef struct gen_model {
     const char *c_prefix;
     gen_loc c_prefix_loc;
     int64_t version;
+    gen_loc version_loc;
     const char *title;
     const char *description;
     const char *schema_base_uri;

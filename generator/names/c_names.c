@@ -22,6 +22,22 @@ char *gen_c_type_name(const char *prefix, const char *name)
     return r;
 }
 
+bool gen_c_param_name_reserved(const char *name, const char *prefix)
+{
+    size_t n = strlen(name), pn = prefix ? strlen(prefix) : 0;
+    if (n >= 2 && strcmp(name + n - 2, "_t") == 0)
+        return true;
+    if (strncmp(name, "eventc_", 7) == 0)
+        return true;
+    if (pn && strncmp(name, prefix, pn) == 0 && name[pn] == '_')
+        return true;
+    static const char *const used[] = {"memset", "memcpy", "offsetof", NULL};
+    for (const char *const *u = used; *u; u++)
+        if (strcmp(name, *u) == 0)
+            return true;
+    return false;
+}
+
 /* ---- lifecycles ---- */
 
 void gen_lifecycle_names_init(gen_lifecycle_names *n, const gen_aggregate *a, const char *p)
@@ -66,14 +82,15 @@ char *gen_lifecycle_state_const(const gen_lifecycle_names *n, const gen_aggregat
 
 char **gen_lifecycle_identifiers(const gen_aggregate *a, const char *prefix)
 {
-    size_t cap = a->has_lifecycle ? a->n_states + 12 : 1, len = 0;
+    size_t cap = a->has_lifecycle ? a->n_states + GEN_LIFECYCLE_FIXED_NAMES + 1 : 1, len = 0;
     char **out = gen_xcalloc(cap, sizeof(*out));
     if (!a->has_lifecycle)
         return out;
     gen_lifecycle_names n;
     gen_lifecycle_names_init(&n, a, prefix);
-    char *const fixed[] = {n.type,        n.none,        n.apply,  n.replay, n.to_string,
-                           n.from_string, n.state_names, n.states, n.rules,  n.desc};
+    char *const fixed[GEN_LIFECYCLE_FIXED_NAMES] = {
+        n.type,        n.none,        n.apply,  n.replay, n.to_string,
+        n.from_string, n.state_names, n.states, n.rules,  n.desc};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         out[len++] = gen_xstrdup(fixed[i]);
     for (size_t s = 1; s <= a->n_states; s++)
@@ -208,12 +225,25 @@ static void check_identifiers(const gen_model *m, const char *p, const char *up,
     }
     for (size_t i = 0; i < m->n_aggregates; i++) {
         const gen_aggregate *a = m->aggregates[i];
+        if (!a->has_lifecycle)
+            continue;
+        /* The lifecycle's own names, then each state's enumerator under the state's name: a
+         * state is checked against the lifecycle's NONE like against any other declaration. A
+         * state named `none` is refused by the checker with its own message. */
         char **names = gen_lifecycle_identifiers(a, p);
-        const char *owner = "";
-        if (names[0])
-            owner = owner_text(&t, gen_format("the lifecycle of aggregate '%s'", a->name));
-        for (size_t k = 0; names[k]; k++)
+        const char *owner = owner_text(&t, gen_format("the lifecycle of aggregate '%s'", a->name));
+        size_t k = 0;
+        for (; names[k] && k < GEN_LIFECYCLE_FIXED_NAMES; k++)
             ident(&t, owner, a->lifecycle_loc, names[k]);
+        for (size_t s = 0; names[k]; s++, k++) {
+            if (strcmp(a->states[s].name, "none") == 0) {
+                free(names[k]);
+                continue;
+            }
+            const char *so = owner_text(
+                &t, gen_format("state '%s' of aggregate '%s'", a->states[s].name, a->name));
+            ident(&t, so, a->states[s].loc, names[k]);
+        }
         free(names);
     }
     /* Sorting by name then position puts each clash next to the declaration it clashes with.

@@ -8,6 +8,7 @@
 #include "base/diag.h"
 #include "model/model.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /** The prefix of every generated identifier: the catalog's `c_prefix`, else its name. */
@@ -33,14 +34,28 @@ void gen_lifecycle_names_free(gen_lifecycle_names *n);
 /** The enum constant of state `s` of `a` (1-based; 0 is the NONE constant). */
 char *gen_lifecycle_state_const(const gen_lifecycle_names *n, const gen_aggregate *a, size_t s);
 
+/** How many names gen_lifecycle_identifiers lists before the states' enumerators. */
+#define GEN_LIFECYCLE_FIXED_NAMES 10
+
 /**
  * The file-scope identifiers the generated lifecycle code of `a` declares, public and private
- * (`msg_conversation_state`, `MSG_CONVERSATION_OPEN`, `msg_conversation_rules_`, ...).
+ * (`msg_conversation_state`, `msg_conversation_rules_`, ...), then the enumerator of each state
+ * in the order of `a->states` (`MSG_CONVERSATION_OPEN`).
  *
  * @return a malloc'd array of malloc'd names ending with NULL (the caller frees both); an array
  *         holding only NULL when the aggregate has no lifecycle.
  */
 char **gen_lifecycle_identifiers(const gen_aggregate *a, const char *prefix);
+
+/**
+ * True when a constructor parameter must not be called `name` because the generated code uses
+ * that name itself in the constructor's prototype or body, where a parameter would hide it:
+ * names ending in `_t` (`size_t`, `int64_t`), the runtime's names (`eventc_...`), the catalog's
+ * own (`<prefix>_...`, such as an enum type `<prefix>_status`), and the C library functions the
+ * bodies call (`memset`). The views give such a parameter a trailing `_`; struct members keep
+ * the field's name (members never hide anything).
+ */
+bool gen_c_param_name_reserved(const char *name, const char *prefix);
 
 /**
  * Reports, at the later declaration, every pair of catalog declarations that would generate the

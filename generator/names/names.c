@@ -89,8 +89,11 @@ char *gen_pascal(const char *s)
     return gen_str_detach(&out);
 }
 
-/* C11 keywords, C++ keywords (the generated header is usable from C++), and identifiers that
- * standard headers define as macros or types and that would break a member declaration. */
+/* The keywords of every dialect the generated code is compiled in: C11, C23 (`typeof`,
+ * `typeof_unqual`, `constexpr`, `nullptr`, `alignas`...), the GNU dialects (`typeof`, `asm`, and
+ * the system macros `unix`, `linux`, `i386` they predefine) and C++ (the generated header is
+ * usable from C++); and identifiers that standard headers define as macros or types and that
+ * would break a member declaration. */
 static const char *const reserved[] = {"alignas",
                                        "alignof",
                                        "and",
@@ -137,6 +140,7 @@ static const char *const reserved[] = {"alignas",
                                        "for",
                                        "friend",
                                        "goto",
+                                       "i386",
                                        "if",
                                        "imaginary",
                                        "inline",
@@ -182,6 +186,8 @@ static const char *const reserved[] = {"alignas",
                                        "typedef",
                                        "typeid",
                                        "typename",
+                                       "typeof",
+                                       "typeof_unqual",
                                        "union",
                                        "unix",
                                        "unsigned",

@@ -65,10 +65,9 @@ const char *gen_templates_get(gen_template_set *t, const char *name, size_t *len
     if (t->override_dir) {
         path = gen_format("%s/%s", t->override_dir, name);
         int rc = gen_read_file(path, MAX_TEMPLATE_SIZE, &text, &text_len);
-        if (rc == -2 || (rc == -1 && errno != ENOENT && errno != ENOTDIR)) {
+        if (rc == -2 || rc == -3 || (rc == -1 && errno != ENOENT && errno != ENOTDIR)) {
             if (errbuf && errlen)
-                snprintf(errbuf, errlen, "%s: %s", path,
-                         rc == -2 ? "file too large" : strerror(errno));
+                snprintf(errbuf, errlen, "%s: %s", path, gen_read_error(rc));
             free(path);
             return NULL;
         }

@@ -148,7 +148,7 @@ static json_object *object_json(vm *v, const gen_type *t)
 {
     char *c = gen_c_type_name(v->p, t->name);
     sbuild b;
-    gen_vmc_sbuild_init(&b, c, "obj");
+    gen_vmc_sbuild_init(&b, c, "obj", v->p);
     jnames(b.o, t->name);
     jtext(b.o, "description", t->description, 0);
     jstr(b.o, "c_type", c);
@@ -260,7 +260,7 @@ static json_object *event_json(vm *v, const gen_event *e)
     char *snake = gen_snake(e->name);
     char *c = gen_format("%s_%s", v->p, snake);
     sbuild b;
-    gen_vmc_sbuild_init(&b, c, "ev");
+    gen_vmc_sbuild_init(&b, c, "ev", v->p);
     jnames(b.o, e->name);
     jtext(b.o, "summary", e->summary, 0);
     jtext(b.o, "description", e->description, 0);

@@ -3,6 +3,7 @@
  * free paragraphs, where the catalog's Markdown is kept as written. Names (events, aggregates,
  * states, fields) match strict patterns, so they need no escaping; Mermaid gets names only. */
 #include "viewmodel_docs.h"
+#include "names/file_names.h"
 #include "names/names.h"
 #include "base/util.h"
 
@@ -697,14 +698,6 @@ static json_object *catalog_json(const docs *d)
     return o;
 }
 
-static char *page_file(const gen_aggregate *a)
-{
-    char *snake = gen_snake(a->name);
-    char *f = gen_format("%s.md", snake);
-    free(snake);
-    return f;
-}
-
 static json_object *example_blocks(docs *d, const gen_event *e)
 {
     json_object *a = jarr();
@@ -835,7 +828,7 @@ static json_object *index_json(const docs *d, json_object *catalog)
         const gen_aggregate *a = m->aggregates[i];
         json_object *row = jobj();
         jstr(row, "name", a->name);
-        char *file = page_file(a);
+        char *file = gen_docs_page_name(a);
         jown(row, "link", gen_format("[%s](%s)", a->name, file));
         free(file);
         jtext(row, "description", a->description);
@@ -859,7 +852,7 @@ static json_object *index_json(const docs *d, json_object *catalog)
     for (size_t i = 0; i < m->n_events; i++) {
         const gen_event *e = m->events[i];
         json_object *row = jobj();
-        char *file = page_file(e->aggregate);
+        char *file = gen_docs_page_name(e->aggregate);
         jown(row, "event_cell", event_link(e, file));
         free(file);
         jstr(row, "aggregate", e->aggregate->name);
@@ -888,13 +881,7 @@ json_object *gen_viewmodel_docs(const gen_model *m, const gen_vm_options *opt, g
     json_object *pages = jarr();
     for (size_t i = 0; i < m->n_aggregates; i++) {
         const gen_aggregate *a = m->aggregates[i];
-        char *file = page_file(a);
-        if (strcmp(file, "index.md") == 0) {
-            gen_error(diags, a->loc,
-                      "aggregate '%s' would get the page index.md, the name of the docs index",
-                      a->name);
-            d.failed = true;
-        }
+        char *file = gen_docs_page_name(a); /* the checker refused clashes */
         json_object *p = jobj();
         jown(p, "file", file);
         jset(p, "data", aggregate_json(&d, a, catalog));

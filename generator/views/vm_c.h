@@ -237,11 +237,13 @@ json_object *gen_vmc_field_json(const gen_field *f, const ctype *c);
 /* ---- structs (vm_c_structs.c) ---- */
 
 /* The constructor parameter(s) of a required field: the value, or for arrays the items and their
- * count. Names that would clash with the constructor's own parameters get a trailing `_`. */
+ * count. Names that would clash with the constructor's own parameters, or hide a name the
+ * generated code uses (gen_c_param_name_reserved), get a trailing `_`. */
 typedef struct params {
     char **decls; /* "const char *customer_id" */
     char **names;
     size_t len, cap;
+    const char *prefix; /* the catalog's C prefix */
 } param_list;
 
 /* Everything the template needs about one struct (object type or event). */
@@ -277,7 +279,7 @@ void gen_vmc_struct_functions(sbuild *b);
 /* The type descriptor and the declarations around a struct. */
 void gen_vmc_struct_desc(vm *v, sbuild *b, const char *catalog_name);
 
-void gen_vmc_sbuild_init(sbuild *b, const char *c_struct, const char *self);
+void gen_vmc_sbuild_init(sbuild *b, const char *c_struct, const char *self, const char *prefix);
 
 void gen_vmc_sbuild_done(sbuild *b);
 

@@ -1,6 +1,7 @@
 /* The C view of one struct (object type or event): its field table, its descriptor, the
  * constructor's parameters and assignments, and the declarations of its functions. */
 #include "vm_c.h"
+#include "names/c_names.h"
 
 static bool params_has(const param_list *p, const char *name)
 {
@@ -14,7 +15,7 @@ static bool params_has(const param_list *p, const char *name)
 static const char *params_add(param_list *p, const char *type, const char *name)
 {
     char *n = gen_xstrdup(name);
-    while (params_has(p, n)) {
+    while (params_has(p, n) || (p->len >= 2 && gen_c_param_name_reserved(n, p->prefix))) {
         char *m = gen_format("%s_", n);
         free(n);
         n = m;
@@ -337,7 +338,7 @@ void gen_vmc_struct_desc(vm *v, sbuild *b, const char *catalog_name)
     free(desc);
 }
 
-void gen_vmc_sbuild_init(sbuild *b, const char *c_struct, const char *self)
+void gen_vmc_sbuild_init(sbuild *b, const char *c_struct, const char *self, const char *prefix)
 {
     memset(b, 0, sizeof *b);
     b->o = jobj();
@@ -348,6 +349,7 @@ void gen_vmc_sbuild_init(sbuild *b, const char *c_struct, const char *self)
     b->c_values = gen_format("%s_values_", c_struct);
     b->vl = (vlist){jarr(), jarr(), b->c_values, c_struct};
     b->self = self;
+    b->params.prefix = prefix;
     /* The constructor's own parameter names come first, so that fields named like them get
      * renamed; struct_functions skips them. */
     params_add(&b->params, "", self);

@@ -1,14 +1,19 @@
 /* Writes the hostile catalog files of the error corpus that must not live in the repository:
- * binary content (NUL bytes, invalid UTF-8, UTF-16), big files and deep nesting.
+ * binary content (NUL bytes, invalid UTF-8, UTF-16, byte order marks), big files, deep nesting,
+ * long chains of types and a FIFO.
  *
  * usage: gen_hostile OUTDIR
  *
  * Each file is named like the committed cases (`<NN>-<name>.yaml`) and its expected diagnostics are
  * tests/errors/<NN>-<name>.expected in the source tree. The output is deterministic, so the
  * expected positions never move. Exit status 0 on success, 1 when a file cannot be written. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Opens OUTDIR/NAME for writing; reports and returns NULL on failure. */
 static FILE *open_out(const char *dir, const char *name)
@@ -195,6 +200,76 @@ static int write_type_chain(const char *dir, const char *name, size_t n, int inl
     return finish(f, name);
 }
 
+/* A catalog whose one example is a FIFO (made next to it): reading it would wait for a writer
+ * forever, so the checker must refuse it without opening it for a blocking read. */
+static int write_fifo_example(const char *dir, const char *name)
+{
+    FILE *f = open_out(dir, name);
+    if (!f)
+        return 1;
+    fputs("catalog: shop\n"
+          "version: 1\n"
+          "envelope:\n"
+          "  fields:\n"
+          "    event_name: { type: string, role: event_name }\n"
+          "    event_id: { type: string, role: event_id }\n"
+          "    aggregate_type: { type: string, role: aggregate_type }\n"
+          "    aggregate_id: { type: string, role: aggregate_id }\n"
+          "    occurred_at: { type: timestamp, role: occurred_at }\n"
+          "    version: { type: integer, role: version }\n"
+          "aggregates:\n"
+          "  Order:\n"
+          "    id: order_id\n"
+          "    events:\n"
+          "      OrderPlaced:\n"
+          "        summary: An order was placed.\n"
+          "        fields: { order_id: string }\n"
+          "        examples: [fifo.json]\n",
+          f);
+    int rc = finish(f, name);
+    size_t n = strlen(dir) + 16;
+    char *path = malloc(n);
+    if (!path)
+        return 1;
+    snprintf(path, n, "%s/fifo.json", dir);
+    if (mkfifo(path, 0600) != 0 && errno != EEXIST) {
+        perror(path);
+        rc = 1;
+    }
+    free(path);
+    return rc;
+}
+
+/* A catalog saved as UTF-8 with a byte order mark, as some editors do. With `bad_name` its
+ * catalog name is not snake_case, so the one error shows that columns on the first line do not
+ * count the mark. */
+static int write_bom_catalog(const char *dir, const char *name, int bad_name)
+{
+    FILE *f = open_out(dir, name);
+    if (!f)
+        return 1;
+    fputs("\xEF\xBB\xBF", f);
+    fputs(bad_name ? "catalog: Shop\n" : "catalog: shop\n", f);
+    fputs("version: 1\n"
+          "envelope:\n"
+          "  fields:\n"
+          "    event_name: { type: string, role: event_name }\n"
+          "    event_id: { type: string, role: event_id }\n"
+          "    aggregate_type: { type: string, role: aggregate_type }\n"
+          "    aggregate_id: { type: string, role: aggregate_id }\n"
+          "    occurred_at: { type: timestamp, role: occurred_at }\n"
+          "    version: { type: integer, role: version }\n"
+          "aggregates:\n"
+          "  Order:\n"
+          "    id: order_id\n"
+          "    events:\n"
+          "      OrderPlaced:\n"
+          "        summary: An order was placed.\n"
+          "        fields: { order_id: string }\n",
+          f);
+    return finish(f, name);
+}
+
 /* Pseudo-random bytes from a fixed-seed linear congruential generator: the same garbage on every
  * machine. */
 static int write_garbage(const char *dir, const char *name, size_t n)
@@ -258,5 +333,8 @@ int main(int argc, char **argv)
     rc |= write_type_chain(dir, "95-type-chain-doubling.yaml", 2000, 1, 0);
     rc |= write_type_chain(dir, "96-type-chain-cycle.yaml", 1500, 0, 1);
     rc |= write_type_chain(dir, "type-chain-ok.yaml", 1500, 0, 0);
+    rc |= write_fifo_example(dir, "122-example-fifo.yaml");
+    rc |= write_bom_catalog(dir, "123-bom-positions.yaml", 1);
+    rc |= write_bom_catalog(dir, "bom-ok.yaml", 0);
     return rc ? 1 : 0;
 }

@@ -11,7 +11,8 @@
 #               (e.g. prlimit --as=268435456 --); empty under sanitizers
 # MODE error:    CASE (the catalog is DIR/CASE.yaml), EXPECTED (file with the exact stderr)
 # MODE ok:       CATALOG (path relative to DIR), STDOUT (the exact summary line)
-# MODE cli:      ARGS ('|'-separated arguments), STATUS (exit status), STREAM (stdout or stderr)
+# MODE cli:      ARGS ('|'-separated arguments; `check|EMPTY` runs `check ""`), STATUS (exit
+#                status), STREAM (stdout or stderr)
 #                and MATCH (a regex the stream must match), EMPTY (the stream that must be empty)
 # MODE memcheck: VALGRIND, CATALOG, STATUS (the normal exit status: 0 or 1)
 
@@ -107,7 +108,12 @@ elseif(MODE STREQUAL "cli")
   if(NOT ARGS STREQUAL "")
     string(REPLACE "|" ";" _args "${ARGS}")
   endif()
-  run_eventc(${_args})
+  if(ARGS STREQUAL "check|EMPTY")
+    execute_process(COMMAND ${EVENTC} check "" WORKING_DIRECTORY ${DIR} RESULT_VARIABLE rc
+                    OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  else()
+    run_eventc(${_args})
+  endif()
   set(_stream "${${STREAM}}")
   set(_empty "")
   if(EMPTY)

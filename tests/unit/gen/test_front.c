@@ -1,0 +1,94 @@
+/* Front-end helpers the error corpus cannot pin down alone: the distance behind "did you mean",
+ * the reading of regular files only, and the parameter names the C views must not use. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "check.h"
+#include "base/util.h"
+#include "names/c_names.h"
+#include "names/names.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void test_distance(void)
+{
+    /* Half edits: 2 per insertion, deletion, substitution or transposition; 1 for a change of
+     * case or a vowel for a vowel. */
+    CHECK(gen_name_distance("OrderPaid", "OrderPaid") == 0);
+    CHECK(gen_name_distance("orderPaid", "OrderPaid") == 1);
+    CHECK(gen_name_distance("OrderPiad", "OrderPaid") == 2);    /* transposition */
+    CHECK(gen_name_distance("OrderPayed", "OrderPaid") == 3);   /* y for i, and an e too many */
+    CHECK(gen_name_distance("OrderPayed", "OrderPlaced") == 4); /* an l missing, y for c */
+    CHECK(gen_name_distance("strng", "string") == 2);
+    CHECK(gen_name_distance("", "abc") == 6);
+    char long_name[80];
+    memset(long_name, 'a', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    CHECK(gen_name_distance(long_name, "a") == UINT_MAX);
+}
+
+static void test_suggest(void)
+{
+    /* OrderPlaced comes first and is two plain edits from OrderPayed, like OrderPaid: the
+     * weighting picks OrderPaid. */
+    const char *events[] = {"OrderPlaced", "OrderPaid", "OrderShipped", NULL};
+    const char *s = gen_suggest("OrderPayed", events, SIZE_MAX);
+    CHECK(s && strcmp(s, "OrderPaid") == 0);
+    CHECK(gen_suggest("ORDERSHIPPED", events, SIZE_MAX) == events[2]); /* case only */
+    CHECK(gen_suggest("Refunded", events, SIZE_MAX) == NULL);
+    /* Too short to guess from: one letter is not "close" to two. */
+    const char *ids[] = {"id", NULL};
+    CHECK(gen_suggest("x", ids, SIZE_MAX) == NULL);
+    /* An exact match is no suggestion; `n` bounds the list. */
+    CHECK(gen_suggest("OrderPaid", events, SIZE_MAX) == NULL);
+    CHECK(gen_suggest("OrderPayed", events, 1) == events[0]);
+}
+
+static void test_read_regular_files_only(void)
+{
+    char *data;
+    size_t len;
+    CHECK(gen_read_file("/dev/null", 100, &data, &len) == -3 && data == NULL);
+    CHECK(strstr(gen_read_error(-3), "not a regular file") != NULL);
+    CHECK(gen_read_file(".", 100, &data, &len) == -1 && errno == EISDIR);
+    CHECK(strstr(gen_read_error(-1), "directory") != NULL);
+    CHECK(gen_read_file("", 100, &data, &len) == -1 && errno == ENOENT);
+    /* A FIFO with no writer: refused at once, not waited on. */
+    char *fifo = gen_format("/tmp/eventc-test-fifo-%ld", (long)getpid());
+    unlink(fifo);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    CHECK(gen_read_file(fifo, 100, &data, &len) == -3);
+    unlink(fifo);
+    free(fifo);
+}
+
+static void test_param_names(void)
+{
+    CHECK(gen_c_param_name_reserved("size_t", "shop"));
+    CHECK(gen_c_param_name_reserved("int64_t", "shop"));
+    CHECK(gen_c_param_name_reserved("eventc_error", "shop"));
+    CHECK(gen_c_param_name_reserved("shop_carrier", "shop"));
+    CHECK(gen_c_param_name_reserved("memset", "shop"));
+    CHECK(!gen_c_param_name_reserved("shopping_list", "shop"));
+    CHECK(!gen_c_param_name_reserved("carrier", "shop"));
+    CHECK(!gen_c_param_name_reserved("total", "shop"));
+    /* C23 and GNU keywords are refused as names altogether. */
+    CHECK(gen_is_reserved_word("typeof"));
+    CHECK(gen_is_reserved_word("typeof_unqual"));
+    CHECK(gen_is_reserved_word("i386"));
+    CHECK(!gen_is_reserved_word("type"));
+}
+
+int main(void)
+{
+    test_distance();
+    test_suggest();
+    test_read_regular_files_only();
+    test_param_names();
+    return check_report();
+}
