@@ -56,7 +56,7 @@ void gen_lifecycle_names_init(gen_lifecycle_names *n, const gen_aggregate *a, co
     n->state_names = gen_format("%s_%s_state_names_", p, n->snake);
     n->states = gen_format("%s_%s_states_", p, n->snake);
     n->rules = gen_format("%s_%s_rules_", p, n->snake);
-    n->desc = gen_format("%s_%s_lifecycle_", p, n->snake);
+    n->desc = gen_format("%s_%s_lifecycle", p, n->snake);
 }
 
 void gen_lifecycle_names_free(gen_lifecycle_names *n)

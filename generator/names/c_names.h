@@ -23,7 +23,8 @@ typedef struct gen_lifecycle_names {
     char *snake, *upper_prefix, *upper; /* conversation, MSG, MSG_CONVERSATION */
     char *type, *none;                  /* msg_conversation_state, MSG_CONVERSATION_NONE */
     char *apply, *replay, *to_string, *from_string;
-    char *state_names, *states, *rules, *desc; /* private tables */
+    char *state_names, *states, *rules; /* private tables */
+    char *desc;                         /* msg_conversation_lifecycle, the descriptor */
 } gen_lifecycle_names;
 
 /** Fills `n` for aggregate `a` and the catalog's C prefix; release with

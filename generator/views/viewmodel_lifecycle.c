@@ -332,7 +332,18 @@ json_object *gen_vm_lifecycle(const gen_model *m, const gen_aggregate *a, const 
     set_own(o, "states_head_c_code", table_head("static const int", n.states, true));
     set_own(o, "rules_head_c_code",
             table_head("static const eventc_lifecycle_rule", n.rules, true));
-    set_own(o, "desc_head_c_code", table_head("static const eventc_lifecycle_desc", n.desc, false));
+    set_own(o, "desc_head_c_code", table_head("const eventc_lifecycle_desc", n.desc, false));
+    char *desc_decl = gen_format("%s;", n.desc);
+    set_own(o, "desc_decl_c_code",
+            gen_c_layout_split(0, "extern const eventc_lifecycle_desc", " ", desc_decl));
+    free(desc_decl);
+    doc = gen_format("The `%s` lifecycle as the table eventc_lifecycle_apply (eventc/lifecycle.h) "
+                     "reads: state names and one rule per event of the aggregate. Generic code "
+                     "(a catalog descriptor, an event store) applies events with it; the typed "
+                     "functions below wrap it.",
+                     a->name);
+    set_own(o, "desc_doc_c_comment", gen_c_doc_comment(doc, 0));
+    free(doc);
     (void)m; /* a lifecycle needs nothing beyond its aggregate */
     rules_json(o, a, &n, p);
 

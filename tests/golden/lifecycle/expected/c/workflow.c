@@ -2609,7 +2609,7 @@ static const eventc_lifecycle_rule wf_document_rules_[] = {
     },
 };
 
-static const eventc_lifecycle_desc wf_document_lifecycle_ = {
+const eventc_lifecycle_desc wf_document_lifecycle = {
     .aggregate = "Document",
     .states = wf_document_state_names_,
     .n_states = 7,
@@ -2621,12 +2621,12 @@ static const eventc_lifecycle_desc wf_document_lifecycle_ = {
 
 const char *wf_document_state_to_string(wf_document_state s)
 {
-    return eventc_lifecycle_state_name(&wf_document_lifecycle_, (int)s);
+    return eventc_lifecycle_state_name(&wf_document_lifecycle, (int)s);
 }
 
 eventc_status wf_document_state_from_string(const char *s, size_t len, wf_document_state *out)
 {
-    int i = eventc_lifecycle_find_state(&wf_document_lifecycle_, s, len);
+    int i = eventc_lifecycle_find_state(&wf_document_lifecycle, s, len);
     if (i < 0)
         return EVENTC_E_ENUM;
     *out = (wf_document_state)i;
@@ -2640,7 +2640,7 @@ eventc_status wf_document_apply(wf_document_state state, const wf_event *ev,
     eventc_status st;
     if (ev == NULL || next == NULL)
         return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "no event or no output");
-    st = eventc_lifecycle_apply(&wf_document_lifecycle_, (int)state, (int)ev->kind, &ev->as, &out,
+    st = eventc_lifecycle_apply(&wf_document_lifecycle, (int)state, (int)ev->kind, &ev->as, &out,
                                 err);
     if (st == EVENTC_OK)
         *next = (wf_document_state)out;
@@ -2715,7 +2715,7 @@ static const eventc_lifecycle_rule wf_long_lifecycle_aggregate_rules_[] = {
     },
 };
 
-static const eventc_lifecycle_desc wf_long_lifecycle_aggregate_lifecycle_ = {
+const eventc_lifecycle_desc wf_long_lifecycle_aggregate_lifecycle = {
     .aggregate = "LongLifecycleAggregate",
     .states = wf_long_lifecycle_aggregate_state_names_,
     .n_states = 3,
@@ -2727,13 +2727,13 @@ static const eventc_lifecycle_desc wf_long_lifecycle_aggregate_lifecycle_ = {
 
 const char *wf_long_lifecycle_aggregate_state_to_string(wf_long_lifecycle_aggregate_state s)
 {
-    return eventc_lifecycle_state_name(&wf_long_lifecycle_aggregate_lifecycle_, (int)s);
+    return eventc_lifecycle_state_name(&wf_long_lifecycle_aggregate_lifecycle, (int)s);
 }
 
 eventc_status wf_long_lifecycle_aggregate_state_from_string(const char *s, size_t len,
                                                             wf_long_lifecycle_aggregate_state *out)
 {
-    int i = eventc_lifecycle_find_state(&wf_long_lifecycle_aggregate_lifecycle_, s, len);
+    int i = eventc_lifecycle_find_state(&wf_long_lifecycle_aggregate_lifecycle, s, len);
     if (i < 0)
         return EVENTC_E_ENUM;
     *out = (wf_long_lifecycle_aggregate_state)i;
@@ -2749,7 +2749,7 @@ eventc_status wf_long_lifecycle_aggregate_apply(wf_long_lifecycle_aggregate_stat
     eventc_status st;
     if (ev == NULL || next == NULL)
         return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "no event or no output");
-    st = eventc_lifecycle_apply(&wf_long_lifecycle_aggregate_lifecycle_, (int)state, (int)ev->kind,
+    st = eventc_lifecycle_apply(&wf_long_lifecycle_aggregate_lifecycle, (int)state, (int)ev->kind,
                                 &ev->as, &out, err);
     if (st == EVENTC_OK)
         *next = (wf_long_lifecycle_aggregate_state)out;

@@ -1307,6 +1307,13 @@ typedef enum wf_document_state {
 } wf_document_state;
 
 /**
+ * The `Document` lifecycle as the table eventc_lifecycle_apply (eventc/lifecycle.h) reads:
+ * state names and one rule per event of the aggregate. Generic code (a catalog descriptor, an
+ * event store) applies events with it; the typed functions below wrap it.
+ */
+extern const eventc_lifecycle_desc wf_document_lifecycle;
+
+/**
  * @return the name of state @p s as the catalog spells it ("none" for the NONE state), a static
  *         string; NULL when @p s is out of range.
  */
@@ -1363,6 +1370,14 @@ typedef enum wf_long_lifecycle_aggregate_state {
     /** `another_state_with_long_name` */
     WF_LONG_LIFECYCLE_AGGREGATE_ANOTHER_STATE_WITH_LONG_NAME = 2,
 } wf_long_lifecycle_aggregate_state;
+
+/**
+ * The `LongLifecycleAggregate` lifecycle as the table eventc_lifecycle_apply
+ * (eventc/lifecycle.h) reads: state names and one rule per event of the aggregate. Generic code
+ * (a catalog descriptor, an event store) applies events with it; the typed functions below wrap
+ * it.
+ */
+extern const eventc_lifecycle_desc wf_long_lifecycle_aggregate_lifecycle;
 
 /**
  * @return the name of state @p s as the catalog spells it ("none" for the NONE state), a static
