@@ -9,23 +9,25 @@
 #include <stdio.h>
 #include <string.h>
 
-static void make(eventc_message *m, const char *id, const char *key)
+/* No CHECK in here: producer threads call it. */
+static eventc_status make(eventc_message *m, const char *id, const char *key)
 {
-    eventc_error err;
     eventc_message_init(m, NULL);
-    CHECK(eventc_ce_init_json(&m->event, NULL, id, "/test", "com.example.t.happened", "{}", 2,
-                              &err) == EVENTC_OK);
-    if (key != NULL) {
-        CHECK(eventc_message_set_key(m, key, &err) == EVENTC_OK);
+    eventc_status st =
+        eventc_ce_init_json(&m->event, NULL, id, "/test", "com.example.t.happened", "{}", 2, NULL);
+    if (st == EVENTC_OK && key != NULL) {
+        st = eventc_message_set_key(m, key, NULL);
     }
+    return st;
 }
 
 static eventc_status pub1(eventc_publisher *p, const char *topic, const char *id, const char *key)
 {
     eventc_message m;
-    eventc_error err;
-    make(&m, id, key);
-    eventc_status st = eventc_publisher_publish1(p, topic, &m, &err);
+    eventc_status st = make(&m, id, key);
+    if (st == EVENTC_OK) {
+        st = eventc_publisher_publish1(p, topic, &m, NULL);
+    }
     eventc_message_clear(&m);
     return st;
 }
@@ -225,7 +227,7 @@ static void test_bounds(void)
     /* Group a is full: the message goes nowhere, not even to b which has room. */
     eventc_message msg;
     eventc_error err, outcomes[2];
-    make(&msg, "3", NULL);
+    CHECK(make(&msg, "3", NULL) == EVENTC_OK);
     const eventc_message *both[2] = {&msg, &msg};
     CHECK(eventc_publisher_publish(p, "t", both, 2, outcomes, &err) == EVENTC_E_FULL);
     CHECK(outcomes[0].code == EVENTC_E_FULL && outcomes[1].code == EVENTC_E_FULL);
@@ -327,6 +329,7 @@ typedef struct worker {
     eventc_bus *bus;
     int id;
     int count;
+    int failures; /* CHECK is not thread-safe: counted here, checked after the join */
 } worker;
 
 static void *produce(void *arg)
@@ -337,7 +340,7 @@ static void *produce(void *arg)
         char id[32], key[16];
         snprintf(id, sizeof(id), "p%d-%d", w->id, i);
         snprintf(key, sizeof(key), "k%d", w->id);
-        CHECK(pub1(p, "t", id, key) == EVENTC_OK);
+        w->failures += pub1(p, "t", id, key) != EVENTC_OK;
     }
     eventc_publisher_close(p);
     return NULL;
@@ -355,7 +358,7 @@ static void test_threads(void)
     worker w[PRODUCERS];
     pthread_t th[PRODUCERS];
     for (int i = 0; i < PRODUCERS; i++) {
-        w[i] = (worker){bus, i, EACH};
+        w[i] = (worker){bus, i, EACH, 0};
         CHECK(pthread_create(&th[i], NULL, produce, &w[i]) == 0);
     }
     int next[PRODUCERS] = {0};
@@ -380,6 +383,7 @@ static void test_threads(void)
     }
     for (int i = 0; i < PRODUCERS; i++) {
         pthread_join(th[i], NULL);
+        CHECK(w[i].failures == 0);
     }
     CHECK(total == PRODUCERS * EACH);
     eventc_subscriber_destroy(s[0]);
