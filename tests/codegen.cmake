@@ -146,7 +146,8 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
   endif()
 
   # The command line.
-  foreach(_cli IN ITEMS usage unknown_target bad_catalog write_check templates targets model)
+  foreach(_cli IN ITEMS usage unknown_target bad_catalog write_check templates targets model
+                       orphans template_report)
     add_test(NAME cli.generate.${_cli}
              COMMAND ${CMAKE_COMMAND} -DMODE=cli -DCASE=${_cli} -DTOOL=${EVENTC_GEN_TOOL}
                      -DSOURCE_DIR=${PROJECT_SOURCE_DIR} -DOUT=${_cg_out}/cli-${_cli}
@@ -231,8 +232,14 @@ elseif(MODE STREQUAL "cli")
       message(FATAL_ERROR "unknown option: want status 2; got ${rc}\n${err}")
     endif()
     _cli(generate --help)
-    if(NOT rc EQUAL 0 OR NOT out MATCHES "usage: eventc generate")
+    if(NOT rc EQUAL 0 OR NOT out MATCHES "usage: eventc generate"
+       OR NOT out MATCHES "<catalog>_cloudevents.h")
       message(FATAL_ERROR "--help: want status 0 and the usage; got ${rc}\n${out}")
+    endif()
+    # --depfile-target only names the target of a depfile.
+    _cli(generate catalog/messaging.yaml -o ${OUT} --depfile-target stamp)
+    if(NOT rc EQUAL 2 OR NOT err MATCHES "give --depfile FILE" OR EXISTS ${OUT}/c)
+      message(FATAL_ERROR "--depfile-target alone: want status 2; got ${rc}\n${err}")
     endif()
   elseif(CASE STREQUAL "unknown_target")
     _cli(generate catalog/messaging.yaml -o ${OUT} --target c,nosuch)
@@ -339,6 +346,82 @@ elseif(MODE STREQUAL "cli")
     _cli(generate catalog/messaging.yaml -o ${OUT} --target c)
     if(NOT rc EQUAL 0 OR NOT EXISTS ${_h})
       message(FATAL_ERROR "--target c: want the C files; got ${rc}\n${err}")
+    endif()
+  elseif(CASE STREQUAL "orphans")
+    # Outputs of a removed event are orphans: --check lists them, generate removes them; files
+    # generate never wrote, and the outputs of targets a run does not run, stay.
+    string(CONCAT _env "envelope:\n  fields:\n"
+             "    event_name: { type: string, role: event_name }\n"
+             "    event_id: { type: string, role: event_id }\n"
+             "    aggregate_type: { type: string, role: aggregate_type }\n"
+             "    aggregate_id: { type: string, role: aggregate_id }\n"
+             "    occurred_at: { type: timestamp, role: occurred_at }\n"
+             "    version: { type: integer, role: version }\n")
+    string(CONCAT _two "catalog: shop\nversion: 1\n${_env}aggregates:\n  Order:\n    id: order_id\n"
+             "    events:\n      OrderPlaced:\n        summary: Placed.\n"
+             "        fields: { order_id: string }\n      OrderPaid:\n        summary: Paid.\n"
+             "        fields: { order_id: string }\n")
+    string(REPLACE "      OrderPaid:\n        summary: Paid.\n        fields: { order_id: string }\n"
+           "" _one "${_two}")
+    file(WRITE ${OUT}/shop.yaml "${_two}")
+    _cli(generate ${OUT}/shop.yaml -o ${OUT}/gen)
+    set(_paid ${OUT}/gen/schemas/order_paid.schema.json)
+    if(NOT rc EQUAL 0 OR NOT EXISTS ${_paid} OR NOT EXISTS ${OUT}/gen/.shop.eventc-outputs)
+      message(FATAL_ERROR "first run: want the schema of OrderPaid and the record; got ${rc}\n${err}")
+    endif()
+    file(WRITE ${OUT}/gen/schemas/mine.json "{}\n")
+    file(WRITE ${OUT}/shop.yaml "${_one}")
+    _cli(generate ${OUT}/shop.yaml -o ${OUT}/gen --check)
+    if(NOT rc EQUAL 1 OR NOT err MATCHES "order_paid.schema.json: orphaned" OR NOT EXISTS ${_paid})
+      message(FATAL_ERROR "--check: want the orphan listed and kept; got ${rc}\n${err}")
+    endif()
+    # A run of another target leaves the schemas alone.
+    _cli(generate ${OUT}/shop.yaml -o ${OUT}/gen --target c)
+    if(NOT rc EQUAL 0 OR NOT EXISTS ${_paid})
+      message(FATAL_ERROR "--target c: want the schemas untouched; got ${rc}\n${err}")
+    endif()
+    _cli(generate ${OUT}/shop.yaml -o ${OUT}/gen)
+    if(NOT rc EQUAL 0 OR EXISTS ${_paid} OR EXISTS ${OUT}/gen/docs/order_paid.md
+       OR NOT EXISTS ${OUT}/gen/schemas/mine.json)
+      message(FATAL_ERROR "generate: want the orphan removed and other files kept; got ${rc}\n${err}")
+    endif()
+    file(READ ${OUT}/gen/.shop.eventc-outputs _record)
+    if(_record MATCHES "order_paid" OR NOT _record MATCHES "schema schemas/order_placed.schema.json")
+      message(FATAL_ERROR "the record still lists the orphan:\n${_record}")
+    endif()
+    _cli(generate ${OUT}/shop.yaml -o ${OUT}/gen --check)
+    if(NOT rc EQUAL 0 OR NOT err STREQUAL "")
+      message(FATAL_ERROR "--check after: want status 0 and nothing listed; got ${rc}\n${err}")
+    endif()
+    # A record naming files outside the targets' folders is not obeyed.
+    file(WRITE ${OUT}/gen/.shop.eventc-outputs "schema ../shop.yaml\nschema schemas/../../shop.yaml\n")
+    _cli(generate ${OUT}/shop.yaml -o ${OUT}/gen)
+    if(NOT rc EQUAL 0 OR NOT EXISTS ${OUT}/shop.yaml)
+      message(FATAL_ERROR "a hostile record removed a file outside the output; got ${rc}\n${err}")
+    endif()
+  elseif(CASE STREQUAL "template_report")
+    # An override file that is no template and that no template includes is an error, with the
+    # closest template name; a partial that an override includes is fine.
+    file(WRITE ${OUT}/tpl/c/haeder.mustache "/* misspelled */\n")
+    _cli(generate catalog/messaging.yaml -o ${OUT}/gen --templates ${OUT}/tpl)
+    if(NOT rc EQUAL 1 OR NOT err MATCHES "tpl/c/haeder.mustache: error: no template of eventc"
+       OR NOT err MATCHES "did you mean 'c/header.mustache'" OR EXISTS ${OUT}/gen/c)
+      message(FATAL_ERROR "misspelled override: want status 1 and a suggestion; got ${rc}\n${err}")
+    endif()
+    file(REMOVE ${OUT}/tpl/c/haeder.mustache)
+    file(WRITE ${OUT}/tpl/header.mustache "/* not in a target's folder */\n")
+    _cli(generate catalog/messaging.yaml -o ${OUT}/gen --templates ${OUT}/tpl)
+    if(NOT rc EQUAL 1 OR NOT err MATCHES "tpl/header.mustache: error: ")
+      message(FATAL_ERROR "override outside c/: want status 1; got ${rc}\n${err}")
+    endif()
+    file(REMOVE ${OUT}/tpl/header.mustache)
+    file(WRITE ${OUT}/tpl/c/header.mustache "{{> banner}}\n")
+    file(WRITE ${OUT}/tpl/c/banner.mustache "/* {{catalog.name}} */\n")
+    file(WRITE ${OUT}/tpl/README "notes are not templates\n")
+    _cli(generate catalog/messaging.yaml -o ${OUT}/gen --templates ${OUT}/tpl --target c)
+    file(READ ${OUT}/gen/c/messaging.h _hdr)
+    if(NOT rc EQUAL 0 OR NOT _hdr STREQUAL "/* messaging */\n")
+      message(FATAL_ERROR "a partial of an override: want it used; got ${rc}\n${err}\n${_hdr}")
     endif()
   elseif(CASE STREQUAL "model")
     _cli(model catalog/messaging.yaml)

@@ -4,9 +4,7 @@
 #include "cmd_generate.h"
 #include "io/depfile.h"
 #include "base/diag.h"
-#include "backends/emit_c.h"
-#include "backends/emit_docs.h"
-#include "backends/emit_schema.h"
+#include "backends/generate.h"
 #include "model/model.h"
 #include "render/templates.h"
 #include "base/util.h"
@@ -37,24 +35,32 @@ const char gen_generate_help[] =
     "\n"
     "Checks CATALOG like `eventc check`, then generates code from it into DIR:\n"
     "\n"
-    "  c       DIR/c/<catalog>.h and DIR/c/<catalog>.c: structs, constructors and JSON codecs\n"
-    "  schema  DIR/schemas/*.schema.json: JSON Schemas of the envelope, events, types, catalog\n"
+    "  c       DIR/c/<catalog>.h and DIR/c/<catalog>.c: structs, constructors and JSON codecs;\n"
+    "          DIR/c/<catalog>_cloudevents.h and .c: the CloudEvents converters. Compile both\n"
+    "          .c files and link libeventc.\n"
+    "  schema  DIR/schemas/*.schema.json: JSON Schemas of the envelope, events, types, catalog,\n"
+    "          and DIR/schemas/cloudevents/: the events as CloudEvents\n"
     "  docs    DIR/docs/index.md and DIR/docs/<aggregate>.md: Markdown documentation, with each\n"
     "          lifecycle drawn as a Mermaid state diagram\n"
     "\n"
     "Without --target every target is generated. A file is written only when its content\n"
     "changes (atomically: readers never see half a file), so its timestamp tells build tools\n"
     "whether anything changed. The output is the same byte for byte on every run and machine.\n"
+    "eventc records the files it generates in DIR/.<catalog>.eventc-outputs and removes those a\n"
+    "later run no longer generates (the files of a removed event), for the targets it runs.\n"
     "\n"
     "options:\n"
     "  -o, --output DIR     the output folder (created when missing)\n"
     "  --target LIST        comma-separated targets to generate (default: all)\n"
     "  --templates DIR      use DIR/c/header.mustache (and any other file of DIR/<target>/)\n"
-    "                       instead of the built-in template of the same name\n"
-    "  --check              write nothing; list the files that are out of date and exit 1 if any\n"
+    "                       instead of the built-in template of the same name; a *.mustache file\n"
+    "                       that is neither a template nor a partial one includes is an error\n"
+    "  --check              write nothing; list the files that are out of date or orphaned and\n"
+    "                       exit 1 if any\n"
     "  --depfile FILE       also write a Make-style depfile listing every file the run read\n"
     "                       (the catalog, its includes and its example files)\n"
-    "  --depfile-target T   the target named in the depfile (default: the first output file)\n"
+    "  --depfile-target T   the target named in the depfile (default: the first output file);\n"
+    "                       needs --depfile\n"
     "\n"
     "exit status: 0 success, 1 errors in the input or out-of-date files (--check), 2 usage\n";
 
@@ -64,14 +70,6 @@ const char gen_model_help[] =
     "Prints the view model of the C back end: the JSON document templates/c/*.mustache are\n"
     "rendered over. Use it to write your own templates (--templates of `eventc generate`) and\n"
     "debug them with `eventc render`. See docs/generated-c.md.\n";
-
-/* The back ends this command knows, in the order they run. */
-enum { TARGET_C = 1 << 0, TARGET_SCHEMA = 1 << 1, TARGET_DOCS = 1 << 2 };
-static const struct {
-    const char *name;
-    unsigned bit;
-} known_targets[] = {{"c", TARGET_C}, {"schema", TARGET_SCHEMA}, {"docs", TARGET_DOCS}};
-#define N_TARGETS (sizeof known_targets / sizeof known_targets[0])
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
@@ -97,26 +95,40 @@ static char *display_source(const char *path)
     return gen_xstrdup(path);
 }
 
-/* Loads the catalog and builds the C view model; prints diagnostics on failure. */
-static json_object *load_view(const char *path, gen_model **model)
+/* Loads and checks the catalog; prints the diagnostics on failure. */
+static gen_model *load_model(const char *path)
 {
     gen_diags diags;
     gen_diags_init(&diags);
     gen_model *m = gen_model_load(path, &diags);
+    if (!m) {
+        gen_diags_print(&diags, stderr);
+        fprintf(stderr, "%zu error%s\n", diags.len, diags.len == 1 ? "" : "s");
+    }
+    gen_diags_free(&diags);
+    return m;
+}
+
+/* Loads the catalog and builds the C view model; prints diagnostics on failure. */
+static json_object *load_view(const char *path, gen_model **model)
+{
+    gen_model *m = load_model(path);
     json_object *vm = NULL;
     if (m) {
+        gen_diags diags;
+        gen_diags_init(&diags);
         char *source = display_source(path);
         gen_vm_options opt = {source, EVENTC_VERSION};
         vm = gen_viewmodel_c(m, &opt, &diags);
         free(source);
+        if (!vm) {
+            gen_diags_print(&diags, stderr);
+            fprintf(stderr, "%zu error%s\n", diags.len, diags.len == 1 ? "" : "s");
+            gen_model_free(m);
+            m = NULL;
+        }
+        gen_diags_free(&diags);
     }
-    if (!vm) {
-        gen_diags_print(&diags, stderr);
-        fprintf(stderr, "%zu error%s\n", diags.len, diags.len == 1 ? "" : "s");
-        gen_model_free(m);
-        m = NULL;
-    }
-    gen_diags_free(&diags);
     *model = m;
     return vm;
 }
@@ -140,65 +152,175 @@ static const char *option_value(int argc, char **argv, int *i, const char *name,
     return argv[++*i];
 }
 
-/* The bit of target `t` (`len` bytes), or 0 when there is no such target. */
-static unsigned target_bit(const char *t, size_t len)
+/* ---- the outputs a folder holds for a catalog ------------------------------------------------
+ *
+ * DIR/.<catalog>.eventc-outputs lists, one per line, the target and the path (relative to DIR)
+ * of every file generate wrote for the catalog. A later run removes the listed files of the
+ * targets it runs that it no longer generates (orphans: the schema and docs of a removed event
+ * or aggregate), and --check reports them. Only files under the targets' folders are ever
+ * removed: a line that names anything else is ignored.
+ */
+
+typedef struct owned {
+    unsigned target;
+    char *rel;
+} owned;
+
+static char *manifest_path(const char *out_dir, const char *catalog)
 {
-    for (size_t i = 0; i < N_TARGETS; i++)
-        if (strlen(known_targets[i].name) == len && strncmp(known_targets[i].name, t, len) == 0)
-            return known_targets[i].bit;
-    return 0;
+    return gen_format("%s/.%s.eventc-outputs", out_dir, catalog);
 }
 
-/* Collects the files of the schema back end. */
-struct collected {
-    const char *out_dir;
-    gen_output *outs;
-    size_t n;
-};
-
-static void push_output(struct collected *c, gen_output o)
+/* True for a path generate could have written: under a target's folder, relative, without `..`
+ * or empty parts. */
+static bool plausible_output(unsigned target, const char *rel)
 {
-    c->outs = gen_xrealloc(c->outs, (c->n + 1) * sizeof(*c->outs));
-    c->outs[c->n++] = o;
-}
-
-static int collect_output(void *ctx, const char *relpath, const char *data, size_t len)
-{
-    struct collected *c = ctx;
-    gen_output o = {gen_format("%s/%s", c->out_dir, relpath), gen_xstrndup(data, len), len};
-    push_output(c, o);
-    return 0;
-}
-
-/* The docs back end: its own view model, then its templates. */
-static int emit_docs(const gen_model *m, const char *catalog, gen_template_set *templates,
-                     const char *out_dir, struct collected *all, char *err, size_t errlen)
-{
-    gen_diags diags;
-    gen_diags_init(&diags);
-    char *source = display_source(catalog);
-    gen_vm_options opt = {source, EVENTC_VERSION};
-    json_object *vm = gen_viewmodel_docs(m, &opt, &diags);
-    free(source);
-    int rc = 0;
-    if (!vm) {
-        gen_diags_print(&diags, stderr);
-        fprintf(stderr, "%zu error%s\n", diags.len, diags.len == 1 ? "" : "s");
-        rc = -1;
-    } else {
-        gen_output *outs = NULL;
-        size_t n = 0;
-        if (gen_emit_docs(vm, templates, out_dir, &outs, &n, err, errlen) != 0) {
-            fprintf(stderr, "%s\n", err);
-            rc = -1;
-        }
-        for (size_t i = 0; i < n; i++)
-            push_output(all, outs[i]);
-        free(outs);
-        json_object_put(vm);
+    if (gen_target_of(rel) != target || rel[0] == '/')
+        return false;
+    for (const char *p = rel; *p; p++) {
+        if (*p == '/' && (p[1] == '/' || p[1] == '\0'))
+            return false;
+        if (*p == '.' && p[1] == '.' && (p == rel || p[-1] == '/') && (p[2] == '/' || !p[2]))
+            return false;
+        if ((unsigned char)*p < 0x20)
+            return false;
     }
-    gen_diags_free(&diags);
-    return rc;
+    return true;
+}
+
+static owned *read_manifest(const char *path, size_t *n)
+{
+    *n = 0;
+    char *data;
+    size_t len;
+    if (gen_read_file(path, 64u << 20, &data, &len) != 0)
+        return NULL;
+    owned *list = NULL;
+    for (char *line = data; line && *line;) {
+        char *eol = strchr(line, '\n');
+        if (eol)
+            *eol = '\0';
+        char *space = strchr(line, ' ');
+        if (line[0] != '#' && space) {
+            unsigned t = gen_target_bit(line, (size_t)(space - line));
+            if (t && plausible_output(t, space + 1)) {
+                list = gen_xrealloc(list, (*n + 1) * sizeof(*list));
+                list[(*n)++] = (owned){t, gen_xstrdup(space + 1)};
+            }
+        }
+        line = eol ? eol + 1 : NULL;
+    }
+    free(data);
+    return list;
+}
+
+static int cmp_owned(const void *a, const void *b)
+{
+    const owned *x = a, *y = b;
+    if (x->target != y->target)
+        return x->target < y->target ? -1 : 1;
+    return strcmp(x->rel, y->rel);
+}
+
+static char *manifest_text(const char *catalog, owned *list, size_t n)
+{
+    if (n > 1)
+        qsort(list, n, sizeof(*list), cmp_owned);
+    gen_str s;
+    gen_str_init(&s);
+    gen_str_printf(&s,
+                   "# The files eventc generate wrote in this folder for catalog '%s'. A run\n"
+                   "# removes those of its targets it no longer generates. Do not edit.\n",
+                   catalog);
+    for (size_t i = 0; i < n; i++)
+        gen_str_printf(&s, "%s %s\n", gen_target_name(list[i].target), list[i].rel);
+    return gen_str_detach(&s);
+}
+
+static void free_owned(owned *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i].rel);
+    free(list);
+}
+
+/* Brings the folder to the run's outputs: writes what changed, removes orphans, updates the
+ * record of what the folder holds; with `check`, only reports. Returns the exit status. */
+static int write_outputs(const char *out_dir, const char *catalog, unsigned wanted,
+                         gen_output *outs, size_t n_outs, bool check)
+{
+    size_t prefix = strlen(out_dir) + 1;
+    char err[1024];
+    int status = 0;
+    gen_writer w;
+    gen_writer_init(&w, check);
+
+    /* The new record: this run's outputs, and the earlier ones of targets it does not run. */
+    char *mpath = manifest_path(out_dir, catalog);
+    size_t n_old;
+    owned *old = read_manifest(mpath, &n_old);
+    owned *now = gen_xcalloc(n_outs + n_old + 1, sizeof(*now));
+    size_t n_now = 0;
+    for (size_t i = 0; i < n_outs; i++) {
+        const char *rel = outs[i].path + prefix;
+        now[n_now++] = (owned){gen_target_of(rel), gen_xstrdup(rel)};
+    }
+    for (size_t i = 0; i < n_old; i++)
+        if (!(old[i].target & wanted))
+            now[n_now++] = (owned){old[i].target, gen_xstrdup(old[i].rel)};
+
+    bool failed = false;
+    for (size_t i = 0; i < n_outs && !failed; i++) {
+        gen_write_status st =
+            gen_writer_put(&w, outs[i].path, outs[i].data, outs[i].len, err, sizeof err);
+        if (st == GEN_WRITE_FAILED) {
+            fprintf(stderr, "eventc: error: %s\n", err);
+            status = EXIT_INPUT;
+            failed = true;
+        } else if (st == GEN_WRITE_CHANGED && check) {
+            fprintf(stderr, "%s: out of date\n", outs[i].path);
+            status = EXIT_INPUT;
+        }
+    }
+    /* Orphans: recorded for a target this run ran, not generated by it. */
+    for (size_t i = 0; i < n_old && !failed; i++) {
+        if (!(old[i].target & wanted))
+            continue;
+        bool current = false;
+        for (size_t k = 0; k < n_outs && !current; k++)
+            current = strcmp(outs[k].path + prefix, old[i].rel) == 0;
+        if (current)
+            continue;
+        char *path = gen_format("%s/%s", out_dir, old[i].rel);
+        struct stat st;
+        if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+            if (check) {
+                fprintf(stderr, "%s: orphaned (no longer generated; generate removes it)\n", path);
+                status = EXIT_INPUT;
+            } else {
+                gen_writer_remove(&w, path);
+            }
+        }
+        free(path);
+    }
+    char *text = manifest_text(catalog, now, n_now);
+    if (status == 0 && !check) {
+        gen_write_status st = gen_writer_put(&w, mpath, text, strlen(text), err, sizeof err);
+        if (st == GEN_WRITE_FAILED) {
+            fprintf(stderr, "eventc: error: %s\n", err);
+            status = EXIT_INPUT;
+        }
+    }
+    if (status == 0 && gen_writer_commit(&w, err, sizeof err) != 0) {
+        fprintf(stderr, "eventc: error: %s\n", err);
+        status = EXIT_INPUT;
+    }
+    gen_writer_free(&w);
+    free(text);
+    free_owned(old, n_old);
+    free_owned(now, n_now);
+    free(mpath);
+    return status;
 }
 
 int gen_cmd_generate(int argc, char **argv)
@@ -244,14 +366,15 @@ int gen_cmd_generate(int argc, char **argv)
         return usage_error(cmd, "%s", "missing CATALOG");
     if (!out_dir || !*out_dir)
         return usage_error(cmd, "%s", "missing the output folder (-o DIR)");
-    unsigned wanted = 0;
-    if (!targets) {
-        for (size_t i = 0; i < N_TARGETS; i++)
-            wanted |= known_targets[i].bit;
-    }
+    if (depfile_target && !depfile)
+        return usage_error(cmd, "%s",
+                           "--depfile-target names the target of a depfile: give --depfile FILE");
+    if (depfile && !*depfile)
+        return usage_error(cmd, "%s", "--depfile needs a file name");
+    unsigned wanted = targets ? 0 : GEN_TARGET_ALL;
     for (const char *t = targets; t;) {
         size_t len = strcspn(t, ",");
-        unsigned bit = target_bit(t, len);
+        unsigned bit = gen_target_bit(t, len);
         if (!bit) {
             char *name = gen_xstrndup(t, len);
             int rc = usage_error(cmd, "unknown target '%s' (known: c, schema, docs)", name);
@@ -276,9 +399,8 @@ int gen_cmd_generate(int argc, char **argv)
         }
     }
 
-    gen_model *m;
-    json_object *vm = load_view(catalog, &m);
-    if (!vm)
+    gen_model *m = load_model(catalog);
+    if (!m)
         return EXIT_INPUT;
 
     /* "out/" and "out" name the same folder; keep the file paths free of "//". */
@@ -286,51 +408,37 @@ int gen_cmd_generate(int argc, char **argv)
     for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
         dir[n - 1] = '\0';
     out_dir = dir;
-    struct collected all = {out_dir, NULL, 0};
     int status = 0;
     gen_template_set templates;
     gen_templates_init(&templates, template_dir);
-    char err[1024];
-    if (wanted & TARGET_C) {
-        gen_output *outs = NULL;
-        size_t n = 0;
-        if (gen_emit_c(vm, &templates, out_dir, &outs, &n, err, sizeof err) != 0) {
-            fprintf(stderr, "%s\n", err);
-            status = EXIT_INPUT;
-        }
-        for (size_t i = 0; i < n; i++)
-            push_output(&all, outs[i]);
-        free(outs);
-    }
-    if (status == 0 && (wanted & TARGET_SCHEMA) &&
-        gen_emit_schema(m, NULL, collect_output, &all) != 0)
+    gen_str report;
+    gen_str_init(&report);
+    if (gen_templates_check_overrides(&templates, &report) > 0) {
+        fputs(report.data, stderr);
         status = EXIT_INPUT;
-    if (status == 0 && (wanted & TARGET_DOCS) &&
-        emit_docs(m, catalog, &templates, out_dir, &all, err, sizeof err) != 0)
-        status = EXIT_INPUT;
-    gen_output *outs = all.outs;
-    size_t n_outs = all.n;
-    bool failed = status != 0;
-    for (size_t i = 0; i < n_outs && !failed; i++) {
-        gen_write_status w =
-            gen_write_file(outs[i].path, outs[i].data, outs[i].len, check, err, sizeof err);
-        if (w == GEN_WRITE_FAILED) {
-            fprintf(stderr, "eventc: error: %s\n", err);
-            status = EXIT_INPUT;
-            failed = true;
-        } else if (w == GEN_WRITE_CHANGED && check) {
-            fprintf(stderr, "%s: out of date\n", outs[i].path);
-            status = EXIT_INPUT;
-        }
     }
+    gen_output *outs = NULL;
+    size_t n_outs = 0;
+    char *source = display_source(catalog);
+    gen_str err;
+    gen_str_init(&err);
+    if (status == 0 && gen_generate(m, source, EVENTC_VERSION, wanted, &templates, out_dir, &outs,
+                                    &n_outs, &err) != 0) {
+        fputs(err.data, stderr);
+        status = EXIT_INPUT;
+    }
+    gen_str_free(&err);
+    free(source);
+    if (status == 0)
+        status = write_outputs(out_dir, m->name, wanted, outs, n_outs, check);
     if (status == 0 && depfile && !check && n_outs > 0 &&
         gen_write_depfile(m, depfile_target ? depfile_target : outs[0].path, depfile) != 0) {
         fprintf(stderr, "eventc: error: %s: %s\n", depfile, strerror(errno));
         status = EXIT_INPUT;
     }
+    gen_str_free(&report);
     gen_outputs_free(outs, n_outs);
     gen_templates_free(&templates);
-    json_object_put(vm);
     gen_model_free(m);
     free(dir);
     return status;

@@ -18,6 +18,8 @@ typedef struct builder {
     gen_model *m;
     gen_diags *diags;
     gen_pool *pool;
+    const char *root_data; /* the root file's text when it was given in memory, else NULL */
+    size_t root_len;
     /* files on the include stack, for cycle detection */
     size_t *stack;
     size_t depth, cap;
@@ -983,6 +985,10 @@ static void build_include(builder *b, const gen_node *n, size_t from)
             err(b, loc, "empty path in 'include'");
             continue;
         }
+        if (b->m->in_memory) {
+            err(b, loc, "cannot include '%s': the catalog was given in memory, not as a file", rel);
+            continue;
+        }
         const gen_file *parent = &b->m->files[from];
         char *path = gen_path_join_dir(parent->path, rel);
         char *display = gen_path_join_dir(parent->display, rel);
@@ -1119,7 +1125,10 @@ static bool gen_map_get_key_in(const char *const *keys, const char *k)
 static void build_file(builder *b, size_t fi, bool is_root)
 {
     const gen_file *f = &b->m->files[fi];
-    gen_node *root = gen_load_yaml(b->pool, f->path, f->display, (unsigned)fi, b->diags);
+    gen_node *root = b->root_data && is_root
+                         ? gen_load_yaml_buffer(b->pool, b->root_data, b->root_len, f->display,
+                                                (unsigned)fi, b->diags)
+                         : gen_load_yaml(b->pool, f->path, f->display, (unsigned)fi, b->diags);
     if (!root)
         return;
     if (root->kind != GEN_NODE_MAP) {
@@ -1179,6 +1188,19 @@ static void build_file(builder *b, size_t fi, bool is_root)
             build_aggregates(b, root->items[i], path);
     }
     b->depth--;
+}
+
+gen_model *gen_build_buffer(const char *data, size_t len, const char *display, gen_diags *diags)
+{
+    gen_model *m = gen_xcalloc(1, sizeof(*m));
+    gen_pool_init(&m->pool);
+    m->additional_properties = true;
+    m->in_memory = true;
+    builder b = {.m = m, .diags = diags, .pool = &m->pool, .root_data = data, .root_len = len};
+    size_t fi = add_file(&b, display, display, gen_xstrdup(display));
+    build_file(&b, fi, true);
+    free(b.stack);
+    return m;
 }
 
 gen_model *gen_build(const char *path, gen_diags *diags)

@@ -1000,6 +1000,10 @@ static void check_examples(checker *c, gen_event *e)
             err(c, x->loc, "empty path in 'examples'");
             continue;
         }
+        if (c->m->in_memory) {
+            err(c, x->loc, "cannot read example '%s': the catalog was given in memory", x->path);
+            continue;
+        }
         char *data;
         size_t len;
         int rc = gen_read_file(x->resolved, 1u << 20, &data, &len);
@@ -1194,9 +1198,21 @@ static void count_fields(gen_model *m)
     m->n_fields = n;
 }
 
+static gen_model *check_model(gen_model *m, gen_diags *diags);
+
 gen_model *gen_model_load(const char *path, gen_diags *diags)
 {
-    gen_model *m = gen_build(path, diags);
+    return check_model(gen_build(path, diags), diags);
+}
+
+gen_model *gen_model_load_buffer(const char *data, size_t len, const char *display,
+                                 gen_diags *diags)
+{
+    return check_model(gen_build_buffer(data, len, display, diags), diags);
+}
+
+static gen_model *check_model(gen_model *m, gen_diags *diags)
+{
     if (!m->root_loaded) {
         gen_model_free(m);
         return NULL;

@@ -6,8 +6,15 @@
 #include "base/diag.h"
 #include "model/model.h"
 
+#include <stddef.h>
+
 /** Loads the catalog at `path` with its includes, builds and checks the model. Every error goes to
  * `diags`. Returns the model (free with gen_model_free) or NULL when any error was reported. */
 gen_model *gen_model_load(const char *path, gen_diags *diags);
+
+/** The same for a catalog held in memory, named `display` in diagnostics (tests, fuzzing): it can
+ * include no file and name no example. */
+gen_model *gen_model_load_buffer(const char *data, size_t len, const char *display,
+                                 gen_diags *diags);
 
 #endif

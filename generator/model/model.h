@@ -212,6 +212,7 @@ typedef struct gen_model {
     gen_desc_cache_entry *desc_cache;
     size_t n_desc_cache;
     bool root_loaded;       /**< the root file was read and is a mapping */
+    bool in_memory;         /**< the root file was given in memory: no includes, no examples */
     gen_loc root_loc;       /**< the root file's top-level mapping */
     gen_loc aggregates_loc; /**< the root file's `aggregates` value, if any */
     gen_loc envelope_fields_loc;

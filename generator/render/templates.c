@@ -1,9 +1,12 @@
 /* Built-in templates with per-file overrides, and rendering with partials from the same set. */
+#define _POSIX_C_SOURCE 200809L
 #include "templates.h"
 #include "render.h"
 #include "base/util.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,4 +181,142 @@ char *gen_templates_render(gen_template_set *t, const char *name, json_object *d
         return NULL;
     }
     return out;
+}
+
+/* ---- overrides that match nothing ------------------------------------------------------------ */
+
+/* True when `text` includes the partial `name` (`{{> name}}`, blanks allowed). */
+static bool includes_partial(const char *text, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i + 3 < len; i++) {
+        if (text[i] != '{' || text[i + 1] != '{' || text[i + 2] != '>')
+            continue;
+        size_t k = i + 3;
+        while (k < len && (text[k] == ' ' || text[k] == '\t'))
+            k++;
+        if (k + n > len || memcmp(text + k, name, n) != 0)
+            continue;
+        k += n;
+        while (k < len && (text[k] == ' ' || text[k] == '\t'))
+            k++;
+        if (k + 1 < len && text[k] == '}' && text[k + 1] == '}')
+            return true;
+    }
+    return false;
+}
+
+/* The folders of templates (`c`, `docs`), from the built-in names. */
+static bool is_template_folder(const char *folder, size_t n)
+{
+    for (const gen_builtin_template *b = gen_builtin_templates; b->name; b++)
+        if (strncmp(b->name, folder, n) == 0 && b->name[n] == '/')
+            return true;
+    return false;
+}
+
+/* Whether some template of `folder` (built in, or overridden, or another override file of the
+ * folder) includes the partial `name`. */
+static bool partial_used(gen_template_set *t, const char *folder, const char *name, char **files,
+                         size_t n_files)
+{
+    size_t fl = strlen(folder);
+    for (const gen_builtin_template *b = gen_builtin_templates; b->name; b++) {
+        if (strncmp(b->name, folder, fl) != 0 || b->name[fl] != '/')
+            continue;
+        size_t len;
+        const char *text = gen_templates_get(t, b->name, &len, NULL, NULL, 0);
+        if (text && includes_partial(text, len, name))
+            return true;
+    }
+    for (size_t i = 0; i < n_files; i++) {
+        if (strncmp(files[i], folder, fl) != 0 || files[i][fl] != '/')
+            continue;
+        size_t len;
+        const char *text = gen_templates_get(t, files[i], &len, NULL, NULL, 0);
+        if (text && includes_partial(text, len, name))
+            return true;
+    }
+    return false;
+}
+
+/* Lists the `*.mustache` files of `dir` and of its folders one level down, as relative names. */
+static void list_mustache(const char *root, const char *sub, char ***files, size_t *n)
+{
+    char *path = sub ? gen_format("%s/%s", root, sub) : gen_xstrdup(root);
+    DIR *d = opendir(path);
+    if (!d) {
+        free(path);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *full = gen_format("%s/%s", path, e->d_name);
+        char *rel = sub ? gen_format("%s/%s", sub, e->d_name) : gen_xstrdup(e->d_name);
+        struct stat st;
+        if (stat(full, &st) == 0 && S_ISDIR(st.st_mode) && !sub) {
+            list_mustache(root, e->d_name, files, n);
+        } else if (stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
+            size_t l = strlen(rel);
+            if (l > 9 && strcmp(rel + l - 9, ".mustache") == 0) {
+                *files = gen_xrealloc(*files, (*n + 1) * sizeof(**files));
+                (*files)[(*n)++] = rel;
+                rel = NULL;
+            }
+        }
+        free(rel);
+        free(full);
+    }
+    closedir(d);
+    free(path);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t gen_templates_check_overrides(gen_template_set *t, gen_str *report)
+{
+    if (!t->override_dir)
+        return 0;
+    char **files = NULL;
+    size_t n = 0, bad = 0;
+    list_mustache(t->override_dir, NULL, &files, &n);
+    if (n > 1)
+        qsort(files, n, sizeof(*files), cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        const char *f = files[i];
+        if (find_builtin(f))
+            continue;
+        const char *slash = strchr(f, '/');
+        if (slash && is_template_folder(f, (size_t)(slash - f))) {
+            char *folder = gen_xstrndup(f, (size_t)(slash - f));
+            char *partial = gen_xstrndup(slash + 1, strlen(slash + 1) - 9);
+            bool used = partial_used(t, folder, partial, files, n);
+            free(folder);
+            free(partial);
+            if (used)
+                continue;
+        }
+        /* The closest built-in template, for a misspelling. */
+        gen_suggester sg;
+        gen_suggest_init(&sg, f);
+        for (const gen_builtin_template *b = gen_builtin_templates; b->name; b++)
+            gen_suggest_consider(&sg, b->name);
+        gen_str_printf(report,
+                       "%s/%s: error: no template of eventc is called '%s', and no template "
+                       "includes it as a partial: it would be ignored",
+                       t->override_dir, f, f);
+        if (sg.best)
+            gen_str_printf(report, " (did you mean '%s'?)", sg.best);
+        gen_str_putc(report, '\n');
+        bad++;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(files[i]);
+    free(files);
+    return bad;
 }

@@ -10,6 +10,8 @@
 
 #include <json-c/json.h>
 
+#include "base/util.h"
+
 /** One built-in template: its path under templates/ and its bytes. */
 typedef struct gen_builtin_template {
     const char *name; /**< "c/header.mustache" */
@@ -56,6 +58,19 @@ gen_loaded_template *gen_templates_overrides(gen_template_set *t, gen_loaded_tem
 
 /** The path an override was read from (valid until gen_templates_free). */
 const char *gen_templates_origin(const gen_loaded_template *l);
+
+/**
+ * Finds the files of the override folder that no template of eventc uses: every `*.mustache`
+ * file must be a built-in template (`c/header.mustache`) or a partial that a template of its
+ * folder includes (`{{> name}}` in a built-in template or in an override). A misspelled file
+ * (`c/haeder.mustache`) or one outside the templates' folders would otherwise be silently
+ * ignored. Other files (a README) are not looked at.
+ *
+ * @param report receives one line per such file, GCC style: "path: error: ..." with the closest
+ *               template name when one is close
+ * @return the number of such files; 0 without an override folder
+ */
+size_t gen_templates_check_overrides(gen_template_set *t, gen_str *report);
 
 /**
  * Renders template `name` over `data`. Partials `{{> x}}` are the templates `x.mustache` of the

@@ -6,6 +6,7 @@
 #include "base/util.h"
 #include "names/c_names.h"
 #include "names/names.h"
+#include "io/writer.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -84,11 +85,52 @@ static void test_param_names(void)
     CHECK(!gen_is_reserved_word("type"));
 }
 
+/* A batch stages every file before renaming any; a failure names the output, not the temporary
+ * file; an uncommitted batch leaves nothing behind. */
+static void test_writer(void)
+{
+    char *dir = gen_format("/tmp/eventc-test-writer-%ld", (long)getpid());
+    char *a = gen_format("%s/x/a.txt", dir), *b = gen_format("%s/x/b.txt", dir);
+    char err[256];
+    gen_writer w;
+    gen_writer_init(&w, false);
+    CHECK(gen_writer_put(&w, a, "A\n", 2, err, sizeof err) == GEN_WRITE_CHANGED);
+    CHECK(gen_writer_put(&w, b, "B\n", 2, err, sizeof err) == GEN_WRITE_CHANGED);
+    struct stat st;
+    CHECK(stat(a, &st) != 0); /* staged, not yet in place */
+    CHECK(gen_writer_commit(&w, err, sizeof err) == 0);
+    gen_writer_free(&w);
+    CHECK(stat(a, &st) == 0 && st.st_size == 2 && stat(b, &st) == 0);
+    /* A removal and an unchanged file in one batch. */
+    gen_writer_init(&w, false);
+    CHECK(gen_writer_put(&w, a, "A\n", 2, err, sizeof err) == GEN_WRITE_UNCHANGED);
+    gen_writer_remove(&w, b);
+    CHECK(gen_writer_commit(&w, err, sizeof err) == 0);
+    gen_writer_free(&w);
+    CHECK(stat(b, &st) != 0 && stat(a, &st) == 0);
+    /* Not committed: the temporary file goes, the target stays as it was. */
+    gen_writer_init(&w, false);
+    CHECK(gen_writer_put(&w, a, "changed\n", 8, err, sizeof err) == GEN_WRITE_CHANGED);
+    gen_writer_free(&w);
+    CHECK(stat(a, &st) == 0 && st.st_size == 2);
+    char *sub = gen_format("%s/x", dir);
+    CHECK(unlink(a) == 0 && rmdir(sub) == 0 && rmdir(dir) == 0); /* no temporary file left */
+    /* No temporary file can be made in /proc/self, even by root: the message names the output. */
+    CHECK(gen_write_file("/proc/self/eventc-out.h", "x", 1, false, err, sizeof err) ==
+          GEN_WRITE_FAILED);
+    CHECK(strncmp(err, "/proc/self/eventc-out.h: ", 25) == 0);
+    free(sub);
+    free(a);
+    free(b);
+    free(dir);
+}
+
 int main(void)
 {
     test_distance();
     test_suggest();
     test_read_regular_files_only();
     test_param_names();
+    test_writer();
     return check_report();
 }
