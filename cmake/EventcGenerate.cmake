@@ -13,9 +13,12 @@
 # TEMPLATES   a folder of mustache templates to use instead of the ones built into eventc
 #             (eventc --templates); every *.mustache under it is a dependency.
 # TARGETS     back ends to run: `c` (the default; `<dir>/c/<name>.{h,c}` and the CloudEvents
-#             converters `<dir>/c/<name>_cloudevents.{h,c}`, all built into the library) and
-#             `schema` (`<dir>/schemas/*.schema.json`, JSON Schemas) and `docs` (`<dir>/docs/*.md`,
-#             Markdown pages of the catalog with its lifecycles as Mermaid diagrams).
+#             converters `<dir>/c/<name>_cloudevents.{h,c}`, all built into the library),
+#             `messaging` (`<dir>/messaging/<name>_messaging.{h,c}`, the typed messaging layer: catalog
+#             descriptor, typed publish helpers, handler table; built into the library too, which
+#             then links eventc::messaging; implies `c`), `schema` (`<dir>/schemas/*.schema.json`,
+#             JSON Schemas) and `docs` (`<dir>/docs/*.md`, Markdown pages of the catalog with its
+#             lifecycles as Mermaid diagrams).
 # NAME        the catalog's name (its `catalog:` key), which names the output files. Read from the
 #             catalog when not given; CMake then reconfigures when the root catalog file changes,
 #             so that a renamed catalog is noticed. Give NAME to avoid those reconfigurations.
@@ -76,10 +79,20 @@ function(eventc_generate)
     set(arg_TARGETS c)
   endif()
   foreach(backend IN LISTS arg_TARGETS)
-    if(NOT backend MATCHES "^(c|schema|docs)$")
-      message(FATAL_ERROR "eventc_generate: unknown target '${backend}' (known: c, schema, docs)")
+    if(NOT backend MATCHES "^(c|schema|docs|messaging)$")
+      message(FATAL_ERROR
+              "eventc_generate: unknown target '${backend}' (known: c, schema, docs, messaging)")
     endif()
   endforeach()
+  # The messaging files include the C target's.
+  if("messaging" IN_LIST arg_TARGETS)
+    list(APPEND arg_TARGETS c)
+    if(NOT TARGET eventc::messaging)
+      message(FATAL_ERROR "eventc_generate: the messaging target needs libeventc-messaging "
+                          "(eventc::messaging); find_package(eventc CONFIG REQUIRED) provides it "
+                          "when it is installed")
+    endif()
+  endif()
   list(REMOVE_DUPLICATES arg_TARGETS)
 
   get_filename_component(catalog "${arg_CATALOG}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
@@ -139,6 +152,13 @@ function(eventc_generate)
     set(ce_source "${outdir}/c/${name}_cloudevents.c")
     set(outputs "${header}" "${source}" "${ce_header}" "${ce_source}")
   endif()
+  set(msg_header "")
+  set(msg_source "")
+  if("messaging" IN_LIST arg_TARGETS)
+    set(msg_header "${outdir}/messaging/${name}_messaging.h")
+    set(msg_source "${outdir}/messaging/${name}_messaging.c")
+    list(APPEND outputs "${msg_header}" "${msg_source}")
+  endif()
 
   # The depfile lists exactly what eventc read. Without one, every YAML and JSON file next to the
   # catalog and below stands in for the included files and examples.
@@ -169,9 +189,14 @@ function(eventc_generate)
     set_target_properties(${arg_TARGET} PROPERTIES EVENTC_CATALOG_NAME "${name}")
     return()
   endif()
-  add_library(${arg_TARGET} STATIC "${source}" "${header}" "${ce_source}" "${ce_header}")
+  add_library(${arg_TARGET} STATIC "${source}" "${header}" "${ce_source}" "${ce_header}"
+                                  ${msg_source} ${msg_header})
   target_include_directories(${arg_TARGET} PUBLIC "${outdir}/c")
   target_link_libraries(${arg_TARGET} PUBLIC eventc::runtime)
+  if(msg_source)
+    target_include_directories(${arg_TARGET} PUBLIC "${outdir}/messaging")
+    target_link_libraries(${arg_TARGET} PUBLIC eventc::messaging)
+  endif()
   target_compile_features(${arg_TARGET} PUBLIC c_std_99)
   if(DEFINED EVENTC_WARNINGS)
     target_compile_options(${arg_TARGET} PRIVATE ${EVENTC_WARNINGS})
@@ -181,7 +206,8 @@ function(eventc_generate)
   endif()
   set_target_properties(${arg_TARGET} PROPERTIES EVENTC_CATALOG_NAME "${name}"
                                                  EVENTC_HEADER "${header}" EVENTC_SOURCE "${source}"
-                                                 EVENTC_CLOUDEVENTS_HEADER "${ce_header}")
+                                                 EVENTC_CLOUDEVENTS_HEADER "${ce_header}"
+                                                 EVENTC_MESSAGING_HEADER "${msg_header}")
 endfunction()
 
 cmake_policy(POP)

@@ -30,7 +30,8 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
   add_custom_command(
     OUTPUT ${_cg_msg}/generated.stamp
     BYPRODUCTS ${_cg_msg}/c/messaging.h ${_cg_msg}/c/messaging.c
-    COMMAND ${EVENTC_GEN_TOOL} generate catalog/messaging.yaml -o ${_cg_msg} --target c
+               ${_cg_msg}/messaging/messaging_messaging.h ${_cg_msg}/messaging/messaging_messaging.c
+    COMMAND ${EVENTC_GEN_TOOL} generate catalog/messaging.yaml -o ${_cg_msg} --target c,messaging
     COMMAND ${CMAKE_COMMAND} -E touch ${_cg_msg}/generated.stamp
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
     DEPENDS ${EVENTC_GEN_TOOL_TARGET} ${_cg_catalog}
@@ -172,7 +173,12 @@ endfunction()
 
 if(MODE STREQUAL "compile")
   file(MAKE_DIRECTORY ${OUT})
-  _cg_run(${CC} -std=${STD} ${_warn} -I${INC} -I${DIR} -c ${DIR}/${FILE}.c -o ${OUT}/${FILE}.o)
+  # MORE_INC: more include folders, separated by '|' (the messaging files need the messaging
+  # library's and the C target's folder).
+  string(REPLACE "|" ";" _more "${MORE_INC}")
+  list(TRANSFORM _more PREPEND -I)
+  _cg_run(${CC} -std=${STD} ${_warn} -I${INC} ${_more} -I${DIR} -c ${DIR}/${FILE}.c
+          -o ${OUT}/${FILE}.o)
 elseif(MODE STREQUAL "cxx")
   # A C++ file that includes the header and uses its structs (aggregate and value initialisation,
   # the event union, the kind enum).
@@ -187,7 +193,9 @@ elseif(MODE STREQUAL "cxx")
        "    ev.kind = ${_up}_EVENT_NONE;\n"
        "    std::printf(\"%zu %zu %d\\n\", sizeof env, sizeof ev, static_cast<int>(ev.kind));\n"
        "    return 0;\n}\n")
-  _cg_run(${CXX} -std=c++17 -Wall -Wextra -Werror -I${INC} -I${DIR} -c ${OUT}/use.cpp
+  string(REPLACE "|" ";" _more "${MORE_INC}")
+  list(TRANSFORM _more PREPEND -I)
+  _cg_run(${CXX} -std=c++17 -Wall -Wextra -Werror -I${INC} ${_more} -I${DIR} -c ${OUT}/use.cpp
           -o ${OUT}/use.o)
 elseif(MODE STREQUAL "format")
   _cg_run(${CLANG_FORMAT} --dry-run --Werror ${DIR}/${FILE}.h ${DIR}/${FILE}.c)

@@ -1,4 +1,5 @@
-# Golden files of the C back end. Each tests/golden/<case>/catalog.yaml is generated (target c)
+# Golden files of the C back end. Each tests/golden/<case>/catalog.yaml is generated (targets c and
+# messaging)
 # into the build folder and compared byte for byte with tests/golden/<case>/expected/; the test
 # `golden.<case>` prints a diff when they differ. After an intended change of the output, rewrite
 # every expected file with
@@ -51,7 +52,7 @@ set(_expected ${SOURCE_DIR}/${_case_dir}/expected)
 # the banner of every generated file.
 function(_golden_generate out_dir)
   execute_process(
-    COMMAND ${TOOL} generate ${_case_dir}/catalog.yaml -o ${out_dir} --target c ${ARGN}
+    COMMAND ${TOOL} generate ${_case_dir}/catalog.yaml -o ${out_dir} --target c,messaging ${ARGN}
     WORKING_DIRECTORY ${SOURCE_DIR}
     OUTPUT_VARIABLE _out
     ERROR_VARIABLE _err
@@ -61,7 +62,7 @@ function(_golden_generate out_dir)
 endfunction()
 
 if(MODE STREQUAL "bless")
-  file(REMOVE_RECURSE ${_expected}/c)
+  file(REMOVE_RECURSE ${_expected}/c ${_expected}/messaging)
   _golden_generate(${_expected})
   if(NOT _golden_rc EQUAL 0)
     message(FATAL_ERROR "eventc generate failed (${_golden_rc}) on ${_case_dir}:\n${_golden_err}")

@@ -30,6 +30,33 @@ static const char *vm_string(json_object *vm, const char *key)
     return v ? json_object_get_string(v) : "";
 }
 
+int gen_emit_c_messaging(json_object *vm, gen_template_set *templates, const char *out_dir,
+                         gen_output **outs, size_t *n_outs, char *errbuf, size_t errlen)
+{
+    static const struct {
+        const char *template_name;
+        const char *file_key;
+    } files[] = {{"c/messaging_header.mustache", "messaging.header_file"},
+                 {"c/messaging_source.mustache", "messaging.source_file"}};
+    size_t n = sizeof files / sizeof files[0];
+    gen_output *o = gen_xcalloc(n, sizeof(*o));
+    for (size_t i = 0; i < n; i++) {
+        size_t len = 0;
+        char *text =
+            gen_templates_render(templates, files[i].template_name, vm, &len, errbuf, errlen);
+        if (!text) {
+            gen_outputs_free(o, i);
+            return -1;
+        }
+        o[i].data = text;
+        o[i].len = len;
+        o[i].path = gen_format("%s/messaging/%s", out_dir, vm_string(vm, files[i].file_key));
+    }
+    *outs = o;
+    *n_outs = n;
+    return 0;
+}
+
 int gen_emit_c(json_object *vm, gen_template_set *templates, const char *out_dir, gen_output **outs,
                size_t *n_outs, char *errbuf, size_t errlen)
 {

@@ -33,4 +33,13 @@ void gen_outputs_free(gen_output *outs, size_t n);
 int gen_emit_c(json_object *vm, gen_template_set *templates, const char *out_dir, gen_output **outs,
                size_t *n_outs, char *errbuf, size_t errlen);
 
+/**
+ * Renders the typed messaging layer of the catalog, templates/c/messaging_header.mustache and
+ * messaging_source.mustache, into `out_dir/messaging/<catalog>_messaging.h` and `.c` (the
+ * `messaging` target; the files include the C target's). Same conventions as gen_emit_c; 2
+ * outputs.
+ */
+int gen_emit_c_messaging(json_object *vm, gen_template_set *templates, const char *out_dir,
+                         gen_output **outs, size_t *n_outs, char *errbuf, size_t errlen);
+
 #endif

@@ -14,7 +14,8 @@ static const struct {
     unsigned bit;
 } targets_table[] = {{"c", "c/", GEN_TARGET_C},
                      {"schema", "schemas/", GEN_TARGET_SCHEMA},
-                     {"docs", "docs/", GEN_TARGET_DOCS}};
+                     {"docs", "docs/", GEN_TARGET_DOCS},
+                     {"messaging", "messaging/", GEN_TARGET_MESSAGING}};
 #define N_TARGETS (sizeof targets_table / sizeof targets_table[0])
 
 const char *gen_target_name(unsigned bit)
@@ -67,8 +68,8 @@ static int collect_schema(void *ctx, const char *relpath, const char *data, size
 {
     collected *c = ctx;
     /* `relpath` starts with the target's folder (`schemas/...`). */
-    push_output(c, (gen_output){gen_format("%s/%s", c->out_dir, relpath), gen_xstrndup(data, len),
-                                len});
+    push_output(
+        c, (gen_output){gen_format("%s/%s", c->out_dir, relpath), gen_xstrndup(data, len), len});
     return 0;
 }
 
@@ -95,18 +96,30 @@ int gen_generate(const gen_model *m, const char *source, const char *version, un
     gen_diags_init(&diags);
     char buf[1024];
     int rc = 0;
-    if (targets & GEN_TARGET_C) {
+    if (targets & (GEN_TARGET_C | GEN_TARGET_MESSAGING)) {
         json_object *vm = gen_viewmodel_c(m, &opt, &diags);
         gen_output *o = NULL;
         size_t n = 0;
         if (!vm) {
             put_diags(&diags, err);
             rc = -1;
-        } else if (gen_emit_c(vm, templates, out_dir, &o, &n, buf, sizeof buf) != 0) {
-            gen_str_printf(err, "%s\n", buf);
-            rc = -1;
         }
-        push_all(&all, o, n);
+        if (rc == 0 && (targets & GEN_TARGET_C)) {
+            if (gen_emit_c(vm, templates, out_dir, &o, &n, buf, sizeof buf) != 0) {
+                gen_str_printf(err, "%s\n", buf);
+                rc = -1;
+            }
+            push_all(&all, o, n);
+        }
+        if (rc == 0 && (targets & GEN_TARGET_MESSAGING)) {
+            o = NULL;
+            n = 0;
+            if (gen_emit_c_messaging(vm, templates, out_dir, &o, &n, buf, sizeof buf) != 0) {
+                gen_str_printf(err, "%s\n", buf);
+                rc = -1;
+            }
+            push_all(&all, o, n);
+        }
         json_object_put(vm);
     }
     if (rc == 0 && (targets & GEN_TARGET_SCHEMA) &&

@@ -42,6 +42,9 @@ const char gen_generate_help[] =
     "          and DIR/schemas/cloudevents/: the events as CloudEvents\n"
     "  docs    DIR/docs/index.md and DIR/docs/<aggregate>.md: Markdown documentation, with each\n"
     "          lifecycle drawn as a Mermaid state diagram\n"
+    "  messaging  DIR/messaging/<catalog>_messaging.h and .c: the typed messaging layer (the\n"
+    "          catalog descriptor, typed publish helpers, the handler table); they include the c\n"
+    "          target's files: compile with -IDIR/c and link libeventc-messaging\n"
     "\n"
     "Without --target every target is generated. A file is written only when its content\n"
     "changes (atomically: readers never see half a file), so its timestamp tells build tools\n"
@@ -377,7 +380,8 @@ int gen_cmd_generate(int argc, char **argv)
         unsigned bit = gen_target_bit(t, len);
         if (!bit) {
             char *name = gen_xstrndup(t, len);
-            int rc = usage_error(cmd, "unknown target '%s' (known: c, schema, docs)", name);
+            int rc =
+                usage_error(cmd, "unknown target '%s' (known: c, schema, docs, messaging)", name);
             free(name);
             return rc;
         }

@@ -112,10 +112,12 @@ void gen_check_routing(gen_model *m, gen_diags *diags)
             if (*p >= 'A' && *p <= 'Z')
                 *p = (char)(*p - 'A' + 'a');
         const char *agg_topic = gen_pool_strdup(&m->pool, topic);
+        a->route_default_topic = agg_topic;
         if (ar->topic) {
             check_topic(diags, ar->topic, ar->topic_loc);
             agg_topic = ar->topic;
         }
+        a->route_topic = agg_topic;
         bool default_used = false;
         for (size_t k = 0; k < a->n_events && !ar->topic && !default_used; k++)
             default_used = !a->events[k]->routing.topic;

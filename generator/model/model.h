@@ -185,6 +185,10 @@ struct gen_aggregate {
     gen_event **events;
     size_t n_events;
     gen_routing routing;
+    /* Resolved by the checker: the aggregate's topic (its `routing` topic or the default) and the
+     * default, `<type_prefix>.<aggregate>` in lower case. */
+    const char *route_topic;
+    const char *route_default_topic;
 };
 
 typedef struct gen_file {

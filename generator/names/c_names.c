@@ -182,7 +182,18 @@ static void check_identifiers(const gen_model *m, const char *p, const char *up,
                                         "event_from_cloudevent",
                                         "cloudevents",
                                         "cloudevents_fields_",
-                                        "cloudevents_events_"};
+                                        "cloudevents_events_",
+                                        "catalog_desc",
+                                        "catalog_aggregates_",
+                                        "catalog_events_",
+                                        "catalog_by_type_",
+                                        "catalog_routes_",
+                                        "event_publish",
+                                        "event_emit",
+                                        "handlers",
+                                        "router_add_handlers",
+                                        "dispatch_",
+                                        "handles_"};
     for (size_t i = 0; i < sizeof lower / sizeof lower[0]; i++)
         ident(&t, api, cat, gen_format("%s_%s", p, lower[i]));
     ident(&t, api, cat, gen_format("%s_EVENT_NONE", up));
@@ -218,6 +229,8 @@ static void check_identifiers(const gen_model *m, const char *p, const char *up,
         struct_idents(&t, owner, e->loc, c);
         ident(&t, owner, e->loc, gen_format("%s_to_cloudevent", c));
         ident(&t, owner, e->loc, gen_format("%s_from_cloudevent", c));
+        ident(&t, owner, e->loc, gen_format("%s_publish", c));
+        ident(&t, owner, e->loc, gen_format("%s_emit", c));
         char *eu = gen_upper(e->name);
         ident(&t, owner, e->loc, gen_format("%s_EVENT_%s", up, eu));
         free(eu);

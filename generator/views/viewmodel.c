@@ -7,6 +7,7 @@
 #include "names/c_names.h"
 #include "names/names.h"
 #include "viewmodel_lifecycle.h"
+#include "viewmodel_messaging.h"
 #include "base/util.h"
 
 #include <eventc/regex.h>
@@ -686,6 +687,11 @@ json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_
     json_object *ce = gen_viewmodel_cloudevents(m, v.p, v.up, diags);
     if (ce)
         jset(root, "cloudevents", ce);
+    else
+        v.failed = true;
+    json_object *msg = gen_viewmodel_messaging(m, v.p, v.up, diags);
+    if (msg)
+        jset(root, "messaging", msg);
     else
         v.failed = true;
     free(header);
