@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs every test: gcc and clang builds, a sanitizer build, valgrind, the
-# referees, and the formatting check. Exits non-zero on the first failing stage.
+# Sets up, builds and runs every test: gcc and clang builds, a sanitizer build, valgrind, a
+# ThreadSanitizer build of the messaging tests, the referees, and the formatting check. Exits
+# non-zero on the first failing stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -22,6 +23,13 @@ stage "AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DEVENTC_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ctest -j"$jobs" --output-on-failure -LE 'memcheck|referee')
+
+stage "ThreadSanitizer (messaging: bus, router, middleware, stores, conformance suites)"
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DEVENTC_TSAN=ON \
+  -DEVENTC_BUILD_BENCH=OFF >/dev/null
+cmake --build build-tsan -j"$jobs" --target eventc_messaging_tests
+(cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+  ctest -j"$jobs" --output-on-failure -L messaging)
 
 stage "fuzzing smoke (libFuzzer: decoder, catalog loader, pattern engine, CloudEvents readers)"
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DEVENTC_FUZZ=ON -DEVENTC_BUILD_BENCH=OFF \

@@ -33,6 +33,7 @@ foreach(src IN LISTS MESSAGING_UNIT_TESTS)
     target_link_libraries(${name} PRIVATE eventc_messaging_signing)
   endif()
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  add_dependencies(eventc_messaging_tests ${name})
   add_test(NAME unit.${name} COMMAND ${name} ${CMAKE_SOURCE_DIR}
            WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
   set_tests_properties(unit.${name} PROPERTIES LABELS "unit;messaging" TIMEOUT 300)

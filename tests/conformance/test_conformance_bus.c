@@ -1,0 +1,63 @@
+/* The conformance suite on the in-memory bus: the factory every adapter writes, here for the
+ * bus. A fresh bus per test; a short visibility timeout so that test stays quick. */
+#include "conformance.h"
+
+#include <eventc/bus.h>
+
+#include <stdlib.h>
+
+typedef struct bus_factory {
+    eventc_bus *bus;
+} bus_factory;
+
+static eventc_status setup(void *ctx, eventc_error *err)
+{
+    bus_factory *f = ctx;
+    eventc_bus_config cfg = eventc_bus_config_default();
+    cfg.visibility_timeout_ms = 300;
+    cfg.publish_timeout_ms = 60000; /* publishers wait for the consumers rather than fail */
+    f->bus = eventc_bus_new(&cfg, err);
+    return f->bus != NULL ? EVENTC_OK : err->code;
+}
+
+static eventc_publisher *new_publisher(void *ctx, eventc_error *err)
+{
+    bus_factory *f = ctx;
+    eventc_publisher *p = eventc_bus_publisher(f->bus);
+    if (p == NULL) {
+        eventc_error_set(err, EVENTC_E_NOMEM, NULL, "out of memory");
+    }
+    return p;
+}
+
+static eventc_subscriber *new_subscriber(void *ctx, eventc_error *err)
+{
+    bus_factory *f = ctx;
+    eventc_subscriber *s = eventc_bus_subscriber(f->bus);
+    if (s == NULL) {
+        eventc_error_set(err, EVENTC_E_NOMEM, NULL, "out of memory");
+    }
+    return s;
+}
+
+static void teardown(void *ctx)
+{
+    bus_factory *f = ctx;
+    eventc_bus_free(f->bus);
+    f->bus = NULL;
+}
+
+int main(int argc, char **argv)
+{
+    bus_factory f = {NULL};
+    eventc_conformance_adapter a = {
+        "memory",
+        {true, true, true, true, true, 300, true, (size_t)64 << 20},
+        &f,
+        setup,
+        new_publisher,
+        new_subscriber,
+        teardown,
+    };
+    return eventc_conformance_run(&a, argc, argv);
+}
