@@ -579,7 +579,7 @@ eventc_status eventc_filter_middleware(const char *expression, eventc_middleware
         return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "filter: no expression");
     }
 #ifdef EVENTC_HAVE_CESQL
-    EVENTC_CESQL_QUERY_TYPE *q = NULL;
+    eventc_cesql *q = NULL;
     eventc_status st = eventc_cesql_compile(expression, strlen(expression), &q, err);
     if (st != EVENTC_OK) {
         return st;
