@@ -51,8 +51,7 @@ int main(void)
         char id[8];
         snprintf(id, sizeof(id), "f%d", i);
         eventc_message_init(&m, NULL);
-        CHECK(eventc_ce_init_json(&m.event, NULL, id, "/f", types[i], "{}", 2, &err) ==
-              EVENTC_OK);
+        CHECK(eventc_ce_init_json(&m.event, NULL, id, "/f", types[i], "{}", 2, &err) == EVENTC_OK);
         CHECK(eventc_ce_set_ext_integer(&m.event, "amount", amounts[i], &err) == EVENTC_OK);
         CHECK(eventc_publisher_publish1(pub, "t", &m, &err) == EVENTC_OK);
         eventc_message_clear(&m);
