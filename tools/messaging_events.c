@@ -1,9 +1,10 @@
 /* messaging-events: checks and normalises messaging events with the C bindings eventc generates
  * from catalog/messaging.yaml. A small real user of the generated API, and a handy tool for
  * producers: `validate *.json` in a test suite, `normalize` to compare payloads, `replay` to
- * check a history against the lifecycles. */
+ * check a history against the lifecycles, `pipe` to run events through the delivery chain. */
 #include "messaging.h"
 #include "messaging_events_ce.h"
+#include "messaging_events_pipe.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +21,8 @@ static const char usage_text[] =
     "       messaging-events to-cloudevent [--strict] --binding http|kafka|json\n"
     "                                      [--mode binary|structured] FILE\n"
     "       messaging-events from-cloudevent [--strict] --binding http|kafka|json FILE\n"
+    "       messaging-events pipe [--filter EXPR] [--max-attempts N] [--dead-letter FILE]\n"
+    "                             FILE...\n"
     "\n"
     "Checks messaging events (JSON, one event per file) against the messaging catalog, with the\n"
     "C bindings eventc generates from it. `-` reads standard input.\n"
@@ -38,6 +41,10 @@ static const char usage_text[] =
     "                         or the JSON event format (json); --mode binary (the default) or\n"
     "                         structured for http and kafka\n"
     "  from-cloudevent FILE   read such a message and print the event's canonical JSON\n"
+    "  pipe FILE...           publish the events (one per file, or one per line) through the\n"
+    "                         in-memory bus to a router with dead letter, deduplicator and\n"
+    "                         lifecycle guard; print each handled event's canonical JSON\n"
+    "                         (see messaging-events pipe --help)\n"
     "\n"
     "options:\n"
     "  --strict           refuse members the catalog does not declare, even where it allows them\n"
@@ -338,6 +345,8 @@ int main(int argc, char **argv)
         return me_to_cloudevent(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "from-cloudevent") == 0)
         return me_from_cloudevent(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "pipe") == 0)
+        return me_pipe(argc - 1, argv + 1);
     const char *command = NULL;
     char **files = malloc(sizeof(char *) * (size_t)(argc > 0 ? argc : 1));
     if (!files) {

@@ -19,6 +19,7 @@ typedef struct pending {
     guard *g;
     const eventc_lifecycle_desc *lc;
     int expected, next;
+    bool chain_ok; /* the rest of the chain succeeded (not a failure the dead letter settled) */
     char *id, *event_id;
 } pending;
 
@@ -37,7 +38,7 @@ static void settled(void *ctx, const eventc_call *call, bool handled)
 {
     (void)call;
     pending *p = ctx;
-    if (handled) {
+    if (handled && p->chain_ok) {
         eventc_error err;
         if (eventc_state_save(p->g->store, p->lc, p->id, p->expected, p->next, p->event_id, &err) !=
             EVENTC_OK) {
@@ -121,6 +122,7 @@ static eventc_status guard_handle(void *self, eventc_call *call, eventc_error *e
     p->lc = a->lifecycle;
     p->expected = state;
     p->next = next;
+    p->chain_ok = false;
     p->id = (char *)(p + 1);
     memcpy(p->id, ce->subject, id_len);
     p->event_id = p->id + id_len;
@@ -130,7 +132,11 @@ static eventc_status guard_handle(void *self, eventc_call *call, eventc_error *e
         free(p);
         return eventc_error_set(err, st, NULL, "too many settle callbacks");
     }
-    return eventc_call_next(call, err);
+    /* The message may still be settled as handled when the chain failed (a dead letter acks
+     * it): the state moves only when the event was really handled. */
+    st = eventc_call_next(call, err);
+    p->chain_ok = st == EVENTC_OK;
+    return st;
 }
 
 static void guard_destroy(void *self)

@@ -15,9 +15,10 @@
  *    an enabled customer): the call is marked poison and fails with EVENTC_E_STATE, which the
  *    dead-letter middleware turns into a dead letter at once, with the lifecycle's message
  *    (`Customer cust_1: CustomerEnabled is not allowed in state enabled (allowed in: disabled)`);
- * 4. runs the rest of the chain; once the router has settled the message as handled (follow-ups
- *    published), saves the new state with the event id, only if the state is still the one it
- *    loaded (so two consumers racing on one instance cannot both move it).
+ * 4. runs the rest of the chain; when it succeeded and the router has settled the message as
+ *    handled (follow-ups published), saves the new state with the event id, only if the state is
+ *    still the one it loaded (so two consumers racing on one instance cannot both move it). A
+ *    failure the dead letter settles leaves the state as it was.
  *
  * Messages that are not events of the catalog, and events of aggregates without a lifecycle, go
  * through untouched. The guard relies on the transport's order per key: with the default routes

@@ -1,0 +1,135 @@
+# `messaging-events pipe`: the cases of tests/pipe/cases.txt, each run from the top of the source
+# tree with its standard output, dead letters, standard error and exit status compared exactly
+# with tests/pipe/<case>.out, .dead, .err (label "tools"); the longest under valgrind.
+#
+# Included from tests/CMakeLists.txt, this file registers the tests; run with `cmake -P`, it is the
+# test driver (MODE=pipe). EVENTC_BLESS=1 in the environment rewrites the expected files.
+
+if(NOT CMAKE_SCRIPT_MODE_FILE)
+  if(NOT TARGET messaging-events)
+    return()
+  endif()
+  set(_pp_src ${CMAKE_CURRENT_SOURCE_DIR}/pipe)
+  set(_pp_cesql OFF)
+  if(EXISTS ${PROJECT_SOURCE_DIR}/messaging/include/eventc/cesql.h)
+    set(_pp_cesql ON)
+  endif()
+  file(STRINGS ${_pp_src}/cases.txt _pp_heads REGEX "^## [^:]+:")
+  foreach(_head IN LISTS _pp_heads)
+    string(REGEX REPLACE "^## ([^:]+):.*" "\\1" _case "${_head}")
+    add_test(NAME tools.pipe.${_case}
+             COMMAND ${CMAKE_COMMAND} -DMODE=pipe -DTOOL=$<TARGET_FILE:messaging-events>
+                     -DCASES=${_pp_src}/cases.txt -DCASE=${_case} -DCESQL=${_pp_cesql}
+                     -DSOURCE_DIR=${CMAKE_SOURCE_DIR}
+                     -DOUT=${CMAKE_CURRENT_BINARY_DIR}/pipe-out/${_case}
+                     -P ${CMAKE_CURRENT_LIST_FILE})
+    set_tests_properties(tools.pipe.${_case} PROPERTIES LABELS "tools;typed" TIMEOUT 60
+                         SKIP_REGULAR_EXPRESSION "SKIPPED:")
+  endforeach()
+  find_program(EVENTC_VALGRIND valgrind)
+  if(EVENTC_VALGRIND AND NOT EVENTC_SANITIZE AND NOT EVENTC_TSAN)
+    set(_pp_vg ${EVENTC_VALGRIND} -q --error-exitcode=99 --leak-check=full
+               --errors-for-leak-kinds=definite,indirect)
+    foreach(_case IN ITEMS duplicates invalid_input)
+      add_test(NAME memcheck.pipe.${_case}
+               COMMAND ${CMAKE_COMMAND} -DMODE=pipe
+                       "-DTOOL=${_pp_vg};$<TARGET_FILE:messaging-events>"
+                       -DCASES=${_pp_src}/cases.txt -DCASE=${_case} -DCESQL=${_pp_cesql}
+                       -DSOURCE_DIR=${CMAKE_SOURCE_DIR}
+                       -DOUT=${CMAKE_CURRENT_BINARY_DIR}/pipe-out/vg-${_case}
+                       -P ${CMAKE_CURRENT_LIST_FILE})
+      set_tests_properties(memcheck.pipe.${_case} PROPERTIES LABELS "memcheck" TIMEOUT 300)
+    endforeach()
+  endif()
+  return()
+endif()
+
+cmake_minimum_required(VERSION 3.25)
+
+# ---- script mode ----
+if(NOT MODE STREQUAL "pipe")
+  message(FATAL_ERROR "unknown MODE '${MODE}'")
+endif()
+file(STRINGS ${CASES} _lines)
+set(_in FALSE)
+set(_found FALSE)
+set(_args "")
+set(_status "")
+set(_stdout "")
+set(_requires "")
+file(REMOVE_RECURSE ${OUT})
+file(MAKE_DIRECTORY ${OUT})
+foreach(_l IN LISTS _lines)
+  if(_l MATCHES "^## ")
+    if(_in)
+      break()
+    endif()
+    if(_l MATCHES "^## ${CASE}:")
+      set(_in TRUE)
+      set(_found TRUE)
+    endif()
+    continue()
+  endif()
+  if(NOT _in OR _l MATCHES "^#" OR _l STREQUAL "")
+    continue()
+  endif()
+  if(_l MATCHES "^exit ([0-9]+)$")
+    set(_status ${CMAKE_MATCH_1})
+  elseif(_l MATCHES "^stdout: (.*)$")
+    set(_stdout ${CMAKE_MATCH_1})
+  elseif(_l MATCHES "^requires: (.*)$")
+    set(_requires ${CMAKE_MATCH_1})
+  elseif(_l STREQUAL "@DEAD@")
+    list(APPEND _args ${OUT}/dead)
+  else()
+    list(APPEND _args "${_l}")
+  endif()
+endforeach()
+if(NOT _found OR _status STREQUAL "")
+  message(FATAL_ERROR "no case '${CASE}' with an `exit` line in ${CASES}")
+endif()
+if(_requires STREQUAL "cesql" AND NOT CESQL)
+  message("SKIPPED: built without the CloudEvents SQL engine")
+  return()
+endif()
+set(_redirect OUTPUT_FILE ${OUT}/out)
+if(_stdout)
+  set(_redirect OUTPUT_FILE ${_stdout})
+endif()
+execute_process(COMMAND ${TOOL} pipe ${_args} WORKING_DIRECTORY ${SOURCE_DIR} ${_redirect}
+                ERROR_FILE ${OUT}/err RESULT_VARIABLE _rc)
+if(NOT EXISTS ${OUT}/out)
+  file(WRITE ${OUT}/out "")
+endif()
+if(NOT EXISTS ${OUT}/dead)
+  file(WRITE ${OUT}/dead "")
+endif()
+
+get_filename_component(_dir ${CASES} DIRECTORY)
+set(_problems "")
+if(NOT _rc STREQUAL _status)
+  string(APPEND _problems "exit status ${_rc}, want ${_status}\n")
+endif()
+foreach(_kind IN ITEMS out dead err)
+  set(_want ${_dir}/${CASE}.${_kind})
+  file(READ ${OUT}/${_kind} _got)
+  if("$ENV{EVENTC_BLESS}" STREQUAL "1")
+    if(_got STREQUAL "")
+      file(REMOVE ${_want})
+    else()
+      file(WRITE ${_want} "${_got}")
+    endif()
+    continue()
+  endif()
+  set(_expected "")
+  if(EXISTS ${_want})
+    file(READ ${_want} _expected)
+  endif()
+  if(NOT _got STREQUAL _expected)
+    string(APPEND _problems "${CASE}.${_kind} differs:\n--- got:\n${_got}--- want:\n${_expected}")
+  endif()
+endforeach()
+if(_problems)
+  message(FATAL_ERROR "case ${CASE}:\n${_problems}\nIf the new output is right, rewrite it with\n"
+                      "  EVENTC_BLESS=1 ctest -R '^tools.pipe.${CASE}$'")
+endif()
