@@ -12,34 +12,53 @@ static const char specversion_1_0[] = EVENTC_CE_SPECVERSION;
 
 /* ---- paths ---- */
 
+/* out = head + name, cut to EVENTC_ERROR_PATH_MAX with "..." at the end when it does not fit
+ * (attribute names have no maximum length). */
+static void path_join(char *out, const char *head, const char *name)
+{
+    size_t h = strlen(head), n = strlen(name);
+    if (h + n < EVENTC_ERROR_PATH_MAX) {
+        memcpy(out, head, h);
+        memcpy(out + h, name, n + 1);
+        return;
+    }
+    size_t keep = EVENTC_ERROR_PATH_MAX - 1 - 3;
+    if (h > keep)
+        h = keep;
+    memcpy(out, head, h);
+    memcpy(out + h, name, keep - h);
+    memcpy(out + keep, "...", 4);
+}
+
 void ce_path(char *out, ce_where where, size_t index, const char *name)
 {
     bool dct = name && strcmp(name, "datacontenttype") == 0;
     bool data = name && strcmp(name, "data") == 0;
+    char head[32];
     switch (where) {
     case CE_AT_API:
-        snprintf(out, EVENTC_ERROR_PATH_MAX, "%s", name ? name : "");
+        path_join(out, "", name ? name : "");
         return;
     case CE_AT_JSON:
         if (index == SIZE_MAX)
-            snprintf(out, EVENTC_ERROR_PATH_MAX, "$%s%s", name ? "." : "", name ? name : "");
+            snprintf(head, sizeof(head), "$%s", name ? "." : "");
         else
-            snprintf(out, EVENTC_ERROR_PATH_MAX, "$[%zu]%s%s", index, name ? "." : "",
-                     name ? name : "");
+            snprintf(head, sizeof(head), "$[%zu]%s", index, name ? "." : "");
+        path_join(out, head, name ? name : "");
         return;
     case CE_AT_HTTP:
-        snprintf(out, EVENTC_ERROR_PATH_MAX, "%s%s", dct || data ? "" : "ce-",
-                 dct    ? "content-type"
-                 : data ? "body"
-                 : name ? name
-                        : "");
+        path_join(out, dct || data ? "" : "ce-",
+                  dct    ? "content-type"
+                  : data ? "body"
+                  : name ? name
+                         : "");
         return;
     case CE_AT_KAFKA:
-        snprintf(out, EVENTC_ERROR_PATH_MAX, "%s%s", dct || data ? "" : "ce_",
-                 dct    ? "content-type"
-                 : data ? "value"
-                 : name ? name
-                        : "");
+        path_join(out, dct || data ? "" : "ce_",
+                  dct    ? "content-type"
+                  : data ? "value"
+                  : name ? name
+                         : "");
         return;
     }
     out[0] = '\0';
@@ -271,9 +290,13 @@ void ce_name_warn(eventc_ce_event *ev, const char *name, size_t n, const eventc_
                   const char *path)
 {
     unsigned w = eventc_ce_name_warnings(name, n);
+    char fitted[EVENTC_ERROR_PATH_MAX];
     ev->warnings |= w;
     if (w == 0 || opts == NULL || opts->warn == NULL)
         return;
+    /* A long name is what the first warning is about: show it, cut like any error path. */
+    path_join(fitted, "", path);
+    path = fitted;
     if (w & EVENTC_CE_WARN_LONG_NAME)
         opts->warn(opts->warn_ctx, EVENTC_CE_WARN_LONG_NAME, path,
                    "attribute name is longer than 20 characters (the spec says SHOULD NOT)");

@@ -40,7 +40,9 @@ static eventc_status at_member(json_reader *j, eventc_status st, size_t index, c
     return st;
 }
 
-/* Member names shown in paths: printable ASCII without quotes or dots, else nothing. */
+/* How a member name that is not an attribute name is shown in a path: printable ASCII without
+ * quotes, dots or brackets, short enough to read, else not at all. Display only: whether a name is
+ * valid is eventc_ce_check_name's decision, whatever its length. */
 static const char *shown_name(const char *k, size_t n)
 {
     if (n == 0 || n > 60)
@@ -88,6 +90,9 @@ typedef struct ev_reader {
     size_t index;
     const char *data_at, *data_end, *b64_at;
     json_names *names; /* of the event object, to refuse duplicates */
+    /* The current member's decoded name, NUL terminated, kept while its value is read (the
+     * reader's scratch holds the value then). Any length: the spec sets no maximum. */
+    eventc_buf *name;
 } ev_reader;
 
 static const char **core_slot(eventc_ce_event *ev, int i)
@@ -204,7 +209,7 @@ static eventc_status read_base64(ev_reader *r, bool is_null)
 }
 
 /* An extension attribute: a string, boolean or int32 number; null means absent. */
-static eventc_status read_extension(ev_reader *r, const char *name, size_t nlen, const char *shown,
+static eventc_status read_extension(ev_reader *r, const char *name, size_t nlen, bool is_attr,
                                     const char *name_at, bool is_null)
 {
     json_reader *j = r->j;
@@ -215,8 +220,7 @@ static eventc_status read_extension(ev_reader *r, const char *name, size_t nlen,
         j->p += 4;
         return EVENTC_OK;
     }
-    if (shown == NULL || !eventc_ce_check_name(name, nlen) ||
-        eventc_ce_is_reserved_name(name, nlen)) {
+    if (!is_attr || eventc_ce_is_reserved_name(name, nlen)) {
         char q[128];
         const char *resume = j->p;
         ce_quote(q, sizeof(q), name, nlen);
@@ -226,7 +230,7 @@ static eventc_status read_extension(ev_reader *r, const char *name, size_t nlen,
                        "digits 0-9 are allowed",
                        q);
         j->p = resume;
-        return at_member(j, st, r->index, shown);
+        return at_member(j, st, r->index, is_attr ? name : shown_name(name, nlen));
     }
     memset(&v, 0, sizeof(v));
     if (j->p < j->end && *j->p == '"') {
@@ -271,24 +275,20 @@ static eventc_status read_extension(ev_reader *r, const char *name, size_t nlen,
 static eventc_status read_member(ev_reader *r)
 {
     json_reader *j = r->j;
-    char name[EVENTC_ERROR_PATH_MAX];
-    size_t nlen;
     const char *name_at = j->p;
-    const char *shown = NULL;
     eventc_status st;
     json_string ks;
     if ((st = json_read_string(j, j->lim->max_string, &ks)) != EVENTC_OK)
         return at_member(j, st, r->index, NULL);
-    nlen = j->scratch.len;
-    /* Names too long for a path are never valid attribute names; keep them out of paths. */
-    if (nlen < sizeof(name) && memchr(j->scratch.data, 0, nlen) == NULL) {
-        memcpy(name, j->scratch.data, nlen + 1);
-        shown = shown_name(name, nlen);
-    } else {
-        nlen = nlen < sizeof(name) ? nlen : sizeof(name) - 1;
-        memcpy(name, j->scratch.data, nlen);
-        name[nlen] = '\0';
-    }
+    eventc_buf_reset(r->name);
+    eventc_buf_append(r->name, j->scratch.data, j->scratch.len);
+    const char *name = eventc_buf_cstr(r->name);
+    size_t nlen = r->name->len;
+    if (r->name->failed)
+        return at_member(j, json_fail(j, EVENTC_E_NOMEM, "out of memory"), r->index, NULL);
+    /* [a-z0-9]+: no NUL, quote or dot, so the name may stand in a path as it is. */
+    bool is_attr = eventc_ce_check_name(name, nlen);
+    const char *shown = is_attr ? name : shown_name(name, nlen);
     if ((st = json_names_check(j, r->names, &ks, name_at)) != EVENTC_OK)
         return at_member(j, st, r->index, shown);
     json_skip_ws(j);
@@ -297,17 +297,17 @@ static eventc_status read_member(ev_reader *r)
     j->p++;
     json_skip_ws(j);
     bool is_null = (size_t)(j->end - j->p) >= 4 && memcmp(j->p, "null", 4) == 0;
-    if (shown != NULL) {
+    if (is_attr) {
         for (int i = 0; i < N_CORE; i++) {
             if (strcmp(core_names[i], name) == 0)
                 return read_core(r, i, is_null);
         }
-        if (strcmp(name, "data") == 0)
-            return read_data(r);
-        if (strcmp(name, "data_base64") == 0)
-            return read_base64(r, is_null);
     }
-    return read_extension(r, name, nlen, shown, name_at, is_null);
+    if (strcmp(name, "data") == 0)
+        return read_data(r);
+    if (strcmp(name, "data_base64") == 0)
+        return read_base64(r, is_null);
+    return read_extension(r, name, nlen, is_attr, name_at, is_null);
 }
 
 /* Interprets `data` by datacontenttype, once the whole object has been read. */
@@ -369,9 +369,9 @@ static eventc_status finish_data(ev_reader *r)
 }
 
 static eventc_status read_event(json_reader *j, eventc_ce_event *ev, const eventc_ce_options *opts,
-                                size_t index, json_names *names)
+                                size_t index, json_names *names, eventc_buf *name)
 {
-    ev_reader r = {j, ev, opts, index, NULL, NULL, NULL, names};
+    ev_reader r = {j, ev, opts, index, NULL, NULL, NULL, names, name};
     eventc_status st;
     size_t count = 0;
     json_skip_ws(j);
@@ -428,8 +428,11 @@ eventc_status ce_json_event(json_reader *j, eventc_ce_event *ev, const eventc_ce
                             size_t index)
 {
     json_names names;
+    eventc_buf name;
     json_names_init(&names, j->alloc);
-    eventc_status st = read_event(j, ev, opts, index, &names);
+    eventc_buf_init(&name, j->alloc);
+    eventc_status st = read_event(j, ev, opts, index, &names, &name);
+    eventc_buf_free(&name);
     json_names_free(&names);
     return st;
 }

@@ -105,22 +105,24 @@ static const char *header_prefix(ce_where where)
     return where == CE_AT_HTTP ? "ce-" : "ce_";
 }
 
-/* Adds prefix + name with the canonical string in s (percent-encoded for HTTP). */
+/* Adds prefix + name with the canonical string in s (percent-encoded for HTTP). Names have no
+ * maximum length, so the header name is built in hname. */
 static eventc_status put_attr(eventc_ce_message *m, size_t *cap, ce_where where, const char *name,
-                              const char *s, size_t n, eventc_buf *scratch)
+                              const char *s, size_t n, eventc_buf *hname, eventc_buf *scratch)
 {
-    char hname[64 + EVENTC_ERROR_PATH_MAX];
-    int hlen = snprintf(hname, sizeof(hname), "%s%s", header_prefix(where), name);
-    if (hlen < 0 || (size_t)hlen >= sizeof(hname))
-        return EVENTC_E_LIMIT;
+    eventc_buf_reset(hname);
+    eventc_buf_append_str(hname, header_prefix(where));
+    eventc_buf_append_str(hname, name);
+    if (hname->failed)
+        return EVENTC_E_NOMEM;
     if (where == CE_AT_HTTP) {
         eventc_buf_reset(scratch);
         if (eventc_ce_percent_encode(scratch, s, n) != EVENTC_OK)
             return EVENTC_E_NOMEM;
-        return ce_msg_header(m, cap, hname, (size_t)hlen, scratch->data ? scratch->data : "",
+        return ce_msg_header(m, cap, hname->data, hname->len, scratch->data ? scratch->data : "",
                              scratch->len);
     }
-    return ce_msg_header(m, cap, hname, (size_t)hlen, s, n);
+    return ce_msg_header(m, cap, hname->data, hname->len, s, n);
 }
 
 eventc_status ce_binary_mode_check(const eventc_ce_event *ev, eventc_error *err)
@@ -140,11 +142,12 @@ eventc_status ce_binary_encode(const eventc_ce_event *ev, ce_where where, eventc
 {
     static const char *const order[] = {"specversion", "id",   "source",    "type",
                                         "subject",     "time", "dataschema"};
-    eventc_buf value, scratch;
+    eventc_buf value, scratch, hname;
     eventc_status st = EVENTC_OK;
     size_t cap = 0;
     eventc_buf_init(&value, m->alloc_);
     eventc_buf_init(&scratch, m->alloc_);
+    eventc_buf_init(&hname, m->alloc_);
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]) && st == EVENTC_OK; i++) {
         eventc_buf_reset(&value);
         st = eventc_ce_get_attr(ev, order[i], &value);
@@ -153,7 +156,7 @@ eventc_status ce_binary_encode(const eventc_ce_event *ev, ce_where where, eventc
             continue;
         }
         if (st == EVENTC_OK)
-            st = put_attr(m, &cap, where, order[i], value.data ? value.data : "", value.len,
+            st = put_attr(m, &cap, where, order[i], value.data ? value.data : "", value.len, &hname,
                           &scratch);
     }
     for (size_t i = 0; i < ev->n_exts && st == EVENTC_OK; i++) {
@@ -161,10 +164,11 @@ eventc_status ce_binary_encode(const eventc_ce_event *ev, ce_where where, eventc
         st = eventc_ce_value_to_string(&ev->exts[i].value, &value);
         if (st == EVENTC_OK)
             st = put_attr(m, &cap, where, ev->exts[i].name, value.data ? value.data : "", value.len,
-                          &scratch);
+                          &hname, &scratch);
     }
     eventc_buf_free(&value);
     eventc_buf_free(&scratch);
+    eventc_buf_free(&hname);
     if (st != EVENTC_OK)
         return st;
     /* A JSON-format event without datacontenttype implies application/json; the spec asks to
@@ -185,10 +189,12 @@ eventc_status ce_binary_encode(const eventc_ce_event *ev, ce_where where, eventc
 /* ---- binary mode: decoding ---- */
 
 /* The header's name for error paths, when printable. */
+/* A header name as an error path: printable ASCII as it is (error paths cut it when too long),
+ * anything else not at all. */
 static const char *shown_header(const char *name)
 {
     size_t n = strlen(name);
-    if (n == 0 || n > 100)
+    if (n == 0)
         return "";
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)name[i];
