@@ -7,6 +7,7 @@
 #   cloudevents.emit.<case>     `ce emit` of tests/cloudevents/events/<event>.json gives exactly
 #                               tests/cloudevents/emit/<event>.<binding>-<mode>.expected
 #   cloudevents.usage.*         usage errors exit 2
+#   cloudevents.fuzz_seeds      the seeds of the CloudEvents fuzz harness read back (fuzz/ce_seeds.c)
 #   referee.cloudevents.*       label "referee": the SDK pinned in tests/cloudevents/package-lock.json
 #                               (installed with `npm ci` into the build folder) against every event
 #                               in tests/cloudevents/events/, both directions (see referee.js)
@@ -74,6 +75,22 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
                      -DDIR=${_ce_dir} -P ${CMAKE_CURRENT_LIST_FILE})
     set_tests_properties(cloudevents.usage.${_usage} PROPERTIES LABELS "cloudevents")
   endforeach()
+
+  # The seeds of the CloudEvents fuzz harness (fuzz/ce_seeds.c): every test event in the layout
+  # of each reader must read back through the harness's own input splitting.
+  if(NOT TARGET eventc_ce_seeds)
+    add_executable(eventc_ce_seeds ${CMAKE_SOURCE_DIR}/fuzz/ce_seeds.c)
+    target_compile_options(eventc_ce_seeds PRIVATE ${EVENTC_WARNINGS})
+    target_link_libraries(eventc_ce_seeds PRIVATE eventc_runtime)
+    set_target_properties(eventc_ce_seeds PROPERTIES RUNTIME_OUTPUT_DIRECTORY
+                                                     ${CMAKE_BINARY_DIR}/tests)
+  endif()
+  file(GLOB _ce_seed_events CONFIGURE_DEPENDS ${_ce_dir}/events/*.json)
+  set(_ce_seed_out ${CMAKE_CURRENT_BINARY_DIR}/cloudevents-seeds)
+  file(MAKE_DIRECTORY ${_ce_seed_out})
+  add_test(NAME cloudevents.fuzz_seeds
+           COMMAND $<TARGET_FILE:eventc_ce_seeds> ${_ce_seed_out} ${_ce_seed_events})
+  set_tests_properties(cloudevents.fuzz_seeds PROPERTIES LABELS "cloudevents")
 
   # The referee. npm installs the pinned SDK from the committed lockfile into the build folder.
   find_program(EVENTC_NODE node)
