@@ -7,7 +7,8 @@
 # standard output and at most 256 MiB of address space. No test bounds the elapsed time: a case
 # that guards against superlinear work is made big enough that such work would not end before
 # ctest's timeout (a chain of 1,500 types that each refer twice to the next, for the search for
-# cyclic types), so it measures the amount of work, not the speed of the machine.
+# cyclic types), so it measures the amount of work, not the speed of the machine. The growth of
+# the work on such inputs is also counted in instructions by tests/work.cmake.
 #
 # Hostile inputs that must not be committed (binary bytes, files of megabytes, deep nesting) are
 # written at test time by tests/errors/gen_hostile.c into <build>/tests/errors-gen; their

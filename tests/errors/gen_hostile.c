@@ -3,6 +3,7 @@
  * long chains of types and a FIFO.
  *
  * usage: gen_hostile OUTDIR
+ *        gen_hostile --nodes|--anchors N FILE   (one input of a given size, see main)
  *
  * Each file is named like the committed cases (`<NN>-<name>.yaml`) and its expected diagnostics are
  * tests/errors/<NN>-<name>.expected in the source tree. The output is deterministic, so the
@@ -301,10 +302,32 @@ static int write_utf16(const char *dir, const char *name)
     return finish(f, name);
 }
 
+/* Splits "DIR/NAME" for open_out. */
+static int write_one(const char *kind, size_t n, const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    if (strcmp(kind, "--nodes") == 0)
+        return write_many_nodes(dir, name, n);
+    if (strcmp(kind, "--anchors") == 0)
+        return write_many_anchors(dir, name, n, n / 20);
+    fprintf(stderr, "gen_hostile: unknown input kind '%s'\n", kind);
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
+    /* One input of a given size, for the tests that count the work eventc does (tests/work.cmake):
+     * `--nodes N` is the flow sequence of N scalars, `--anchors N` the catalog with N anchors and
+     * N / 20 aliases. */
+    if (argc == 4 && strncmp(argv[1], "--", 2) == 0)
+        return write_one(argv[1], strtoul(argv[2], NULL, 10), argv[3]);
     if (argc != 2) {
-        fputs("usage: gen_hostile OUTDIR\n", stderr);
+        fputs("usage: gen_hostile OUTDIR\n"
+              "       gen_hostile --nodes N FILE | --anchors N FILE\n",
+              stderr);
         return 2;
     }
     const char *dir = argv[1];
