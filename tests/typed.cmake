@@ -89,3 +89,28 @@ if(TARGET messaging_events_c)
     set_tests_properties(memcheck.typed PROPERTIES LABELS "memcheck" TIMEOUT 300)
   endif()
 endif()
+
+# The SQLite state store, when the library is built.
+if(TARGET messaging_events_c)
+  if(TARGET eventc_messaging_sqlite)
+    add_executable(test_state_sqlite ${CMAKE_CURRENT_SOURCE_DIR}/typed/test_state_sqlite.c)
+    target_compile_options(test_state_sqlite PRIVATE ${EVENTC_WARNINGS})
+    target_include_directories(test_state_sqlite PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+    target_link_libraries(test_state_sqlite PRIVATE messaging_events_c eventc_messaging_sqlite)
+    set_target_properties(test_state_sqlite PROPERTIES
+                          RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+    add_test(NAME unit.test_state_sqlite COMMAND test_state_sqlite ${CMAKE_SOURCE_DIR})
+    set_tests_properties(unit.test_state_sqlite PROPERTIES LABELS "unit;typed;messaging")
+    if(EVENTC_VALGRIND AND NOT EVENTC_SANITIZE AND NOT EVENTC_TSAN)
+      add_test(NAME memcheck.state_sqlite
+               COMMAND ${EVENTC_VALGRIND} -q --error-exitcode=99 --leak-check=full
+                       --errors-for-leak-kinds=definite,indirect
+                       $<TARGET_FILE:test_state_sqlite> ${CMAKE_SOURCE_DIR})
+      set_tests_properties(memcheck.state_sqlite PROPERTIES LABELS "memcheck" TIMEOUT 600)
+    endif()
+  else()
+    add_test(NAME unit.test_state_sqlite COMMAND ${CMAKE_COMMAND} -E echo "SKIPPED: no SQLite")
+    set_tests_properties(unit.test_state_sqlite PROPERTIES LABELS "unit;typed;messaging"
+                         SKIP_REGULAR_EXPRESSION "SKIPPED")
+  endif()
+endif()

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "messaging_messaging.h"
+#include "state_cases.h"
 
 #include <eventc/bus.h>
 #include <eventc/lifecycle_guard.h>
@@ -610,6 +611,9 @@ static void guard_alone(void)
 
 static void state_store(void)
 {
+    eventc_state_store *all = eventc_memory_state_new(NULL);
+    state_store_cases(all);
+    eventc_state_store_close(all);
     eventc_state_store *states = eventc_memory_state_new(NULL);
     int state = -1;
     bool applied = true;
