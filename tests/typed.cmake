@@ -78,6 +78,7 @@ if(TARGET messaging_events_c)
   target_include_directories(test_typed PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
   target_link_libraries(test_typed PRIVATE messaging_events_c eventc_messaging)
   set_target_properties(test_typed PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  add_dependencies(eventc_messaging_tests test_typed) # built by the ThreadSanitizer stage
   add_test(NAME unit.test_typed COMMAND test_typed ${CMAKE_SOURCE_DIR})
   set_tests_properties(unit.test_typed PROPERTIES LABELS "unit;typed;messaging")
   find_program(EVENTC_VALGRIND valgrind)
