@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test: gcc and clang builds, a sanitizer build, valgrind, a
-# ThreadSanitizer build of the messaging tests, the referees, and the formatting check. Exits
-# non-zero on the first failing stage.
+# ThreadSanitizer build of the messaging tests, the referees, and the layout and formatting
+# checks. Exits non-zero on the first failing stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -36,6 +36,9 @@ cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DEVENTC_FUZZ=ON -DEVENTC_BUIL
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEVENTC_FUZZ_SECONDS=15 >/dev/null
 cmake --build build-fuzz -j"$jobs" --target fuzz_decode fuzz_yaml fuzz_regex fuzz_cloudevents
 (cd build-fuzz && ctest --output-on-failure -L fuzz)
+
+stage "layout: include directions, cycles, file sizes (scripts/check_layout.py)"
+python3 scripts/check_layout.py
 
 stage "clang-format"
 bash scripts/format.sh --check
