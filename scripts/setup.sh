@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config clang libclang-rt-dev clang-format valgrind
   libyaml-dev libjson-c-dev libcjson-dev libyajl-dev libsimdjson-dev libsqlite3-dev libssl-dev
-  nodejs npm python3 python3-jsonschema chromium
+  nodejs npm python3 python3-jsonschema chromium locales
 )
 
 missing=()
@@ -22,16 +22,22 @@ if command -v npm >/dev/null 2>&1; then
 fi
 read -r -a missing <<<"${missing[*]}"
 
-if [ "${#missing[@]}" -eq 0 ]; then
-  echo "setup: all dependencies present"
-  exit 0
-fi
-
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   sudo="sudo"
 fi
-echo "setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "setup: all dependencies present"
+else
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# A decimal-comma locale for the test that numbers do not follow LC_NUMERIC (unit.test_locale).
+if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+  echo "setup: generating the locale de_DE.UTF-8"
+  $sudo sed -i 's/^# *de_DE.UTF-8/de_DE.UTF-8/' /etc/locale.gen
+  $sudo locale-gen >/dev/null
+fi

@@ -4,6 +4,7 @@
  * rule checks as eventc_validate as each value is read. On error everything allocated so far is
  * released at once with the arena. */
 #include "codec_internal.h"
+#include "core/number_internal.h"
 #include "json/json_reader.h"
 #include "eventc/utf8.h"
 
@@ -95,22 +96,6 @@ static eventc_status read_string(dec *d, const char **out, size_t *len, size_t *
     *len = s.len;
     *chars = s.chars;
     return EVENTC_OK;
-}
-
-/* strtod needs a terminated string: numbers are copied to a bounded buffer first. */
-static int to_double(const char *tok, size_t n, double *out)
-{
-    char buf[512];
-    if (n >= sizeof(buf))
-        return 0;
-    memcpy(buf, tok, n);
-    buf[n] = '\0';
-    errno = 0;
-    double v = strtod(buf, NULL);
-    if (!isfinite(v))
-        return 0;
-    *out = v;
-    return 1;
 }
 
 /* Copies the valid JSON text from s to e without insignificant white space. */
@@ -306,7 +291,7 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
             } else {
                 /* 1.0 and 1e2 are integers, as in JSON Schema. */
                 double dv;
-                if (!to_double(tok, tl, &dv) || dv != floor(dv)) {
+                if (!num_parse_double(tok, tl, &dv) || dv != floor(dv)) {
                     d->r.p = d->r.start + start;
                     return fail(d, EVENTC_E_TYPE, "expected an integer, got %.*s",
                                 (int)(tl > 40 ? 40 : tl), tok);
@@ -322,7 +307,7 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
             return codec_check_int(v, x, &d->path, d->r.err, start);
         }
         double dv;
-        if (!to_double(tok, tl, &dv)) {
+        if (!num_parse_double(tok, tl, &dv)) {
             d->r.p = d->r.start + start;
             return fail(d, EVENTC_E_RANGE, "number %.*s cannot be represented as a double",
                         (int)(tl > 40 ? 40 : tl), tok);

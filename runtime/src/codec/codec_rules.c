@@ -1,5 +1,6 @@
 /* The rules every value is judged by, whether it was decoded from JSON or built in C. */
 #include "codec_internal.h"
+#include "core/number_internal.h"
 #include "eventc/regex.h"
 #include "eventc/utf8.h"
 
@@ -81,18 +82,20 @@ eventc_status codec_check_int(const eventc_value_desc *v, int64_t x, const json_
 eventc_status codec_check_double(const eventc_value_desc *v, double x, const json_path *p,
                                  eventc_error *err, size_t offset)
 {
+    /* Numbers in messages are spelled as in JSON, whatever the locale. */
+    char a[NUM_DOUBLE_MAX], b[NUM_DOUBLE_MAX];
     if ((v->flags & EVENTC_VF_MINIMUM) && x < v->nmin)
-        return codec_fail(p, err, offset, EVENTC_E_MINIMUM, "%.17g is less than the minimum %.17g",
-                          x, v->nmin);
+        return codec_fail(p, err, offset, EVENTC_E_MINIMUM, "%s is less than the minimum %s",
+                          (num_format_double(x, a), a), (num_format_double(v->nmin, b), b));
     if ((v->flags & EVENTC_VF_MAXIMUM) && x > v->nmax)
-        return codec_fail(p, err, offset, EVENTC_E_MAXIMUM,
-                          "%.17g is greater than the maximum %.17g", x, v->nmax);
+        return codec_fail(p, err, offset, EVENTC_E_MAXIMUM, "%s is greater than the maximum %s",
+                          (num_format_double(x, a), a), (num_format_double(v->nmax, b), b));
     if ((v->flags & EVENTC_VF_EXCLUSIVE_MINIMUM) && x <= v->nexmin)
-        return codec_fail(p, err, offset, EVENTC_E_EXCLUSIVE_MINIMUM,
-                          "%.17g is not greater than %.17g", x, v->nexmin);
+        return codec_fail(p, err, offset, EVENTC_E_EXCLUSIVE_MINIMUM, "%s is not greater than %s",
+                          (num_format_double(x, a), a), (num_format_double(v->nexmin, b), b));
     if ((v->flags & EVENTC_VF_EXCLUSIVE_MAXIMUM) && x >= v->nexmax)
-        return codec_fail(p, err, offset, EVENTC_E_EXCLUSIVE_MAXIMUM,
-                          "%.17g is not less than %.17g", x, v->nexmax);
+        return codec_fail(p, err, offset, EVENTC_E_EXCLUSIVE_MAXIMUM, "%s is not less than %s",
+                          (num_format_double(x, a), a), (num_format_double(v->nexmax, b), b));
     return EVENTC_OK;
 }
 
