@@ -1,6 +1,6 @@
-# Integration: the installed package used from another project (examples/consumer, pkg-config),
-# the rebuild behaviour of eventc_generate(), the messaging-events tool, and the user guide's
-# example. The checks live in tests/integration/run.cmake.
+# Integration: the installed package used from another project (examples/consumer, examples/cqrs,
+# pkg-config), the rebuild behaviour of eventc_generate(), the messaging-events tool, and the user
+# guide's example. The checks live in tests/integration/run.cmake.
 #
 #   ctest -L integration   install into <build>/tests/integration/prefix, build the consumer
 #                          example and a pkg-config program against it, rebuild tests
@@ -30,6 +30,15 @@ add_test(NAME integration.consumer
                  -DOUT=${_int_out}/consumer "-DGENERATOR=${CMAKE_GENERATOR}"
                  "-DWARNINGS=${_int_warnings}" ${_int_common} -P ${_int_driver})
 set_tests_properties(integration.consumer PROPERTIES LABELS "integration" TIMEOUT 300
+                     FIXTURES_REQUIRED eventc_installed)
+
+# The CQRS example: the typed messaging layer from the installed package (eventc::messaging and
+# eventc_generate(TARGETS c messaging)); its output is examples/cqrs/expected.txt.
+add_test(NAME integration.cqrs
+         COMMAND ${CMAKE_COMMAND} -DMODE=cqrs -DSOURCE=${CMAKE_SOURCE_DIR}/examples/cqrs
+                 -DOUT=${_int_out}/cqrs "-DGENERATOR=${CMAKE_GENERATOR}"
+                 "-DWARNINGS=${_int_warnings}" ${_int_common} -P ${_int_driver})
+set_tests_properties(integration.cqrs PROPERTIES LABELS "integration;typed" TIMEOUT 300
                      FIXTURES_REQUIRED eventc_installed)
 
 find_program(EVENTC_PKG_CONFIG NAMES pkg-config pkgconf)

@@ -3,6 +3,7 @@
 #
 #   install    install the build into PREFIX and check the installed tree
 #   consumer   configure, build and run examples/consumer against PREFIX
+#   cqrs       configure, build and run examples/cqrs against PREFIX: its exact output
 #   pkgconfig  compile and run a small program with the flags `pkg-config eventc` gives
 #   noop       rebuild behaviour of eventc_generate(): what reruns eventc and what does not
 #   validate   messaging-events validate on every file of DIR: all ok
@@ -118,6 +119,17 @@ elseif(MODE STREQUAL "consumer")
       "ok\n$")
   if(NOT r_out MATCHES "${want}")
     fail("unexpected consumer output:\n${r_out}\nwant (regex):\n${want}")
+  endif()
+
+elseif(MODE STREQUAL "cqrs")
+  file(REMOVE_RECURSE "${OUT}")
+  project_args(args)
+  run_ok("configuring the CQRS example" "${CMAKE_COMMAND}" -S "${SOURCE}" -B "${OUT}" ${args})
+  run_ok("building the CQRS example" "${CMAKE_COMMAND}" --build "${OUT}")
+  run(r COMMAND "${OUT}/cqrs")
+  file(READ "${SOURCE}/expected.txt" want)
+  if(NOT r_rc EQUAL 0 OR NOT r_err STREQUAL "" OR NOT r_out STREQUAL want)
+    fail("cqrs exited with ${r_rc}\nstdout:\n${r_out}\nstderr:\n${r_err}\nwant:\n${want}")
   endif()
 
 elseif(MODE STREQUAL "pkgconfig")
