@@ -233,7 +233,9 @@ void json_unescape(const char *s, size_t n, char *out)
             *out++ = '\t';
             break;
         case 'u': {
-            uint32_t cp, lo;
+            /* The string was scanned first, so both hex4 calls succeed; the initial values only
+             * tell the compiler so (gcc -O2 warns that they may be used uninitialized). */
+            uint32_t cp = 0, lo = 0xDC00;
             hex4(s, e, &cp);
             s += 4;
             if (cp >= 0xD800 && cp <= 0xDBFF) {
