@@ -29,7 +29,7 @@
 # recompiles nothing. A stamp file records the last run for Make, which judges by dates alone.
 #
 # The library is compiled with ${EVENTC_WARNINGS} when that variable is set (eventc's own build
-# sets it, with -Werror), else with -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes on GCC
+# sets it, with -Werror when EVENTC_WERROR is on), else with -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes on GCC
 # and Clang.
 #
 # The eventc executable is the target eventc::eventc: the imported one from find_package(eventc), or
