@@ -15,10 +15,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BENCH_BUILD_DIR:-build-bench}
 instructions=0
+generator=0
 args=()
 for a in "$@"; do
   if [ "$a" = "--instructions" ]; then
     instructions=1
+  elif [ "$a" = "--generator" ]; then
+    generator=1
   else
     args+=("$a")
   fi
@@ -27,6 +30,14 @@ done
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DEVENTC_WERROR=OFF -DEVENTC_BUILD_BENCH=ON \
   >/dev/null
 cmake --build "$build" -j"$(nproc)" --target eventc_bench
+
+#   scripts/bench.sh --generator [SIZES...]
+#       the generator on large catalogs instead (scripts/bench_generator.sh): time and peak memory
+#       of check and generate at 1,000, 2,000 and 5,000 events.
+if [ "$generator" -eq 1 ]; then
+  cmake --build "$build" -j"$(nproc)" --target eventc
+  exec bash scripts/bench_generator.sh "$build/bin/eventc" "${args[@]}"
+fi
 
 if [ "$instructions" -eq 0 ]; then
   exec "$build/bin/eventc_bench" --examples catalog/examples --out "$build/bench" "${args[@]}"

@@ -1,7 +1,8 @@
 # The generated C code, compiled and run:
 #
 #   codegen.<case>.<cc>.<std>  the generated source (and so its header) compiles warning-free with
-#                              gcc and clang at -std=c11 and -std=c99 and the project's warnings
+#                              gcc and clang at -std=c99, c11, gnu11, c2x and gnu2x and the
+#                              project's warnings
 #   codegen.<case>.cxx         the header compiles as C++17 in a file that uses its structs
 #   codegen.<case>.format      the generated files are clang-format clean (root .clang-format)
 #   codegen.messaging.run      decodes, re-encodes and compares every example of the messaging
@@ -57,7 +58,7 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
         continue()
       endif()
       string(TOLOWER ${_cc} _ccname)
-      foreach(_std IN ITEMS c11 c99)
+      foreach(_std IN ITEMS c99 c11 gnu11 c2x gnu2x)
         add_test(NAME codegen.${name}.${_ccname}.${_std}
                  COMMAND ${CMAKE_COMMAND} -DMODE=compile -DCC=${EVENTC_${_cc}} -DSTD=${_std}
                          -DDIR=${dir}/c -DFILE=${file} -DINC=${_cg_runtime_inc}
@@ -179,6 +180,10 @@ if(MODE STREQUAL "compile")
   list(TRANSFORM _more PREPEND -I)
   _cg_run(${CC} -std=${STD} ${_warn} -I${INC} ${_more} -I${DIR} -c ${DIR}/${FILE}.c
           -o ${OUT}/${FILE}.o)
+  if(EXISTS ${DIR}/${FILE}_cloudevents.c)
+    _cg_run(${CC} -std=${STD} ${_warn} -I${INC} ${_more} -I${DIR} -c ${DIR}/${FILE}_cloudevents.c
+            -o ${OUT}/${FILE}_cloudevents.o)
+  endif()
 elseif(MODE STREQUAL "cxx")
   # A C++ file that includes the header and uses its structs (aggregate and value initialisation,
   # the event union, the kind enum).

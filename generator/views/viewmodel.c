@@ -394,7 +394,7 @@ static json_object *envelope_json(vm *v)
     free(doc);
     json_object *fields = jarr();
     char *array = gen_format("%s_values_", c);
-    vlist vl = {jarr(), jarr(), array, c};
+    vlist vl = {jarr(), array, c};
     v->env_refs = gen_xcalloc(v->m->n_envelope + 1, sizeof(*v->env_refs));
     for (size_t i = 0; i < v->m->n_envelope; i++) {
         const gen_field *f = &v->m->envelope[i];
@@ -408,7 +408,6 @@ static json_object *envelope_json(vm *v)
     }
     jset(o, "fields", fields);
     jset(o, "value_descs", vl.values);
-    jset(o, "pattern_dfas", vl.dfas);
     jstr(o, "c_values", array);
     char *head = gen_format("%s[] = {", array);
     jown(o, "values_head_c_code",
@@ -606,7 +605,8 @@ static json_object *catalog_json(vm *v, const char *header_name)
 
 json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_diags *diags)
 {
-    vm v = {m, opt, diags, gen_c_prefix(m), NULL, NULL, false};
+    vm v = {m, opt, diags, gen_c_prefix(m), NULL, NULL, false, NULL, NULL, 0, 0};
+    v.dfas = jarr();
     v.up = gen_upper(v.p);
     json_object *root = jobj();
     jstr(root, "eventc_version", opt->version);
@@ -696,6 +696,10 @@ json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_
         v.failed = true;
     free(header);
     free(source);
+    /* The automata of every pattern of the file, once each: the source prints them before the
+     * structs that point to them. */
+    jset(root, "pattern_dfas", v.dfas);
+    gen_vmc_patterns_free(&v);
     free(v.up);
     for (size_t i = 0; v.env_refs && i < m->n_envelope; i++)
         free(v.env_refs[i]);

@@ -129,7 +129,16 @@ typedef struct vm {
     char *up;        /* C_PREFIX */
     char **env_refs; /* per envelope field: its shared value descriptor ("&x_values_[2]") */
     bool failed;
+    /* The pattern automata of the whole file, one per distinct pattern (the root's
+     * `pattern_dfas`), and a hash table from pattern to the automaton's name (NULL: the pattern
+     * has none). */
+    json_object *dfas;
+    struct vm_pattern *patterns;
+    size_t n_patterns, cap_patterns;
 } vm;
+
+/* Releases the pattern table of `v` (not `v->dfas`, which the document owns). */
+void gen_vmc_patterns_free(vm *v);
 
 /* A growable list of malloc'd strings: the lines of one initializer or body. */
 typedef struct lines {
@@ -207,11 +216,9 @@ typedef struct ctype {
     bool pointer;     /* absence is a NULL pointer rather than has_<f> */
 } ctype;
 
-/* The value descriptors of one struct: the entries of its static array, and the pattern automata
- * they point to. */
+/* The value descriptors of one struct: the entries of its static array. */
 typedef struct vlist {
     json_object *values; /* entries of `array` */
-    json_object *dfas;   /* static automata */
     const char *array;   /* "msg_customer_created_values_" */
     const char *base;    /* "msg_customer_created" */
 } vlist;

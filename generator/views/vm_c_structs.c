@@ -14,8 +14,11 @@ static bool params_has(const param_list *p, const char *name)
 /* Adds a parameter; returns its (possibly renamed) name, owned by `p`. */
 static const char *params_add(param_list *p, const char *type, const char *name)
 {
-    char *n = gen_xstrdup(name);
-    while (params_has(p, n) || (p->len >= 2 && gen_c_param_name_reserved(n, p->prefix))) {
+    /* A reserved name gets one `_` (which keeps it reserved by prefix: `evt_status_`); then
+     * only clashes with the other parameters add more. */
+    char *n = p->len >= 2 && gen_c_param_name_reserved(name, p->prefix) ? gen_format("%s_", name)
+                                                                        : gen_xstrdup(name);
+    while (params_has(p, n)) {
         char *m = gen_format("%s_", n);
         free(n);
         n = m;
@@ -106,6 +109,10 @@ static void init_field(sbuild *b, const gen_field *f, const ctype *c, const char
 {
     json_object *p = jobj();
     jstr(p, "field", f->name);
+    /* Where the field's member is, from the struct (`envelope.` for envelope fields), and
+     * whether the parameter points to a value of the member's type (object types). */
+    jstr(p, "c_member_path", path);
+    jbool(p, "by_pointer", f->type.kind == GEN_T_OBJECT);
     if (f->type.kind == GEN_T_ARRAY) {
         const char *items = params_add(&b->params, c->param, f->name);
         char *count_name = gen_format("n_%s", f->name);
@@ -347,7 +354,7 @@ void gen_vmc_sbuild_init(sbuild *b, const char *c_struct, const char *self, cons
     b->init_params = jarr();
     b->c_struct = c_struct;
     b->c_values = gen_format("%s_values_", c_struct);
-    b->vl = (vlist){jarr(), jarr(), b->c_values, c_struct};
+    b->vl = (vlist){jarr(), b->c_values, c_struct};
     b->self = self;
     b->params.prefix = prefix;
     /* The constructor's own parameter names come first, so that fields named like them get
@@ -360,7 +367,6 @@ void gen_vmc_sbuild_done(sbuild *b)
 {
     jset(b->o, "fields", b->fields);
     jset(b->o, "value_descs", b->vl.values);
-    jset(b->o, "pattern_dfas", b->vl.dfas);
     jstr(b->o, "c_values", b->c_values);
     char *head = gen_format("%s[] = {", b->c_values);
     jown(b->o, "values_head_c_code",

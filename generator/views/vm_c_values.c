@@ -308,10 +308,69 @@ char *gen_vmc_field_doc_text(const gen_field *f, const ctype *c)
     return gen_str_detach(&s);
 }
 
+struct vm_pattern {
+    char *pattern;
+    char *name; /* the automaton's name, NULL when the pattern has none */
+};
+
+static uint64_t hash_text(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static struct vm_pattern *pattern_slot(vm *v, const char *pattern)
+{
+    size_t mask = v->cap_patterns - 1;
+    for (size_t i = (size_t)hash_text(pattern) & mask;; i = (i + 1) & mask)
+        if (!v->patterns[i].pattern || strcmp(v->patterns[i].pattern, pattern) == 0)
+            return &v->patterns[i];
+}
+
+void gen_vmc_patterns_free(vm *v)
+{
+    for (size_t i = 0; i < v->cap_patterns; i++) {
+        free(v->patterns[i].pattern);
+        free(v->patterns[i].name);
+    }
+    free(v->patterns);
+    v->patterns = NULL;
+    v->n_patterns = v->cap_patterns = 0;
+}
+
+static char *build_dfa(vm *v, const char *pattern);
+
+/* The name of the ASCII automaton of `pattern` (a new string), or NULL when the runtime matches
+ * this pattern with its program only (too many states). Each distinct pattern gets one automaton
+ * in the file, whatever number of fields use it: a catalog of 5,000 events that all carry a field
+ * with the same pattern has one table, not 5,000. */
+static char *pattern_dfa(vm *v, const char *pattern)
+{
+    if ((v->n_patterns + 1) * 2 > v->cap_patterns) {
+        struct vm_pattern *old = v->patterns;
+        size_t old_cap = v->cap_patterns;
+        v->cap_patterns = old_cap ? old_cap * 2 : 16;
+        v->patterns = gen_xcalloc(v->cap_patterns, sizeof(*v->patterns));
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].pattern)
+                *pattern_slot(v, old[i].pattern) = old[i];
+        free(old);
+    }
+    struct vm_pattern *slot = pattern_slot(v, pattern);
+    if (!slot->pattern) {
+        slot->pattern = gen_xstrdup(pattern);
+        slot->name = build_dfa(v, pattern);
+        v->n_patterns++;
+    }
+    return slot->name ? gen_xstrdup(slot->name) : NULL;
+}
+
 /* Emits the ASCII automaton of `pattern` as static data (one byte string holding the class map,
  * the transitions and the state flags) and returns the name of its eventc_regex_dfa, or NULL
- * when the runtime matches this pattern with its program only (too many states). */
-static char *pattern_dfa(vlist *vl, size_t index, const char *pattern)
+ * when it has none. */
+static char *build_dfa(vm *v, const char *pattern)
 {
     eventc_regex_dfa_storage *st = gen_xmalloc(sizeof(*st));
     if (eventc_regex_dfa_build(pattern, strlen(pattern), st) != EVENTC_OK) {
@@ -325,8 +384,9 @@ static char *pattern_dfa(vlist *vl, size_t index, const char *pattern)
     memcpy(bytes, d->classes, 128);
     memcpy(bytes + 128, d->next, n_next);
     memcpy(bytes + 128 + n_next, d->flags, d->nstates);
-    char *data = gen_format("%s_pattern%zu_", vl->base, index);
-    char *name = gen_format("%s_pattern%zu_dfa_", vl->base, index);
+    size_t index = json_object_array_length(v->dfas);
+    char *data = gen_format("%s_pattern%zu_", v->p, index);
+    char *name = gen_format("%s_pattern%zu_dfa_", v->p, index);
     json_object *o = jobj();
     jstr(o, "c_data", data);
     jstr(o, "c_dfa", name);
@@ -367,7 +427,7 @@ static char *pattern_dfa(vlist *vl, size_t index, const char *pattern)
     lines_add(&l, desig(4, "flags", expr));
     free(expr);
     jset(o, "dfa_init_c_code", lines_json(&l));
-    jpush(vl->dfas, o);
+    jpush(v->dfas, o);
     free(data);
     free(bytes);
     free(st);
@@ -465,7 +525,7 @@ char *gen_vmc_value_desc(vm *v, vlist *vl, const char *label, const gen_typeref 
         }
         if (t->pattern) {
             lines_add(&l, desig_string(8, "pattern", t->pattern));
-            char *dfa = pattern_dfa(vl, json_object_array_length(vl->values), t->pattern);
+            char *dfa = pattern_dfa(v, t->pattern);
             if (dfa) {
                 char *ref = gen_format("&%s", dfa);
                 lines_add(&l, desig(8, "pattern_dfa", ref));

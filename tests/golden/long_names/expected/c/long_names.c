@@ -12,6 +12,25 @@ const long_prefix_catalog_info long_prefix_catalog = {
     .description = "",
 };
 
+/* The ASCII automaton of `^[A-Za-z0-9_]+( [A-Za-z0-9_]+)*( [A-Za-z0-9_]+)*( [A-Za-z0-9_]+)*(
+ * [A-Za-z0-9_]+)*$`. */
+static const unsigned char long_prefix_pattern0_[] =
+    "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\000\000\000\000\000\000\000\001\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    "\000\000\002\002\002\002\002\002\002\002\002\002\000\000\000\000\000\000\000\002\002\002\002"
+    "\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\000"
+    "\000\000\000\002\000\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002"
+    "\002\002\002\002\002\002\002\002\000\000\000\000\000\001\001\002\001\001\001\001\003\002\001"
+    "\001\004\001\003\004\000\004\002\000\002";
+
+static const eventc_regex_dfa long_prefix_pattern0_dfa_ = {
+    .nstates = 5,
+    .nclasses = 3,
+    .classes = long_prefix_pattern0_,
+    .next = long_prefix_pattern0_ + 128,
+    .flags = long_prefix_pattern0_ + 143,
+};
+
 /* The value of enum @p d spelled @p s (@p len bytes), or -1. */
 static int long_prefix_enum_find_(const eventc_enum_desc *d, const char *s, size_t len)
 {
@@ -65,32 +84,13 @@ eventc_status long_prefix_status_values_with_a_very_long_type_name_from_string(
 
 /* ---- ObjectTypeWithAnExtremelyLongName ---- */
 
-/* The ASCII automaton of `^[A-Za-z0-9_]+( [A-Za-z0-9_]+)*( [A-Za-z0-9_]+)*( [A-Za-z0-9_]+)*(
- * [A-Za-z0-9_]+)*$`. */
-static const unsigned char long_prefix_object_type_with_an_extremely_long_name_pattern0_[] =
-    "\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
-    "\000\000\000\000\000\000\000\000\000\001\000\000\000\000\000\000\000\000\000\000\000\000\000"
-    "\000\000\002\002\002\002\002\002\002\002\002\002\000\000\000\000\000\000\000\002\002\002\002"
-    "\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\000"
-    "\000\000\000\002\000\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002\002"
-    "\002\002\002\002\002\002\002\002\000\000\000\000\000\001\001\002\001\001\001\001\003\002\001"
-    "\001\004\001\003\004\000\004\002\000\002";
-
-static const eventc_regex_dfa long_prefix_object_type_with_an_extremely_long_name_pattern0_dfa_ = {
-    .nstates = 5,
-    .nclasses = 3,
-    .classes = long_prefix_object_type_with_an_extremely_long_name_pattern0_,
-    .next = long_prefix_object_type_with_an_extremely_long_name_pattern0_ + 128,
-    .flags = long_prefix_object_type_with_an_extremely_long_name_pattern0_ + 143,
-};
-
 static const eventc_value_desc long_prefix_object_type_with_an_extremely_long_name_values_[] = {
     /* [0] a_field_of_the_object_type_with_a_long_name */
     {
         .type = EVENTC_FT_STRING,
         .pattern = "^[A-Za-z0-9_]+( [A-Za-z0-9_]+)*( [A-Za-z0-9_]+)*( [A-Za-z0-9_]+)*( "
                    "[A-Za-z0-9_]+)*$",
-        .pattern_dfa = &long_prefix_object_type_with_an_extremely_long_name_pattern0_dfa_,
+        .pattern_dfa = &long_prefix_pattern0_dfa_,
     },
     /* [1] another_optional_number_with_a_long_name */
     {
