@@ -82,95 +82,6 @@ static bool check_snake(checker *c, const char *name, gen_loc loc, const char *w
     return true;
 }
 
-/* ---- generated C identifiers: one table, so any two declarations that would produce the same
- * identifier are caught, whatever produced them. ------------------------------------------------
- */
-
-typedef struct ident {
-    char *name;
-    const char *owner; /* "event 'X'" */
-    gen_loc loc;
-} ident;
-
-typedef struct ident_table {
-    ident *items;
-    size_t len, cap;
-} ident_table;
-
-static void ident_add(ident_table *t, char *name, const char *owner, gen_loc loc)
-{
-    if (t->len == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 64;
-        t->items = gen_xrealloc(t->items, t->cap * sizeof(*t->items));
-    }
-    t->items[t->len++] = (ident){name, owner, loc};
-}
-
-static int cmp_ident(const void *a, const void *b)
-{
-    const ident *x = a, *y = b;
-    int r = strcmp(x->name, y->name);
-    if (r)
-        return r;
-    if (x->loc.file_index != y->loc.file_index)
-        return x->loc.file_index < y->loc.file_index ? -1 : 1;
-    if (x->loc.line != y->loc.line)
-        return x->loc.line < y->loc.line ? -1 : 1;
-    return x->loc.col < y->loc.col ? -1 : (x->loc.col > y->loc.col);
-}
-
-/* Struct members generated for a list of fields: the field itself, `has_<f>` for optional values
- * that are not pointers, `n_<f>` for arrays. */
-static bool field_is_pointer(const gen_field *f)
-{
-    switch (f->type.kind) {
-    case GEN_T_STRING:
-    case GEN_T_JSON:
-        return true; /* optional objects are inline, with a has_ member (codec.h) */
-    default:
-        return false;
-    }
-}
-
-static void check_members(checker *c, const gen_field *fields, size_t n, const char *owner,
-                          bool has_envelope)
-{
-    /* Each member is recorded with the field that produces it; `owner` of an ident holds the
-     * producing field's name, NULL for the field's own member. */
-    ident_table t = {0};
-    if (has_envelope)
-        ident_add(&t, gen_xstrdup("envelope"), "the envelope", (gen_loc){0});
-    for (size_t i = 0; i < n; i++) {
-        const gen_field *f = &fields[i];
-        ident_add(&t, gen_xstrdup(f->name), NULL, f->loc);
-        if (f->type.kind == GEN_T_ARRAY)
-            ident_add(&t, gen_format("n_%s", f->name), f->name, f->loc);
-        else if ((f->optional || f->nullable) && !field_is_pointer(f))
-            ident_add(&t, gen_format("has_%s", f->name), f->name, f->loc);
-    }
-    if (t.len > 1)
-        qsort(t.items, t.len, sizeof(*t.items), cmp_ident);
-    for (size_t i = 1; i < t.len; i++) {
-        const ident *a = &t.items[i - 1], *b = &t.items[i];
-        if (strcmp(a->name, b->name) != 0)
-            continue;
-        /* Point at the field whose own name clashes; the other side generated the member. */
-        const ident *field = !b->owner ? b : a, *other = field == b ? a : b;
-        if (field->owner)
-            continue; /* two generated members: impossible with distinct snake_case names */
-        if (other->owner && strcmp(other->owner, "the envelope") == 0)
-            err(c, field->loc, "field '%s' of %s collides with the struct member that holds %s",
-                field->name, owner, other->owner);
-        else if (other->owner)
-            err(c, field->loc,
-                "field '%s' of %s collides with the struct member '%s' generated for field '%s'",
-                field->name, owner, other->name, other->owner);
-    }
-    for (size_t i = 0; i < t.len; i++)
-        free(t.items[i].name);
-    free(t.items);
-}
-
 /* ---- types and constraints --------------------------------------------------------------------
  */
 
@@ -552,7 +463,7 @@ static void check_types(checker *c)
         if (t->kind == GEN_TYPE_OBJECT) {
             char *owner = gen_format("type '%s'", t->name);
             check_field_list(c, t->fields, t->n_fields, owner);
-            check_members(c, t->fields, t->n_fields, owner, false);
+            gen_check_c_members(c->diags, t->fields, t->n_fields, owner, false);
             free(owner);
         }
     }
@@ -592,7 +503,7 @@ static void check_envelope(checker *c)
     for (int r = 1; r < GEN_ROLE_COUNT; r++)
         if (!m->role_fields[r])
             err(c, where, "the envelope has no field with role '%s'", gen_role_name((gen_role)r));
-    check_members(c, m->envelope, m->n_envelope, "the envelope", false);
+    gen_check_c_members(c->diags, m->envelope, m->n_envelope, "the envelope", false);
 }
 
 /* ---- aggregates, events, lifecycles -----------------------------------------------------------
@@ -767,7 +678,7 @@ static void check_event(checker *c, gen_event *e)
             if (strcmp(e->fields[i].name, m->envelope[j].name) == 0)
                 err(c, e->fields[i].loc, "field '%s' of event '%s' repeats an envelope field",
                     e->fields[i].name, e->name);
-    check_members(c, e->fields, e->n_fields, owner, true);
+    gen_check_c_members(c->diags, e->fields, e->n_fields, owner, true);
     free(owner);
     if (c->envelope_size != SIZE_MAX)
         struct_size(c, e->fields, e->n_fields, c->envelope_size, "event", e->name, e->loc);

@@ -318,3 +318,92 @@ void gen_check_c_identifiers(const gen_model *m, gen_diags *diags)
     check_identifiers(m, p, up, diags);
     free(up);
 }
+
+/* ---- struct members ---- */
+
+typedef struct member_ident {
+    char *name;
+    const char *owner; /* "event 'X'" */
+    gen_loc loc;
+} member_ident;
+
+typedef struct ident_table {
+    member_ident *items;
+    size_t len, cap;
+} ident_table;
+
+static void ident_add(ident_table *t, char *name, const char *owner, gen_loc loc)
+{
+    if (t->len == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->items = gen_xrealloc(t->items, t->cap * sizeof(*t->items));
+    }
+    t->items[t->len++] = (member_ident){name, owner, loc};
+}
+
+static int cmp_ident(const void *a, const void *b)
+{
+    const member_ident *x = a, *y = b;
+    int r = strcmp(x->name, y->name);
+    if (r)
+        return r;
+    if (x->loc.file_index != y->loc.file_index)
+        return x->loc.file_index < y->loc.file_index ? -1 : 1;
+    if (x->loc.line != y->loc.line)
+        return x->loc.line < y->loc.line ? -1 : 1;
+    return x->loc.col < y->loc.col ? -1 : (x->loc.col > y->loc.col);
+}
+
+/* Struct members generated for a list of fields: the field itself, `has_<f>` for optional values
+ * that are not pointers, `n_<f>` for arrays. */
+static bool field_is_pointer(const gen_field *f)
+{
+    switch (f->type.kind) {
+    case GEN_T_STRING:
+    case GEN_T_JSON:
+        return true; /* optional objects are inline, with a has_ member (codec.h) */
+    default:
+        return false;
+    }
+}
+
+void gen_check_c_members(gen_diags *diags, const gen_field *fields, size_t n, const char *owner,
+                         bool has_envelope)
+{
+    /* Each member is recorded with the field that produces it; `owner` of an ident holds the
+     * producing field's name, NULL for the field's own member. */
+    ident_table t = {0};
+    if (has_envelope)
+        ident_add(&t, gen_xstrdup("envelope"), "the envelope", (gen_loc){0});
+    for (size_t i = 0; i < n; i++) {
+        const gen_field *f = &fields[i];
+        ident_add(&t, gen_xstrdup(f->name), NULL, f->loc);
+        if (f->type.kind == GEN_T_ARRAY)
+            ident_add(&t, gen_format("n_%s", f->name), f->name, f->loc);
+        else if ((f->optional || f->nullable) && !field_is_pointer(f))
+            ident_add(&t, gen_format("has_%s", f->name), f->name, f->loc);
+    }
+    if (t.len > 1)
+        qsort(t.items, t.len, sizeof(*t.items), cmp_ident);
+    for (size_t i = 1; i < t.len; i++) {
+        const member_ident *a = &t.items[i - 1], *b = &t.items[i];
+        if (strcmp(a->name, b->name) != 0)
+            continue;
+        /* Point at the field whose own name clashes; the other side generated the member. */
+        const member_ident *field = !b->owner ? b : a, *other = field == b ? a : b;
+        if (field->owner)
+            continue; /* two generated members: impossible with distinct snake_case names */
+        if (other->owner && strcmp(other->owner, "the envelope") == 0)
+            gen_error(diags, field->loc,
+                      "field '%s' of %s collides with the struct member that holds %s", field->name,
+                      owner, other->owner);
+        else if (other->owner)
+            gen_error(
+                diags, field->loc,
+                "field '%s' of %s collides with the struct member '%s' generated for field '%s'",
+                field->name, owner, other->name, other->owner);
+    }
+    for (size_t i = 0; i < t.len; i++)
+        free(t.items[i].name);
+    free(t.items);
+}

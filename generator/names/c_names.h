@@ -9,6 +9,7 @@
 #include "model/model.h"
 
 #include <stdbool.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /** The prefix of every generated identifier: the catalog's `c_prefix`, else its name. */
@@ -65,5 +66,14 @@ bool gen_c_param_name_reserved(const char *name, const char *prefix);
  * it, so `eventc check` refuses what the C back end could not compile.
  */
 void gen_check_c_identifiers(const gen_model *m, gen_diags *diags);
+
+/**
+ * Reports every field of a struct (`owner`: "event 'X'", "type 'Y'", "the envelope") whose own
+ * member would collide with a member generated for another field: `has_<f>` for an optional or
+ * nullable value that is not a pointer, `n_<f>` for an array, and `envelope` when the struct
+ * holds the envelope (`has_envelope`).
+ */
+void gen_check_c_members(gen_diags *diags, const gen_field *fields, size_t n, const char *owner,
+                         bool has_envelope);
 
 #endif
