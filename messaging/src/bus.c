@@ -729,7 +729,7 @@ static eventc_status bus_fetch(eventc_subscriber *sub, size_t max, int timeout_m
         }
         int64_t now = bus_now(bus);
         int64_t next_wake = INT64_MAX;
-        bool freed = false;
+        bool freed = false, nomem = false;
         for (entry *e = g->first; e != NULL && got < max; e = e->next) {
             if (e->in_flight) {
                 if (e->visible_at > now) {
@@ -752,6 +752,7 @@ static eventc_status bus_fetch(eventc_subscriber *sub, size_t max, int timeout_m
             }
             delivery *d = deliver(c, e, now);
             if (d == NULL) {
+                nomem = got == 0;
                 break;
             }
             out[got++] = &d->msg;
@@ -760,6 +761,10 @@ static eventc_status bus_fetch(eventc_subscriber *sub, size_t max, int timeout_m
             pthread_cond_broadcast(&g->ready);
         }
         if (got > 0) {
+            break;
+        }
+        if (nomem) {
+            st = eventc_error_set(err, EVENTC_E_NOMEM, NULL, "out of memory");
             break;
         }
         int64_t mono = mono_ms();

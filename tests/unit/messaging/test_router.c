@@ -478,6 +478,80 @@ static void test_malformed(void)
     env_close(&e);
 }
 
+/* A publisher whose transport is down for the first `failures` calls. */
+typedef struct flaky {
+    eventc_publisher base;
+    eventc_publisher *inner;
+    int failures;
+} flaky;
+
+static eventc_status flaky_publish(eventc_publisher *pub, const char *topic,
+                                   const eventc_message *const *msgs, size_t n,
+                                   eventc_error *outcomes, eventc_error *err)
+{
+    flaky *f = (flaky *)pub;
+    if (f->failures > 0) {
+        f->failures--;
+        return eventc_error_set(err, EVENTC_E_UNAVAILABLE, NULL, "broker down");
+    }
+    return eventc_publisher_publish(f->inner, topic, msgs, n, outcomes, err);
+}
+
+static void flaky_close(eventc_publisher *pub)
+{
+    (void)pub;
+}
+
+static const eventc_publisher_methods flaky_methods = {EVENTC_PUBLISHER_VERSION, "flaky",
+                                                       flaky_publish, NULL, flaky_close};
+
+/* Follow-ups that cannot be published: the message is nacked (not acked), its dedupe claim is
+ * released, and the redelivery is handled again and its follow-up published. */
+static void test_publish_failure(void)
+{
+    env e;
+    env_open(&e);
+    flaky f = {{&flaky_methods}, e.pub, 1};
+    eventc_memory_dedupe_config sc = eventc_memory_dedupe_config_default();
+    sc.clock = eventc_manual_clock_get(e.mc);
+    eventc_dedupe_store *store = eventc_memory_dedupe_new(&sc);
+    eventc_middleware mw;
+    eventc_dedupe_config dc = {store, NULL, 0, 0};
+    CHECK(eventc_dedupe_middleware(&dc, &mw, NULL) == EVENTC_OK);
+    behaviour b = {0};
+    eventc_handler_config h = eventc_handler_config_default();
+    h.name = "h";
+    h.subscriber = e.sub;
+    h.topic = "in";
+    h.group = "g";
+    h.fn = handle;
+    h.ctx = &b;
+    h.publisher = &f.base;
+    h.middleware = &mw;
+    h.n_middleware = 1;
+    b.mc = e.mc;
+    CHECK(eventc_router_add_handler(e.router, &h, NULL) == EVENTC_OK);
+    publish(&e, "p1", NULL);
+    size_t n;
+    CHECK(eventc_router_run_once(e.router, 0, &n, NULL) == EVENTC_OK);
+    CHECK(n == 1);
+    CHECK(b.calls == 1);
+    CHECK(drain(e.out, NULL) == 0);
+    CHECK(eventc_bus_pending(e.bus, "in", "g") == 1);
+    CHECK(eventc_router_stats_get(e.router).failed == 1);
+    CHECK(e.errors == 1);
+    CHECK(run(&e) == 1);
+    CHECK(b.calls == 2); /* not suppressed by the deduplicator: the first try never committed */
+    CHECK(drain(e.out, NULL) == 1);
+    CHECK(eventc_bus_pending(e.bus, "in", "g") == 0);
+    /* And now it is committed: a duplicate is acked without the handler. */
+    publish(&e, "p1", NULL);
+    CHECK(run(&e) == 1);
+    CHECK(b.calls == 2);
+    env_close(&e);
+    eventc_dedupe_close(store);
+}
+
 /* Four workers on one subscriber; a graceful close after everything was handled. */
 static void test_workers(void)
 {
@@ -548,6 +622,7 @@ int main(void)
     test_dedupe();
     test_timeout_and_throttle();
     test_malformed();
+    test_publish_failure();
     test_workers();
     return check_report();
 }
