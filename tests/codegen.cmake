@@ -10,6 +10,8 @@
 #                              constructors (only once runtime/src has the codec)
 #   codegen.adversarial.run    prints the catalog texts and enum spellings of the adversarial golden
 #                              case and compares them with tests/golden/adversarial/run.expected
+#   codegen.versioned.run      decodes events of earlier versions of the versioned golden case
+#                              and compares their current form with its run.expected
 #   cli.generate.*             the command line of `eventc generate` and `eventc model`
 #   memcheck.generate/.model   the generator under valgrind
 #
@@ -129,6 +131,15 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
                      -DEXPECT=${_adv}/run.expected -DOUT=${_cg_out}/adversarial-run
                      -P ${_cg_script})
     set_tests_properties(codegen.adversarial.run PROPERTIES LABELS "codegen")
+    # Events of earlier catalog versions read by the generated decoders (upcasting).
+    set(_ver ${CMAKE_CURRENT_SOURCE_DIR}/golden/versioned)
+    add_test(NAME codegen.versioned.run
+             COMMAND ${CMAKE_COMMAND} -DMODE=run -DCC=${_cg_cc} -DDIR=${_ver}/expected/c
+                     -DFILE=shop -DMAIN=${_ver}/run.c -DINC=${_cg_runtime_inc}
+                     -DLIB=$<TARGET_FILE:eventc_runtime> "-DEXTRA=${_cg_extra}"
+                     -DEXPECT=${_ver}/run.expected -DOUT=${_cg_out}/versioned-run
+                     -P ${_cg_script})
+    set_tests_properties(codegen.versioned.run PROPERTIES LABELS "codegen")
   endif()
 
   # The generator itself under valgrind: every target, a depfile, template overrides, the model.

@@ -4,6 +4,7 @@
  * checked afterwards in check.c. Every problem is reported with its position and building goes
  * on, so one run shows as many errors as possible. */
 #include "build.h"
+#include "build_internal.h"
 #include "load.h"
 
 #include <errno.h>
@@ -13,17 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
-
-typedef struct builder {
-    gen_model *m;
-    gen_diags *diags;
-    gen_pool *pool;
-    const char *root_data; /* the root file's text when it was given in memory, else NULL */
-    size_t root_len;
-    /* files on the include stack, for cycle detection */
-    size_t *stack;
-    size_t depth, cap;
-} builder;
 
 static void err(builder *b, gen_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -752,9 +742,10 @@ static void build_event(builder *b, const gen_node *k, const gen_node *v, gen_ag
         return;
     }
     static const char *const keys[] = {
-        "summary",        "description", "invariants", "preconditions",
-        "postconditions", "deprecated",  "since",      "fields",
-        "examples",       "routing",     NULL};
+        "summary",        "description", "invariants",   "preconditions",
+        "postconditions", "deprecated",  "since",        "fields",
+        "examples",       "routing",     "renamed_from", "history",
+        NULL};
     check_allowed(b, v, keys, what);
     gen_event *e = gen_pool_alloc(b->pool, sizeof(*e));
     e->name = k->text;
@@ -792,6 +783,7 @@ static void build_event(builder *b, const gen_node *k, const gen_node *v, gen_ag
         build_examples(b, x, e, yaml_path);
     if ((x = gen_map_get(v, "routing")))
         build_routing(b, key_loc(v, "routing"), x, &e->routing, what);
+    gen_build_versioning(b, v, e);
 
     gen_model *m = b->m;
     e->index = m->n_events;
@@ -1112,6 +1104,8 @@ static void build_root_keys(builder *b, const gen_node *root)
     } else if (!x) {
         err(b, root->loc, "the catalog has no 'envelope'");
     }
+    if ((x = gen_map_get(root, "compat")))
+        gen_build_compat(b, x);
 }
 
 static bool gen_map_get_key_in(const char *const *keys, const char *k)
@@ -1138,7 +1132,8 @@ static void build_file(builder *b, size_t fi, bool is_root)
     }
     static const char *const root_keys[] = {
         "catalog",     "c_prefix", "version",  "title", "description", "schema_base_uri",
-        "cloudevents", "include",  "envelope", "types", "aggregates",  NULL};
+        "cloudevents", "include",  "envelope", "types", "aggregates",  "compat",
+        NULL};
     static const char *const incl_keys[] = {"description", "include", "types", "aggregates", NULL};
     if (!is_root) {
         /* Keys that belong to the root file only get their own message, not "unknown key". */
@@ -1205,6 +1200,11 @@ gen_model *gen_build_buffer(const char *data, size_t len, const char *display, g
 
 gen_model *gen_build(const char *path, gen_diags *diags)
 {
+    return gen_build_as(path, path, diags);
+}
+
+gen_model *gen_build_as(const char *path, const char *display, gen_diags *diags)
+{
     gen_model *m = gen_xcalloc(1, sizeof(*m));
     gen_pool_init(&m->pool);
     m->additional_properties = true;
@@ -1215,11 +1215,11 @@ gen_model *gen_build(const char *path, gen_diags *diags)
     }
     char *real = realpath(path, NULL);
     if (!real) {
-        gen_error(diags, (gen_loc){.file = gen_pool_strdup(&m->pool, path)}, "cannot read file: %s",
-                  strerror(errno));
+        gen_error(diags, (gen_loc){.file = gen_pool_strdup(&m->pool, display)},
+                  "cannot read file: %s", strerror(errno));
         return m;
     }
-    size_t fi = add_file(&b, path, path, real);
+    size_t fi = add_file(&b, path, display, real);
     build_file(&b, fi, true);
     free(b.stack);
     return m;
@@ -1228,4 +1228,46 @@ gen_model *gen_build(const char *path, gen_diags *diags)
 const char *const *gen_builtin_type_names(void)
 {
     return builtin_types;
+}
+
+/* ---- helpers for the other builder files (build_internal.h) --------------------------------- */
+
+void gen_bld_error(builder *b, gen_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gen_verror(b->diags, loc, fmt, ap);
+    va_end(ap);
+}
+
+const char *gen_bld_string(builder *b, const gen_node *n, const char *what)
+{
+    return read_string(b, n, what);
+}
+
+bool gen_bld_int(builder *b, const gen_node *n, const char *what, int64_t *out)
+{
+    return read_int(b, n, what, out);
+}
+
+bool gen_bld_map(builder *b, const gen_node *n, const char *what)
+{
+    return expect_map(b, n, what);
+}
+
+void gen_bld_allowed(builder *b, const gen_node *map, const char *const *allowed,
+                     const char *context)
+{
+    check_allowed(b, map, allowed, context);
+}
+
+char *gen_bld_json(builder *b, const gen_node *n)
+{
+    json_object *j = node_to_json(n);
+    char *s = gen_pool_strdup(b->pool, j ? json_object_to_json_string_ext(
+                                               j, JSON_C_TO_STRING_PLAIN |
+                                                      JSON_C_TO_STRING_NOSLASHESCAPE)
+                                         : "null");
+    json_object_put(j);
+    return s;
 }

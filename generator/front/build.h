@@ -14,6 +14,11 @@ gen_model *gen_build(const char *path, gen_diags *diags);
  * include nothing; its examples are refused by the checker. */
 gen_model *gen_build_buffer(const char *data, size_t len, const char *display, gen_diags *diags);
 
+/** gen_build with `display` as the root file's name in diagnostics (and, joined with their
+ * paths, the included files'), e.g. `git:v1.0:catalog/messaging.yaml` for a file read from a
+ * git revision into a temporary folder. */
+gen_model *gen_build_as(const char *path, const char *display, gen_diags *diags);
+
 /** The built-in type names, NULL-terminated (for "did you mean"). */
 const char *const *gen_builtin_type_names(void);
 

@@ -3,6 +3,7 @@
  * lifecycles and every example file, and reports all it finds. */
 #include "check.h"
 #include "build.h"
+#include "check_evolution.h"
 #include "check_routing.h"
 #include "model/model.h"
 #include "names/names.h"
@@ -1122,6 +1123,11 @@ gen_model *gen_model_load_buffer(const char *data, size_t len, const char *displ
     return check_model(gen_build_buffer(data, len, display, diags), diags);
 }
 
+gen_model *gen_model_load_as(const char *path, const char *display, gen_diags *diags)
+{
+    return check_model(gen_build_as(path, display, diags), diags);
+}
+
 static gen_model *check_model(gen_model *m, gen_diags *diags)
 {
     if (!m->root_loaded) {
@@ -1159,6 +1165,8 @@ static gen_model *check_model(gen_model *m, gen_diags *diags)
         gen_ce_names_build(m, &ce, diags);
         gen_ce_names_free(&ce);
     }
+    /* Defaults in histories are decoded, which needs a sound model (resolved, acyclic types). */
+    gen_check_evolution(m, diags, diags->len == 0);
     count_fields(m);
     free(c.type_size);
     /* Examples are judged only against a sound model: with broken types the messages would

@@ -17,4 +17,7 @@ gen_model *gen_model_load(const char *path, gen_diags *diags);
 gen_model *gen_model_load_buffer(const char *data, size_t len, const char *display,
                                  gen_diags *diags);
 
+/** gen_model_load naming the root file `display` in diagnostics (see gen_build_as). */
+gen_model *gen_model_load_as(const char *path, const char *display, gen_diags *diags);
+
 #endif

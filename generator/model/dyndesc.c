@@ -2,6 +2,7 @@
 
 #include <stdalign.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct layout {
@@ -202,6 +203,51 @@ static const eventc_type_desc *object_desc(gen_model *m, gen_type *t)
     return d;
 }
 
+/* The event's upcast descriptor: its earlier names and history, as the generated code has them
+ * (views/viewmodel_upcast.c writes the same tables). */
+static const eventc_upcast_desc *upcast_desc(gen_model *m, const gen_event *e)
+{
+    const gen_field *nf = m->role_fields[GEN_ROLE_EVENT_NAME];
+    const gen_field *vf = m->role_fields[GEN_ROLE_VERSION];
+    if (!nf || !vf)
+        return NULL;
+    eventc_upcast_desc *u = gen_pool_alloc(&m->pool, sizeof(*u));
+    u->name_key = nf->name;
+    u->version_key = vf->name;
+    u->version = m->version;
+    u->aliases = e->renamed_from;
+    u->n_aliases = e->n_renamed_from;
+    eventc_upcast_step *steps = gen_pool_alloc(&m->pool, (e->n_history + 1) * sizeof(*steps));
+    for (size_t k = 0; k < e->n_history; k++) {
+        const gen_history_step *h = &e->history[k];
+        eventc_upcast_step *s = &steps[k];
+        s->version = h->version;
+        const char **dropped = gen_pool_alloc(&m->pool, (h->n_dropped + 1) * sizeof(*dropped));
+        for (size_t i = 0; i < h->n_dropped; i++)
+            dropped[i] = h->dropped[i].field;
+        s->dropped = dropped;
+        s->n_dropped = h->n_dropped;
+        eventc_upcast_rename *r = gen_pool_alloc(&m->pool, (h->n_renamed + 1) * sizeof(*r));
+        for (size_t i = 0; i < h->n_renamed; i++)
+            r[i] = (eventc_upcast_rename){h->renamed[i].from, h->renamed[i].to};
+        s->renamed = r;
+        s->n_renamed = h->n_renamed;
+        eventc_upcast_map *mp = gen_pool_alloc(&m->pool, (h->n_mapped + 1) * sizeof(*mp));
+        for (size_t i = 0; i < h->n_mapped; i++)
+            mp[i] = (eventc_upcast_map){h->mapped[i].field, h->mapped[i].from, h->mapped[i].to};
+        s->mapped = mp;
+        s->n_mapped = h->n_mapped;
+        eventc_upcast_default *a = gen_pool_alloc(&m->pool, (h->n_added + 1) * sizeof(*a));
+        for (size_t i = 0; i < h->n_added; i++)
+            a[i] = (eventc_upcast_default){h->added[i].field, h->added[i].json};
+        s->added = a;
+        s->n_added = h->n_added;
+    }
+    u->steps = steps;
+    u->n_steps = e->n_history;
+    return u;
+}
+
 const eventc_type_desc *gen_event_desc(gen_model *m, const gen_event *e)
 {
     for (size_t i = 0; i < m->n_desc_cache; i++)
@@ -218,9 +264,27 @@ const eventc_type_desc *gen_event_desc(gen_model *m, const gen_event *e)
     }
     for (size_t i = 0; i < e->n_fields; i++)
         add_field(&b, &e->fields[i], NULL);
-    const eventc_type_desc *d = finish(&b, e->name, m->additional_properties);
+    eventc_type_desc *d = finish(&b, e->name, m->additional_properties);
+    d->upcast = upcast_desc(m, e);
     m->desc_cache = gen_xrealloc(m->desc_cache, (m->n_desc_cache + 1) * sizeof(*m->desc_cache));
     m->desc_cache[m->n_desc_cache].key = e;
     m->desc_cache[m->n_desc_cache++].desc = d;
     return d;
+}
+
+eventc_status gen_field_value_check(gen_model *m, const gen_field *f, const char *json,
+                                    eventc_error *err)
+{
+    builder b = {m, gen_pool_alloc(&m->pool, sizeof(eventc_field_desc)), 0, 0, 1};
+    gen_field one = *f;
+    one.optional = false;
+    add_field(&b, &one, NULL);
+    const eventc_type_desc *d = finish(&b, f->name, 1);
+    char *text = gen_format("{\"%s\":%s}", f->name, json);
+    void *value = gen_xcalloc(1, d->size);
+    eventc_status st = eventc_decode(d, value, text, strlen(text), NULL, err);
+    eventc_clear(d, value);
+    free(value);
+    free(text);
+    return st;
 }

@@ -12,4 +12,12 @@
  * pool and cached there. */
 const eventc_type_desc *gen_event_desc(gen_model *m, const gen_event *e);
 
+/**
+ * Judges the JSON text `json` as a value of field `f` with the runtime decoder (the value is
+ * decoded as the only member of an object holding just that field).
+ * @return EVENTC_OK, or the rule the value breaks with `err` filled (its path is `$.<field>`).
+ */
+eventc_status gen_field_value_check(gen_model *m, const gen_field *f, const char *json,
+                                    eventc_error *err);
+
 #endif

@@ -125,6 +125,52 @@ typedef struct gen_routing {
     gen_loc partitions_loc;
 } gen_routing;
 
+/** One declarative upcast: field `from` of an earlier version is now called `to`. */
+typedef struct gen_upcast_rename {
+    const char *from;
+    const char *to;
+    gen_loc loc; /**< the old name (the key) */
+} gen_upcast_rename;
+
+/** A field added after an earlier version, and the value events of that version are given. */
+typedef struct gen_upcast_default {
+    const char *field;
+    const char *json; /**< the value as JSON text */
+    gen_loc loc;      /**< the field name (the key) */
+    gen_loc value_loc;
+} gen_upcast_default;
+
+/** An enum value of an earlier version that now reads as another one. */
+typedef struct gen_upcast_map {
+    const char *field;
+    const char *from;
+    const char *to;
+    gen_loc loc; /**< the old value (the key) */
+    gen_loc to_loc;
+} gen_upcast_map;
+
+/** A field of an earlier version that no longer exists. */
+typedef struct gen_upcast_drop {
+    const char *field;
+    gen_loc loc;
+} gen_upcast_drop;
+
+/** One entry of an event's `history`: how events written by catalog versions up to `version`
+ * differ from the next version's, as the upcasts that turn the one into the other. */
+typedef struct gen_history_step {
+    int64_t version;
+    gen_loc loc;         /**< the entry */
+    gen_loc version_loc; /**< its `version` value */
+    gen_upcast_rename *renamed;
+    size_t n_renamed;
+    gen_upcast_default *added;
+    size_t n_added;
+    gen_upcast_map *mapped;
+    size_t n_mapped;
+    gen_upcast_drop *dropped;
+    size_t n_dropped;
+} gen_history_step;
+
 typedef struct gen_event {
     const char *name;
     gen_loc loc;
@@ -148,6 +194,14 @@ typedef struct gen_event {
     const char *route_topic;
     const gen_field *route_key;
     int64_t route_partitions;
+
+    /* Versioning (`renamed_from`, `history`): the names the event had before, and the upcasts
+     * that turn its earlier versions into the current one, in ascending `version` order. */
+    const char **renamed_from;
+    gen_loc *renamed_from_locs;
+    size_t n_renamed_from;
+    gen_history_step *history;
+    size_t n_history;
 } gen_event;
 
 typedef struct gen_state {
@@ -204,6 +258,16 @@ typedef struct gen_ce_extension {
     gen_loc loc;       /**< where the pair is written */
 } gen_ce_extension;
 
+/** A break the catalog accepts (`compat: accept:`): `eventc compat` reports it as a note. */
+typedef struct gen_accepted_break {
+    const char *rule;   /**< a rule ID of model/compat_rules.h */
+    const char *target; /**< what it applies to: `Event`, `Event.field`, `envelope.field`, ... */
+    const char *reason;
+    gen_loc loc; /**< the entry */
+    gen_loc rule_loc;
+    gen_loc target_loc;
+} gen_accepted_break;
+
 struct eventc_type_desc;
 /** Codec descriptors built from the model (dyndesc.c), keyed by type or event. */
 typedef struct gen_desc_cache_entry {
@@ -248,6 +312,8 @@ typedef struct gen_model {
     size_t n_aggregates;
     gen_event **events; /**< every event, in catalog order */
     size_t n_events;
+    gen_accepted_break *accepted; /**< `compat: accept:`, in file order */
+    size_t n_accepted;
     gen_file *files; /**< every file loaded (root first): dependencies of the outputs */
     size_t n_files;
     size_t n_fields; /**< fields counted over envelope, types and events (for the summary) */

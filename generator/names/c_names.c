@@ -80,6 +80,33 @@ char *gen_lifecycle_state_const(const gen_lifecycle_names *n, const gen_aggregat
     return r;
 }
 
+char *gen_upcast_table_name(const char *c_struct, size_t step, const char *part)
+{
+    if (step)
+        return gen_format("%s_upcast_s%zu_%s_", c_struct, step, part);
+    return part ? gen_format("%s_upcast_%s_", c_struct, part) : gen_format("%s_upcast_", c_struct);
+}
+
+char **gen_upcast_identifiers(const gen_event *e, const char *c_struct)
+{
+    size_t k = 0;
+    char **names = gen_xcalloc(4 + 4 * e->n_history, sizeof(*names));
+    names[k++] = gen_upcast_table_name(c_struct, 0, NULL);
+    if (e->n_renamed_from)
+        names[k++] = gen_upcast_table_name(c_struct, 0, "aliases");
+    if (e->n_history)
+        names[k++] = gen_upcast_table_name(c_struct, 0, "steps");
+    for (size_t s = 0; s < e->n_history; s++) {
+        const gen_history_step *h = &e->history[s];
+        static const char *const parts[] = {"dropped", "renamed", "mapped", "added"};
+        const size_t counts[] = {h->n_dropped, h->n_renamed, h->n_mapped, h->n_added};
+        for (size_t p = 0; p < 4; p++)
+            if (counts[p])
+                names[k++] = gen_upcast_table_name(c_struct, s + 1, parts[p]);
+    }
+    return names;
+}
+
 char **gen_lifecycle_identifiers(const gen_aggregate *a, const char *prefix)
 {
     size_t cap = a->has_lifecycle ? a->n_states + GEN_LIFECYCLE_FIXED_NAMES + 1 : 1, len = 0;
@@ -234,6 +261,10 @@ static void check_identifiers(const gen_model *m, const char *p, const char *up,
         char *eu = gen_upper(e->name);
         ident(&t, owner, e->loc, gen_format("%s_EVENT_%s", up, eu));
         free(eu);
+        char **tables = gen_upcast_identifiers(e, c);
+        for (size_t k = 0; tables[k]; k++)
+            ident(&t, owner, e->loc, tables[k]);
+        free(tables);
         free(c);
     }
     for (size_t i = 0; i < m->n_aggregates; i++) {

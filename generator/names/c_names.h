@@ -60,6 +60,19 @@ char **gen_lifecycle_identifiers(const gen_aggregate *a, const char *prefix);
 bool gen_c_param_name_reserved(const char *name, const char *prefix);
 
 /**
+ * The name of a private upcast table of an event whose C type is `c_struct`: the descriptor
+ * (`step` 0, `part` NULL: `<c_struct>_upcast_`), the earlier names and the steps (`step` 0,
+ * `part` "aliases" or "steps"), or a part of step k (1-based: `<c_struct>_upcast_s<k>_<part>_`).
+ */
+char *gen_upcast_table_name(const char *c_struct, size_t step, const char *part);
+
+/**
+ * The file-scope identifiers the generated upcast tables of `e` declare.
+ * @return a malloc'd array of malloc'd names ending with NULL (the caller frees both)
+ */
+char **gen_upcast_identifiers(const gen_event *e, const char *c_struct);
+
+/**
  * Reports, at the later declaration, every pair of catalog declarations that would generate the
  * same C identifier (types, events, enum values, lifecycles, and the catalog-wide and private
  * names of the generated code). This is the one list of generated identifiers; the checker calls

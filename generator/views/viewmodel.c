@@ -8,6 +8,7 @@
 #include "names/names.h"
 #include "viewmodel_lifecycle.h"
 #include "viewmodel_messaging.h"
+#include "viewmodel_upcast.h"
 #include "base/util.h"
 
 #include <eventc/regex.h>
@@ -374,6 +375,11 @@ static json_object *event_json(vm *v, const gen_event *e)
     }
     gen_vmc_struct_functions(&b);
     gen_vmc_struct_desc(v, &b, e->name);
+    /* How the event reads its earlier versions (viewmodel_upcast.c). */
+    jset(b.o, "upcast_c_code", gen_vm_upcast_code(v->m, e, c));
+    char *upcast = gen_format("&%s_upcast_", c);
+    jpush_own(json_object_object_get(b.o, "desc_init_c_code"), desig(4, "upcast", upcast));
+    free(upcast);
     gen_vmc_sbuild_done(&b);
     free(snake);
     free(c);

@@ -105,6 +105,89 @@ typedef struct eventc_field_desc {
     const eventc_value_desc *value;
 } eventc_field_desc;
 
+/* ---- upcasting: reading events written with earlier catalog versions ----------------------
+ *
+ * An event's descriptor may carry an upcast descriptor: its earlier names and the declarative
+ * steps of its history (the catalog's `renamed_from` and `history`). Before decoding, the decoder
+ * reads the event's name and version members; when the name is an earlier one, or a step covers
+ * the version the event was written with, it rewrites the JSON text step by step into the current
+ * form (the current name, and the catalog's version in the version member), then decodes that.
+ * Hand-written upcasters (eventc_decode_options.upcasters) join the chain by version. An event
+ * already in the current form is decoded directly: the check costs a look at the first members. */
+
+/** Field `from` of the earlier version is called `to` now. */
+typedef struct eventc_upcast_rename {
+    const char *from;
+    const char *to;
+} eventc_upcast_rename;
+
+/** Field `field` did not exist: events that lack it get the JSON value `json`. */
+typedef struct eventc_upcast_default {
+    const char *field;
+    const char *json;
+} eventc_upcast_default;
+
+/** The string `from` in field `field` (or in its items, for an array) reads as `to` now. */
+typedef struct eventc_upcast_map {
+    const char *field;
+    const char *from;
+    const char *to;
+} eventc_upcast_map;
+
+/**
+ * One declarative step: how events written by catalog versions up to `version` differ from the
+ * next version. Applied in this order: dropped, renamed, mapped (by the new names), added.
+ */
+typedef struct eventc_upcast_step {
+    int64_t version;
+    const char *const *dropped;
+    size_t n_dropped;
+    const eventc_upcast_rename *renamed;
+    size_t n_renamed;
+    const eventc_upcast_map *mapped;
+    size_t n_mapped;
+    const eventc_upcast_default *added;
+    size_t n_added;
+} eventc_upcast_step;
+
+/** What an event's decoder needs to read the event's earlier versions. */
+typedef struct eventc_upcast_desc {
+    const char *name_key;    /**< the envelope member holding the event's name */
+    const char *version_key; /**< the envelope member holding the writer's catalog version */
+    int64_t version;         /**< the current catalog version */
+    const char *const *aliases; /**< earlier names of the event */
+    size_t n_aliases;
+    const eventc_upcast_step *steps; /**< ascending by version */
+    size_t n_steps;
+} eventc_upcast_desc;
+
+/** What a hand-written upcaster sees. */
+typedef struct eventc_upcast_input {
+    const char *json; /**< the event's JSON text as the previous steps left it */
+    size_t len;
+    const char *event; /**< the event's current name (the descriptor's) */
+    int64_t version;   /**< the catalog version the event was written with */
+} eventc_upcast_input;
+
+/**
+ * A hand-written upcaster (Axon's canUpcast/doUpcast): it upgrades events `event` written by
+ * catalog versions up to `version`, in the chain with the declarative steps (by version; at equal
+ * versions the declarative step runs first).
+ */
+typedef struct eventc_upcaster {
+    const char *event;
+    int64_t version;
+    /** Whether to run on this input; NULL: always. */
+    int (*can_upcast)(const eventc_upcast_input *in, void *ctx);
+    /**
+     * Appends the upgraded JSON text to @p out (empty on entry). Return EVENTC_OK, or an error
+     * (with @p err filled) that fails the decoding.
+     */
+    eventc_status (*do_upcast)(const eventc_upcast_input *in, eventc_buf *out, void *ctx,
+                               eventc_error *err);
+    void *ctx;
+} eventc_upcaster;
+
 /** A struct: an object type, or an event (envelope fields first, then the event's own). */
 typedef struct eventc_type_desc {
     const char *name;                /**< catalog name, e.g. "CustomerCreated" */
@@ -113,6 +196,8 @@ typedef struct eventc_type_desc {
     const eventc_field_desc *fields; /**< in canonical (encoding) order */
     size_t n_fields;
     int additional_properties; /**< unknown members accepted (catalog policy) */
+    /** Events: how to read earlier versions (NULL: only the current form is read). */
+    const eventc_upcast_desc *upcast;
 } eventc_type_desc;
 
 /** Decoding options. Zero-initialised options are not valid: start from the defaults. */
@@ -122,9 +207,12 @@ typedef struct eventc_decode_options {
     int strict;
     /** Where the decoded value's arena gets memory; NULL: malloc. */
     const eventc_allocator *alloc;
+    /** Hand-written upcasters of any events (each names its own); borrowed. */
+    const eventc_upcaster *upcasters;
+    size_t n_upcasters;
 } eventc_decode_options;
 
-/** @return default options: EVENTC_LIMITS_DEFAULT, not strict, malloc. */
+/** @return default options: EVENTC_LIMITS_DEFAULT, not strict, malloc, no upcasters. */
 EVENTC_API eventc_decode_options eventc_decode_options_default(void);
 
 /**
@@ -133,6 +221,9 @@ EVENTC_API eventc_decode_options eventc_decode_options_default(void);
  * missing required members, wrong types and every constraint are errors. If @p out already holds
  * a decoded value, that is released first (its arena memory is reused).
  * @p out must be zero-initialised or hold a previous value.
+ *
+ * An event of an earlier version is upcast first (see eventc_upcast_desc); errors found after
+ * upcasting carry the offset in the upcast text, and their message says from which version.
  *
  * @param opts NULL for the defaults.
  * @return EVENTC_OK, or the failing rule with @p err filled (JSON path, byte offset, message);
@@ -211,6 +302,19 @@ EVENTC_API EVENTC_NODISCARD eventc_status eventc_peek_string(const char *json, s
  */
 EVENTC_API EVENTC_NODISCARD eventc_status eventc_json_check(const char *json, size_t len);
 
+/**
+ * Upcasts the event @p json (an event of @p desc, see eventc_upcast_desc) without decoding it:
+ * sets @p *out to the current form in a buffer from @p opts' allocator (release it with
+ * eventc_free(opts->alloc, *out, *out_len + 1); it is NUL-terminated), or to NULL when the text
+ * needs no upcasting (or is not valid JSON, which decoding it reports).
+ * @return EVENTC_OK, EVENTC_E_NOMEM, or the error of a hand-written upcaster.
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_upcast(const eventc_type_desc *desc,
+                                                        const char *json, size_t len,
+                                                        const eventc_decode_options *opts,
+                                                        char **out, size_t *out_len,
+                                                        eventc_error *err);
+
 /** One entry of a catalog's event table. */
 typedef struct eventc_event_entry {
     const char *name;      /**< event name, e.g. "CustomerCreated" */
@@ -225,6 +329,8 @@ typedef struct eventc_event_entry {
  * envelope's event name, escapes allowed) without decoding the rest, picks the entry of
  * @p types with that name and decodes with its descriptor at its offset in @p value. What the
  * union held before is released, or its arena handed over and reused.
+ *
+ * An earlier name of an event (its upcast descriptor's aliases) selects that event.
  *
  * @param kind the union's kind member (int-sized); set to the entry's kind, or 0 on error.
  * @return as eventc_decode; an unknown name gives EVENTC_E_ENUM at `$.<name_key>`.

@@ -491,15 +491,14 @@ eventc_decode_options eventc_decode_options_default(void)
     o.limits = eventc_limits_default();
     o.strict = 0;
     o.alloc = NULL;
+    o.upcasters = NULL;
+    o.n_upcasters = 0;
     return o;
 }
 
-eventc_status eventc_decode(const eventc_type_desc *desc, void *out, const char *json, size_t len,
-                            const eventc_decode_options *opts, eventc_error *err)
+static eventc_status decode_text(const eventc_type_desc *desc, void *out, const char *json,
+                                 size_t len, const eventc_decode_options *opts, eventc_error *err)
 {
-    static const eventc_decode_options defaults = {EVENTC_LIMITS_DEFAULT, 0, NULL};
-    if (!opts)
-        opts = &defaults;
     eventc_error_clear(err);
     if (!desc || !out || (!json && len) || desc->arena_offset == SIZE_MAX)
         return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, "$", "invalid argument");
@@ -539,6 +538,38 @@ eventc_status eventc_decode(const eventc_type_desc *desc, void *out, const char 
     }
     *slot = arena;
     return EVENTC_OK;
+}
+
+eventc_status eventc_decode(const eventc_type_desc *desc, void *out, const char *json, size_t len,
+                            const eventc_decode_options *opts, eventc_error *err)
+{
+    static const eventc_decode_options defaults = {EVENTC_LIMITS_DEFAULT, 0, NULL, NULL, 0};
+    if (!opts)
+        opts = &defaults;
+    /* Events of earlier versions are upcast first (codec_upcast.c); an event without earlier
+     * names, history or hand-written upcasters never gets there. */
+    if (desc && out && desc->upcast &&
+        (desc->upcast->n_aliases || desc->upcast->n_steps || opts->n_upcasters)) {
+        char *up = NULL;
+        size_t up_len = 0;
+        int64_t from = 0;
+        eventc_status st = codec_upcast(desc, json, len, opts, &up, &up_len, &from, err);
+        if (st) {
+            eventc_clear(desc, out);
+            return st;
+        }
+        if (up) {
+            st = decode_text(desc, out, up, up_len, opts, err);
+            eventc_free(opts->alloc, up, up_len + 1);
+            if (st && err) {
+                size_t n = strlen(err->message);
+                snprintf(err->message + n, sizeof(err->message) - n,
+                         " (in the event upcast from version %lld)", (long long)from);
+            }
+            return st;
+        }
+    }
+    return decode_text(desc, out, json, len, opts, err);
 }
 
 eventc_status eventc_peek_string(const char *json, size_t len, const char *key, const char **value,
@@ -618,7 +649,7 @@ eventc_status eventc_decode_any(const eventc_event_entry *types, size_t n_types,
                                 const char *name_key, int *kind, void *value, const char *json,
                                 size_t len, const eventc_decode_options *opts, eventc_error *err)
 {
-    static const eventc_decode_options defaults = {EVENTC_LIMITS_DEFAULT, 0, NULL};
+    static const eventc_decode_options defaults = {EVENTC_LIMITS_DEFAULT, 0, NULL, NULL, 0};
     if (!opts)
         opts = &defaults;
     eventc_error_clear(err);
@@ -662,6 +693,13 @@ eventc_status eventc_decode_any(const eventc_event_entry *types, size_t n_types,
     for (size_t i = 0; i < n_types && !e; i++)
         if (strlen(types[i].name) == key_len && memcmp(types[i].name, key, key_len) == 0)
             e = &types[i];
+    /* An earlier name of an event (renamed_from) selects it; its decoder upcasts. */
+    for (size_t i = 0; i < n_types && !e; i++) {
+        const eventc_upcast_desc *u = types[i].desc->upcast;
+        for (size_t j = 0; u && j < u->n_aliases && !e; j++)
+            if (strlen(u->aliases[j]) == key_len && memcmp(u->aliases[j], key, key_len) == 0)
+                e = &types[i];
+    }
     if (!e) {
         char path[64];
         snprintf(path, sizeof(path), "$.%s", name_key);

@@ -21,6 +21,11 @@ eventc_status codec_check_double(const eventc_value_desc *v, double x, const jso
 eventc_status codec_check_items(const eventc_value_desc *v, const void *items, size_t n,
                                 const json_path *p, eventc_error *err, size_t offset);
 
+/** eventc_upcast, also giving the version the event was written with (when *out is set). */
+eventc_status codec_upcast(const eventc_type_desc *desc, const char *json, size_t len,
+                           const eventc_decode_options *o, char **out, size_t *out_len,
+                           int64_t *from_version, eventc_error *err);
+
 /** Deep equality of one value of type @p v at @p a and @p b (C storage). */
 int codec_value_equal(const eventc_value_desc *v, const void *a, const void *b);
 

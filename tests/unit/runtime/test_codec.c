@@ -72,7 +72,7 @@ static const eventc_field_desc money_fields[] = {
     {"currency", 8, 0, offsetof(money, currency), SIZE_MAX, &v_currency},
 };
 static const eventc_type_desc money_desc = {
-    "Money", sizeof(money), offsetof(money, arena_), money_fields, 2, 1};
+    "Money", sizeof(money), offsetof(money, arena_), money_fields, 2, 1, NULL};
 static const eventc_value_desc v_money = {.type = EVENTC_FT_OBJECT, .object = &money_desc};
 static const eventc_value_desc v_ratio = {.type = EVENTC_FT_DOUBLE,
                                           .flags = EVENTC_VF_EXCLUSIVE_MINIMUM | EVENTC_VF_MAXIMUM,
@@ -100,9 +100,9 @@ static const eventc_field_desc sample_fields[] = {
      &v_history},
 };
 static const eventc_type_desc sample_desc = {
-    "Sample", sizeof(sample), offsetof(sample, arena_), sample_fields, 12, 1};
+    "Sample", sizeof(sample), offsetof(sample, arena_), sample_fields, 12, 1, NULL};
 static const eventc_type_desc sample_strict_desc = {
-    "Sample", sizeof(sample), offsetof(sample, arena_), sample_fields, 12, 0};
+    "Sample", sizeof(sample), offsetof(sample, arena_), sample_fields, 12, 0, NULL};
 
 static const char canonical[] =
     "{\"event_name\":\"Sample\",\"id\":\"ab_1\",\"version\":3,\"at\":\"2025-11-05T14:00:00.5Z\","

@@ -297,6 +297,12 @@ static const eventc_field_desc adv_thing_happened_fields_[] = {
     },
 };
 
+static const eventc_upcast_desc adv_thing_happened_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 1,
+};
+
 const eventc_type_desc adv_thing_happened_desc = {
     .name = "ThingHappened",
     .size = sizeof(adv_thing_happened),
@@ -304,6 +310,7 @@ const eventc_type_desc adv_thing_happened_desc = {
     .fields = adv_thing_happened_fields_,
     .n_fields = 14,
     .additional_properties = 1,
+    .upcast = &adv_thing_happened_upcast_,
 };
 
 eventc_status adv_thing_happened_init(adv_thing_happened *ev, const char *thing_id,

@@ -806,6 +806,12 @@ static const eventc_field_desc at_drawing_created_fields_[] = {
     },
 };
 
+static const eventc_upcast_desc at_drawing_created_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 3,
+};
+
 const eventc_type_desc at_drawing_created_desc = {
     .name = "DrawingCreated",
     .size = sizeof(at_drawing_created),
@@ -813,6 +819,7 @@ const eventc_type_desc at_drawing_created_desc = {
     .fields = at_drawing_created_fields_,
     .n_fields = 31,
     .additional_properties = 0,
+    .upcast = &at_drawing_created_upcast_,
 };
 
 eventc_status
@@ -1004,6 +1011,12 @@ static const eventc_field_desc at_drawing_deleted_fields_[] = {
     },
 };
 
+static const eventc_upcast_desc at_drawing_deleted_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 3,
+};
+
 const eventc_type_desc at_drawing_deleted_desc = {
     .name = "DrawingDeleted",
     .size = sizeof(at_drawing_deleted),
@@ -1011,6 +1024,7 @@ const eventc_type_desc at_drawing_deleted_desc = {
     .fields = at_drawing_deleted_fields_,
     .n_fields = 11,
     .additional_properties = 0,
+    .upcast = &at_drawing_deleted_upcast_,
 };
 
 eventc_status at_drawing_deleted_init(at_drawing_deleted *ev, const char *actor,

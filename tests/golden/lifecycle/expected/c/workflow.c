@@ -355,6 +355,12 @@ static const eventc_field_desc wf_document_drafted_fields_[] = {
     },
 };
 
+static const eventc_upcast_desc wf_document_drafted_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 2,
+};
+
 const eventc_type_desc wf_document_drafted_desc = {
     .name = "DocumentDrafted",
     .size = sizeof(wf_document_drafted),
@@ -362,6 +368,7 @@ const eventc_type_desc wf_document_drafted_desc = {
     .fields = wf_document_drafted_fields_,
     .n_fields = 12,
     .additional_properties = 1,
+    .upcast = &wf_document_drafted_upcast_,
 };
 
 eventc_status wf_document_drafted_init(wf_document_drafted *ev, const char *document_id,
@@ -526,6 +533,12 @@ static const eventc_field_desc wf_document_imported_fields_[] = {
     },
 };
 
+static const eventc_upcast_desc wf_document_imported_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 2,
+};
+
 const eventc_type_desc wf_document_imported_desc = {
     .name = "DocumentImported",
     .size = sizeof(wf_document_imported),
@@ -533,6 +546,7 @@ const eventc_type_desc wf_document_imported_desc = {
     .fields = wf_document_imported_fields_,
     .n_fields = 10,
     .additional_properties = 1,
+    .upcast = &wf_document_imported_upcast_,
 };
 
 eventc_status wf_document_imported_init(wf_document_imported *ev, const char *document_id,
@@ -684,6 +698,12 @@ static const eventc_field_desc wf_document_noted_fields_[] = {
     },
 };
 
+static const eventc_upcast_desc wf_document_noted_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 2,
+};
+
 const eventc_type_desc wf_document_noted_desc = {
     .name = "DocumentNoted",
     .size = sizeof(wf_document_noted),
@@ -691,6 +711,7 @@ const eventc_type_desc wf_document_noted_desc = {
     .fields = wf_document_noted_fields_,
     .n_fields = 9,
     .additional_properties = 1,
+    .upcast = &wf_document_noted_upcast_,
 };
 
 eventc_status wf_document_noted_init(wf_document_noted *ev, const char *document_id,
@@ -830,6 +851,12 @@ static const eventc_field_desc wf_document_styled_fields_[] = {
     },
 };
 
+static const eventc_upcast_desc wf_document_styled_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 2,
+};
+
 const eventc_type_desc wf_document_styled_desc = {
     .name = "DocumentStyled",
     .size = sizeof(wf_document_styled),
@@ -837,6 +864,7 @@ const eventc_type_desc wf_document_styled_desc = {
     .fields = wf_document_styled_fields_,
     .n_fields = 8,
     .additional_properties = 1,
+    .upcast = &wf_document_styled_upcast_,
 };
 
 eventc_status wf_document_styled_init(wf_document_styled *ev, const char *document_id,
@@ -997,6 +1025,12 @@ static const eventc_field_desc wf_document_clicked_fields_[] = {
     },
 };
 
+static const eventc_upcast_desc wf_document_clicked_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 2,
+};
+
 const eventc_type_desc wf_document_clicked_desc = {
     .name = "DocumentClicked",
     .size = sizeof(wf_document_clicked),
@@ -1004,6 +1038,7 @@ const eventc_type_desc wf_document_clicked_desc = {
     .fields = wf_document_clicked_fields_,
     .n_fields = 10,
     .additional_properties = 1,
+    .upcast = &wf_document_clicked_upcast_,
 };
 
 eventc_status wf_document_clicked_init(wf_document_clicked *ev, const char *document_id,
@@ -1145,6 +1180,12 @@ static const eventc_field_desc wf_document_scaled_fields_[] = {
     },
 };
 
+static const eventc_upcast_desc wf_document_scaled_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 2,
+};
+
 const eventc_type_desc wf_document_scaled_desc = {
     .name = "DocumentScaled",
     .size = sizeof(wf_document_scaled),
@@ -1152,6 +1193,7 @@ const eventc_type_desc wf_document_scaled_desc = {
     .fields = wf_document_scaled_fields_,
     .n_fields = 8,
     .additional_properties = 1,
+    .upcast = &wf_document_scaled_upcast_,
 };
 
 eventc_status wf_document_scaled_init(wf_document_scaled *ev, const char *document_id,
@@ -1290,6 +1332,12 @@ static const eventc_field_desc wf_document_published_fields_[] = {
     },
 };
 
+static const eventc_upcast_desc wf_document_published_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 2,
+};
+
 const eventc_type_desc wf_document_published_desc = {
     .name = "DocumentPublished",
     .size = sizeof(wf_document_published),
@@ -1297,6 +1345,7 @@ const eventc_type_desc wf_document_published_desc = {
     .fields = wf_document_published_fields_,
     .n_fields = 8,
     .additional_properties = 1,
+    .upcast = &wf_document_published_upcast_,
 };
 
 eventc_status wf_document_published_init(wf_document_published *ev, const char *document_id,
@@ -1436,6 +1485,12 @@ static const eventc_field_desc wf_document_reviewed_fields_[] = {
     },
 };
 
+static const eventc_upcast_desc wf_document_reviewed_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 2,
+};
+
 const eventc_type_desc wf_document_reviewed_desc = {
     .name = "DocumentReviewed",
     .size = sizeof(wf_document_reviewed),
@@ -1443,6 +1498,7 @@ const eventc_type_desc wf_document_reviewed_desc = {
     .fields = wf_document_reviewed_fields_,
     .n_fields = 8,
     .additional_properties = 1,
+    .upcast = &wf_document_reviewed_upcast_,
 };
 
 eventc_status wf_document_reviewed_init(wf_document_reviewed *ev, const char *document_id,
@@ -1593,6 +1649,12 @@ static const eventc_field_desc wf_document_commented_fields_[] = {
     },
 };
 
+static const eventc_upcast_desc wf_document_commented_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 2,
+};
+
 const eventc_type_desc wf_document_commented_desc = {
     .name = "DocumentCommented",
     .size = sizeof(wf_document_commented),
@@ -1600,6 +1662,7 @@ const eventc_type_desc wf_document_commented_desc = {
     .fields = wf_document_commented_fields_,
     .n_fields = 9,
     .additional_properties = 1,
+    .upcast = &wf_document_commented_upcast_,
 };
 
 eventc_status wf_document_commented_init(wf_document_commented *ev, const char *document_id,
@@ -1752,6 +1815,12 @@ static const eventc_field_desc wf_document_reclassified_fields_[] = {
     },
 };
 
+static const eventc_upcast_desc wf_document_reclassified_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 2,
+};
+
 const eventc_type_desc wf_document_reclassified_desc = {
     .name = "DocumentReclassified",
     .size = sizeof(wf_document_reclassified),
@@ -1759,6 +1828,7 @@ const eventc_type_desc wf_document_reclassified_desc = {
     .fields = wf_document_reclassified_fields_,
     .n_fields = 9,
     .additional_properties = 1,
+    .upcast = &wf_document_reclassified_upcast_,
 };
 
 eventc_status wf_document_reclassified_init(wf_document_reclassified *ev, const char *document_id,
@@ -1917,6 +1987,12 @@ static const eventc_field_desc wf_long_lifecycle_aggregate_started_somewhere_fie
     },
 };
 
+static const eventc_upcast_desc wf_long_lifecycle_aggregate_started_somewhere_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 2,
+};
+
 const eventc_type_desc wf_long_lifecycle_aggregate_started_somewhere_desc = {
     .name = "LongLifecycleAggregateStartedSomewhere",
     .size = sizeof(wf_long_lifecycle_aggregate_started_somewhere),
@@ -1924,6 +2000,7 @@ const eventc_type_desc wf_long_lifecycle_aggregate_started_somewhere_desc = {
     .fields = wf_long_lifecycle_aggregate_started_somewhere_fields_,
     .n_fields = 9,
     .additional_properties = 1,
+    .upcast = &wf_long_lifecycle_aggregate_started_somewhere_upcast_,
 };
 
 eventc_status wf_long_lifecycle_aggregate_started_somewhere_init(
@@ -2074,6 +2151,12 @@ static const eventc_field_desc wf_long_lifecycle_aggregate_moved_across_fields_[
     },
 };
 
+static const eventc_upcast_desc wf_long_lifecycle_aggregate_moved_across_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 2,
+};
+
 const eventc_type_desc wf_long_lifecycle_aggregate_moved_across_desc = {
     .name = "LongLifecycleAggregateMovedAcross",
     .size = sizeof(wf_long_lifecycle_aggregate_moved_across),
@@ -2081,6 +2164,7 @@ const eventc_type_desc wf_long_lifecycle_aggregate_moved_across_desc = {
     .fields = wf_long_lifecycle_aggregate_moved_across_fields_,
     .n_fields = 8,
     .additional_properties = 1,
+    .upcast = &wf_long_lifecycle_aggregate_moved_across_upcast_,
 };
 
 eventc_status
@@ -2229,6 +2313,12 @@ static const eventc_field_desc wf_tag_added_fields_[] = {
     },
 };
 
+static const eventc_upcast_desc wf_tag_added_upcast_ = {
+    .name_key = "event_name",
+    .version_key = "version",
+    .version = 2,
+};
+
 const eventc_type_desc wf_tag_added_desc = {
     .name = "TagAdded",
     .size = sizeof(wf_tag_added),
@@ -2236,6 +2326,7 @@ const eventc_type_desc wf_tag_added_desc = {
     .fields = wf_tag_added_fields_,
     .n_fields = 8,
     .additional_properties = 1,
+    .upcast = &wf_tag_added_upcast_,
 };
 
 eventc_status wf_tag_added_init(wf_tag_added *ev, const char *tag_id, eventc_error *err)

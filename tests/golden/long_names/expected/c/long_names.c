@@ -416,6 +416,12 @@ static const eventc_field_desc long_prefix_something_happened_to_the_long_aggreg
     },
 };
 
+static const eventc_upcast_desc long_prefix_something_happened_to_the_long_aggregate_upcast_ = {
+    .name_key = "name_of_the_event_in_long_form",
+    .version_key = "catalog_version_of_the_producer",
+    .version = 12,
+};
+
 const eventc_type_desc long_prefix_something_happened_to_the_long_aggregate_desc = {
     .name = "SomethingHappenedToTheLongAggregate",
     .size = sizeof(long_prefix_something_happened_to_the_long_aggregate),
@@ -423,6 +429,7 @@ const eventc_type_desc long_prefix_something_happened_to_the_long_aggregate_desc
     .fields = long_prefix_something_happened_to_the_long_aggregate_fields_,
     .n_fields = 14,
     .additional_properties = 1,
+    .upcast = &long_prefix_something_happened_to_the_long_aggregate_upcast_,
 };
 
 eventc_status long_prefix_something_happened_to_the_long_aggregate_init(
@@ -596,6 +603,12 @@ static const eventc_field_desc long_prefix_brief_fields_[] = {
     },
 };
 
+static const eventc_upcast_desc long_prefix_brief_upcast_ = {
+    .name_key = "name_of_the_event_in_long_form",
+    .version_key = "catalog_version_of_the_producer",
+    .version = 12,
+};
+
 const eventc_type_desc long_prefix_brief_desc = {
     .name = "Brief",
     .size = sizeof(long_prefix_brief),
@@ -603,6 +616,7 @@ const eventc_type_desc long_prefix_brief_desc = {
     .fields = long_prefix_brief_fields_,
     .n_fields = 9,
     .additional_properties = 1,
+    .upcast = &long_prefix_brief_upcast_,
 };
 
 eventc_status long_prefix_brief_init(long_prefix_brief *ev,
