@@ -1,6 +1,7 @@
 /* eventc: the command-line front of the generator. Exit status: 0 success, 1 errors in the input
  * (catalog, template, data), 2 usage errors. */
 #include "cmd_ce.h"
+#include "cmd_compat.h"
 #include "cmd_generate.h"
 #include "base/diag.h"
 #include "model/model.h"
@@ -23,6 +24,8 @@ static const char usage_text[] =
     "  generate CATALOG -o DIR [--target LIST] [--templates DIR] [--check]\n"
     "                                 generate code, schemas and docs from a catalog\n"
     "  model CATALOG                  print the view model the C templates are rendered over\n"
+    "  compat OLD NEW [--mode MODE] [--transitive OLDER...] [--format FORMAT]\n"
+    "                                 check that a new version of a catalog stays compatible\n"
     "  ce parse|emit --binding http|kafka ... FILE\n"
     "                                 read or write CloudEvents messages (HTTP, Kafka)\n"
     "  render TEMPLATE DATA.json [--partials DIR]\n"
@@ -75,6 +78,8 @@ static int cmd_help(int argc, char **argv)
         fputs(gen_generate_help, stdout);
     else if (strcmp(argv[1], "model") == 0)
         fputs(gen_model_help, stdout);
+    else if (strcmp(argv[1], "compat") == 0)
+        fputs(gen_compat_help, stdout);
     else if (strcmp(argv[1], "ce") == 0) {
         char *args[] = {argv[1], "--help", NULL};
         return gen_cmd_ce(2, args);
@@ -145,5 +150,7 @@ int main(int argc, char **argv)
         return gen_cmd_model(argc - 1, argv + 1);
     if (strcmp(cmd, "ce") == 0)
         return gen_cmd_ce(argc - 1, argv + 1);
+    if (strcmp(cmd, "compat") == 0)
+        return gen_cmd_compat(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -288,3 +288,24 @@ eventc_status gen_field_value_check(gen_model *m, const gen_field *f, const char
     free(text);
     return st;
 }
+
+const eventc_event_entry *gen_event_table(gen_model *m, size_t *n, size_t *max_size)
+{
+    if (!m->event_table) {
+        eventc_event_entry *t = gen_pool_alloc(&m->pool, (m->n_events + 1) * sizeof(*t));
+        size_t most = 0;
+        for (size_t i = 0; i < m->n_events; i++) {
+            const gen_event *e = m->events[i];
+            const eventc_type_desc *d = gen_event_desc(m, e);
+            t[i] = (eventc_event_entry){e->name, e->aggregate->name, (int)i + 1, 0, d};
+            if (d->size > most)
+                most = d->size;
+        }
+        m->event_table = t;
+        m->event_table_max = most;
+    }
+    *n = m->n_events;
+    if (max_size)
+        *max_size = m->event_table_max;
+    return m->event_table;
+}

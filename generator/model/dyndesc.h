@@ -13,6 +13,13 @@
 const eventc_type_desc *gen_event_desc(gen_model *m, const gen_event *e);
 
 /**
+ * The catalog's event table, as the generated `<prefix>_event_types` (entry i has kind i + 1),
+ * for eventc_decode_any: every event sits at offset 0 of a buffer of *max_size bytes (the largest
+ * event struct). In the model's pool. `max_size` may be NULL.
+ */
+const eventc_event_entry *gen_event_table(gen_model *m, size_t *n, size_t *max_size);
+
+/**
  * Judges the JSON text `json` as a value of field `f` with the runtime decoder (the value is
  * decoded as the only member of an object holding just that field).
  * @return EVENTC_OK, or the rule the value breaks with `err` filled (its path is `$.<field>`).

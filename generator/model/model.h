@@ -279,6 +279,8 @@ typedef struct gen_model {
     gen_pool pool;
     gen_desc_cache_entry *desc_cache;
     size_t n_desc_cache;
+    const struct eventc_event_entry *event_table; /**< dyndesc.c's, built on first use */
+    size_t event_table_max;
     bool root_loaded;       /**< the root file was read and is a mapping */
     bool in_memory;         /**< the root file was given in memory: no includes, no examples */
     gen_loc root_loc;       /**< the root file's top-level mapping */
