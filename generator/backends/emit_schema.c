@@ -174,6 +174,67 @@ static void add_annotations(gen_jnode *s, bool deprecated, const char *reason, b
         gen_jnode_put(s, "x-since", gen_jnode_int(since));
 }
 
+/* An event's earlier names and versions, as eventc's annotations: the schema validates the current
+ * version, the only one writers on this catalog produce; decoders read the earlier ones through
+ * these upcasts (docs/catalog-format.md, "Versions of an event"). */
+static void add_versioning(gen_jnode *s, const gen_event *e)
+{
+    if (e->n_renamed_from) {
+        gen_jnode *names = gen_jnode_arr();
+        for (size_t i = 0; i < e->n_renamed_from; i++)
+            gen_jnode_push(names, gen_jnode_str(e->renamed_from[i]));
+        gen_jnode_put(s, "x-renamed-from", names);
+    }
+    if (!e->n_history)
+        return;
+    gen_jnode *steps = gen_jnode_arr();
+    for (size_t k = 0; k < e->n_history; k++) {
+        const gen_history_step *h = &e->history[k];
+        gen_jnode *o = gen_jnode_obj();
+        gen_jnode_put(o, "version", gen_jnode_int(h->version));
+        if (h->n_dropped) {
+            gen_jnode *a = gen_jnode_arr();
+            for (size_t i = 0; i < h->n_dropped; i++)
+                gen_jnode_push(a, gen_jnode_str(h->dropped[i].field));
+            gen_jnode_put(o, "dropped", a);
+        }
+        if (h->n_renamed) {
+            gen_jnode *r = gen_jnode_obj();
+            for (size_t i = 0; i < h->n_renamed; i++)
+                gen_jnode_put(r, h->renamed[i].from, gen_jnode_str(h->renamed[i].to));
+            gen_jnode_put(o, "renamed", r);
+        }
+        if (h->n_mapped) {
+            gen_jnode *mp = gen_jnode_obj();
+            for (size_t i = 0; i < h->n_mapped; i++) {
+                gen_jnode *f = gen_jnode_obj();
+                for (size_t j = i; j < h->n_mapped; j++)
+                    if (strcmp(h->mapped[j].field, h->mapped[i].field) == 0)
+                        gen_jnode_put(f, h->mapped[j].from, gen_jnode_str(h->mapped[j].to));
+                bool first = true;
+                for (size_t j = 0; j < i && first; j++)
+                    first = strcmp(h->mapped[j].field, h->mapped[i].field) != 0;
+                if (first)
+                    gen_jnode_put(mp, h->mapped[i].field, f);
+                else
+                    gen_jnode_free(f);
+            }
+            gen_jnode_put(o, "mapped", mp);
+        }
+        if (h->n_added) {
+            gen_jnode *a = gen_jnode_obj();
+            for (size_t i = 0; i < h->n_added; i++) {
+                json_object *j = json_tokener_parse(h->added[i].json);
+                gen_jnode_put(a, h->added[i].field, gen_jnode_from_json(j));
+                json_object_put(j);
+            }
+            gen_jnode_put(o, "added", a);
+        }
+        gen_jnode_push(steps, o);
+    }
+    gen_jnode_put(s, "x-history", steps);
+}
+
 static gen_jnode *field_schema(const ectx *x, const gen_field *f, const char *konst,
                                gen_jnode *values)
 {
@@ -327,6 +388,7 @@ static int emit_event(const ectx *x, const gen_event *e, gen_emit_fn emit, void 
     gen_jnode_put(s, "description", j_text(d.data ? d.data : ""));
     gen_str_free(&d);
     add_annotations(s, e->deprecated, e->deprecated_reason, false, e->since);
+    add_versioning(s, e);
     gen_jnode_put(s, "type", gen_jnode_str("object"));
     gen_jnode *props = gen_jnode_obj(), *req = gen_jnode_arr();
     add_fields(x, props, req, m->envelope, m->n_envelope, e);

@@ -723,6 +723,59 @@ static json_object *example_blocks(docs *d, const gen_event *e)
     return a;
 }
 
+/* The event's earlier names and versions, one Markdown list item each. */
+static json_object *versions_json(const gen_event *e)
+{
+    json_object *a = jarr();
+    if (e->n_renamed_from) {
+        gen_str s;
+        gen_str_init(&s);
+        gen_str_puts(&s, "Earlier names: ");
+        for (size_t i = 0; i < e->n_renamed_from; i++) {
+            char *c = gen_md_code(e->renamed_from[i]);
+            gen_str_printf(&s, "%s%s", i ? ", " : "", c);
+            free(c);
+        }
+        gen_str_puts(&s, "; events with those names are read as this one.");
+        jpush_own(a, gen_str_detach(&s));
+    }
+    for (size_t k = 0; k < e->n_history; k++) {
+        const gen_history_step *h = &e->history[k];
+        gen_str s;
+        gen_str_init(&s);
+        gen_str_printf(&s, "Up to version %" PRId64 ":", h->version);
+        const char *sep = " ";
+        for (size_t i = 0; i < h->n_dropped; i++, sep = "; ") {
+            char *f = gen_md_code(h->dropped[i].field);
+            gen_str_printf(&s, "%s%s was dropped", sep, f);
+            free(f);
+        }
+        for (size_t i = 0; i < h->n_renamed; i++, sep = "; ") {
+            char *f = gen_md_code(h->renamed[i].from), *t = gen_md_code(h->renamed[i].to);
+            gen_str_printf(&s, "%s%s is now %s", sep, f, t);
+            free(f);
+            free(t);
+        }
+        for (size_t i = 0; i < h->n_mapped; i++, sep = "; ") {
+            char *f = gen_md_code(h->mapped[i].field), *x = gen_md_code(h->mapped[i].from),
+                 *t = gen_md_code(h->mapped[i].to);
+            gen_str_printf(&s, "%s%s %s reads as %s", sep, f, x, t);
+            free(f);
+            free(x);
+            free(t);
+        }
+        for (size_t i = 0; i < h->n_added; i++, sep = "; ") {
+            char *f = gen_md_code(h->added[i].field), *v = gen_md_code(h->added[i].json);
+            gen_str_printf(&s, "%s%s did not exist (%s when absent)", sep, f, v);
+            free(f);
+            free(v);
+        }
+        gen_str_puts(&s, ".");
+        jpush_own(a, gen_str_detach(&s));
+    }
+    return a;
+}
+
 static json_object *event_json(docs *d, const gen_aggregate *a, const gen_event *e)
 {
     json_object *o = jobj();
@@ -734,6 +787,8 @@ static json_object *event_json(docs *d, const gen_aggregate *a, const gen_event 
     jbool(o, "deprecated", e->deprecated);
     jtext(o, "deprecated_reason", e->deprecated_reason);
     jown(o, "lifecycle_md", a->has_lifecycle ? lifecycle_sentence(a, e) : NULL);
+    jbool(o, "has_versions", e->n_renamed_from || e->n_history);
+    jset(o, "versions", versions_json(e));
     json_object *conditions = jarr();
     const struct {
         const char *title;

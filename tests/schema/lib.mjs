@@ -11,7 +11,7 @@ export const modulesDir = path.resolve(process.env.EVENTC_NODE_MODULES || path.j
 const requireFromModules = createRequire(path.join(modulesDir, 'noop.js'));
 
 // The annotations eventc adds; ajv's strict mode refuses unknown keywords unless declared.
-export const EVENTC_KEYWORDS = ['x-pii', 'x-since', 'x-deprecated-reason', 'x-enum-descriptions'];
+export const EVENTC_KEYWORDS = ['x-pii', 'x-since', 'x-deprecated-reason', 'x-enum-descriptions', 'x-renamed-from', 'x-history'];
 
 export function loadSchemas(dir) {
   const schemas = new Map();
