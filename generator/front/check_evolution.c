@@ -19,7 +19,8 @@ typedef struct checker {
     bool sound;
 } checker;
 
-static void err(checker *c, gen_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void err(checker *c, gen_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void err(checker *c, gen_loc loc, const char *fmt, ...)
 {
     va_list ap;
@@ -52,9 +53,11 @@ static void check_accepted(checker *c)
                 a->target);
         for (size_t j = 0; j < i; j++)
             if (strcmp(m->accepted[j].rule, a->rule) == 0 &&
-                strcmp(m->accepted[j].target, a->target) == 0)
+                strcmp(m->accepted[j].target, a->target) == 0) {
                 err(c, a->loc, "break %s of '%s' is already accepted (line %u)", a->rule, a->target,
                     m->accepted[j].loc.line);
+                break;
+            }
     }
 }
 
@@ -125,8 +128,9 @@ static void check_step(checker *c, gen_event *e, size_t k, const name_set *after
         check_name(c, r->from, r->loc, "renamed field");
         check_name(c, r->to, r->loc, "new name of renamed field");
         if (!set_has(after, r->to))
-            err(c, r->loc, "field '%s' is renamed '%s', which event '%s' does not have after "
-                           "version %lld",
+            err(c, r->loc,
+                "field '%s' is renamed '%s', which event '%s' does not have after "
+                "version %lld",
                 r->from, r->to, e->name, (long long)s->version);
         else if (set_has(after, r->from))
             err(c, r->loc, "field '%s' is renamed '%s' but event '%s' still has a field '%s'",
@@ -140,23 +144,26 @@ static void check_step(checker *c, gen_event *e, size_t k, const name_set *after
         const gen_upcast_default *a = &s->added[i];
         check_name(c, a->field, a->loc, "added field");
         if (!set_has(after, a->field)) {
-            err(c, a->loc, "field '%s' is added, but event '%s' has no such field after version "
-                           "%lld",
+            err(c, a->loc,
+                "field '%s' is added, but event '%s' has no such field after version "
+                "%lld",
                 a->field, e->name, (long long)s->version);
             continue;
         }
         const gen_field *f = current_field(e, k, a->field);
         eventc_error ve;
         if (f && c->sound && gen_field_value_check(c->m, f, a->json, &ve) != EVENTC_OK)
-            err(c, a->value_loc, "the default of added field '%s' is not a valid value: %s: %s [%s]",
-                a->field, ve.path, ve.message, eventc_status_code(ve.code));
+            err(c, a->value_loc,
+                "the default of added field '%s' is not a valid value: %s: %s [%s]", a->field,
+                ve.path, ve.message, eventc_status_code(ve.code));
     }
     for (size_t i = 0; i < s->n_mapped; i++) {
         const gen_upcast_map *mp = &s->mapped[i];
         check_name(c, mp->field, mp->loc, "mapped field");
         if (!set_has(after, mp->field)) {
-            err(c, mp->loc, "values of field '%s' are mapped, but event '%s' has no such field "
-                            "after version %lld",
+            err(c, mp->loc,
+                "values of field '%s' are mapped, but event '%s' has no such field "
+                "after version %lld",
                 mp->field, e->name, (long long)s->version);
             continue;
         }
