@@ -2,7 +2,8 @@
 # static library.
 #
 #   eventc_generate(TARGET <lib> CATALOG <catalog.yaml>
-#                   [OUTPUT_DIR <dir>] [TEMPLATES <dir>] [TARGETS c ...] [NAME <catalog name>])
+#                   [OUTPUT_DIR <dir>] [TEMPLATES <dir>] [TARGETS c ...] [NAME <catalog name>]
+#                   [COMPAT_AGAINST <old catalog> [COMPAT_MODE <mode>]])
 #
 # TARGET      the static library to create; it links eventc::runtime and has the folder of the
 #             generated header as a PUBLIC include directory, so `#include "<name>.h"` works for
@@ -22,6 +23,11 @@
 # NAME        the catalog's name (its `catalog:` key), which names the output files. Read from the
 #             catalog when not given; CMake then reconfigures when the root catalog file changes,
 #             so that a renamed catalog is noticed. Give NAME to avoid those reconfigurations.
+# COMPAT_AGAINST  an earlier version of the catalog (a file, relative to the current source
+#             directory, or `git:REV:path`): before generating, `eventc compat` checks the catalog
+#             against it, and a break the catalog does not accept fails the build with its
+#             messages (docs/compatibility.md).
+# COMPAT_MODE backward (the default), forward, full or none: the directions COMPAT_AGAINST checks.
 #
 # eventc runs only when something it read changed: the catalog, the files it includes, the example
 # payloads it checks (all listed in a depfile eventc writes), the templates, or eventc itself. It
@@ -62,7 +68,8 @@ function(_eventc_supports_depfile out)
 endfunction()
 
 function(eventc_generate)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;CATALOG;OUTPUT_DIR;TEMPLATES;NAME" "TARGETS")
+  cmake_parse_arguments(PARSE_ARGV 0 arg ""
+                        "TARGET;CATALOG;OUTPUT_DIR;TEMPLATES;NAME;COMPAT_AGAINST;COMPAT_MODE" "TARGETS")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "eventc_generate: unexpected arguments: ${arg_UNPARSED_ARGUMENTS}")
   endif()
@@ -138,6 +145,35 @@ function(eventc_generate)
     list(APPEND args --templates "${templates}")
   endif()
 
+  # The compatibility check runs first, in the same command: a break stops the build before
+  # anything is generated.
+  set(compat_command "")
+  set(compat_inputs "")
+  if(arg_COMPAT_MODE AND NOT arg_COMPAT_AGAINST)
+    message(FATAL_ERROR "eventc_generate: COMPAT_MODE needs COMPAT_AGAINST")
+  endif()
+  if(arg_COMPAT_AGAINST)
+    if(NOT arg_COMPAT_MODE)
+      set(arg_COMPAT_MODE backward)
+    endif()
+    if(NOT arg_COMPAT_MODE MATCHES "^(backward|forward|full|none)$")
+      message(FATAL_ERROR "eventc_generate: unknown COMPAT_MODE '${arg_COMPAT_MODE}' "
+                          "(backward, forward, full or none)")
+    endif()
+    set(against "${arg_COMPAT_AGAINST}")
+    if(NOT against MATCHES "^git:")
+      get_filename_component(against_abs "${against}" ABSOLUTE
+                             BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+      if(NOT EXISTS "${against_abs}")
+        message(FATAL_ERROR "eventc_generate: COMPAT_AGAINST '${against_abs}' does not exist")
+      endif()
+      file(RELATIVE_PATH against "${CMAKE_CURRENT_SOURCE_DIR}" "${against_abs}")
+      set(compat_inputs "${against_abs}")
+    endif()
+    set(compat_command COMMAND eventc::eventc compat "${against}" "${catalog_arg}" --mode
+                       ${arg_COMPAT_MODE})
+  endif()
+
   set(work "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${arg_TARGET}.eventc")
   set(stamp "${work}/${name}.stamp")
   set(depfile "${work}/${name}.d")
@@ -176,10 +212,11 @@ function(eventc_generate)
 
   add_custom_command(
     OUTPUT "${stamp}" ${outputs}
+    ${compat_command}
     COMMAND eventc::eventc ${args}
     COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
     ${depfile_args}
-    DEPENDS eventc::eventc "${catalog}" ${inputs} ${template_files}
+    DEPENDS eventc::eventc "${catalog}" ${inputs} ${template_files} ${compat_inputs}
     WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
     COMMENT "Running eventc generate --target ${backends} on catalog ${name} (${catalog_arg})"
     VERBATIM)

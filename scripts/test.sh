@@ -15,6 +15,9 @@ cmake -S . -B build -DEVENTC_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE
 cmake --build build -j"$jobs"
 (cd build && ctest -j"$jobs" --output-on-failure)
 
+stage "catalog compatibility: catalog/messaging.yaml against its last release (eventc compat)"
+(cd build && ctest --output-on-failure -V -R '^compat[.]guard$' | sed -n 's/^[0-9]*: //p')
+
 stage "clang build and unit + error tests"
 cmake -S . -B build-clang -DEVENTC_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang >/dev/null
 cmake --build build-clang -j"$jobs"

@@ -36,6 +36,7 @@ const char gen_compat_help[] =
     "  --transitive OLDER...  also check NEW against each OLDER catalog\n"
     "  --format FORMAT      text (default): `new.yaml:LINE:COL: error: [RULE] message` with\n"
     "                       notes; json: one JSON document; github: workflow annotations\n"
+    "  --rules              list the rules: ID, category, directions and explanation\n"
     "\n"
     "exit status: 0 compatible, 1 a break that NEW does not accept, 2 usage error or a catalog\n"
     "that cannot be read or has errors\n";
@@ -105,6 +106,17 @@ int gen_cmd_compat(int argc, char **argv)
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(gen_compat_help, stdout);
+            free(pos);
+            return 0;
+        }
+        if (strcmp(a, "--rules") == 0) {
+            for (int r = 0; r < GEN_RULE_COUNT; r++) {
+                const gen_compat_rule *rule = gen_compat_rule_get((gen_compat_rule_id)r);
+                const char *dirs = rule->directions == GEN_COMPAT_BACKWARD  ? "backward"
+                                   : rule->directions == GEN_COMPAT_FORWARD ? "forward"
+                                                                            : "backward,forward";
+                printf("%s\t%s\t%s\t%s\n", rule->id, rule->category, dirs, rule->explanation);
+            }
             free(pos);
             return 0;
         }

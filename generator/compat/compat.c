@@ -128,7 +128,8 @@ void compat_report(cx *c, gen_compat_rule_id rule, const char *target, gen_loc w
     free(msg);
 }
 
-/* ---- events and aggregates --------------------------------------------------------------------- */
+/* ---- events and aggregates ---------------------------------------------------------------------
+ */
 
 static const gen_aggregate *find_aggregate(const gen_model *m, const char *name)
 {
@@ -285,11 +286,10 @@ static void missing_event(cx *c, const gen_event *e)
         return;
     }
     const gen_aggregate *ra = find_aggregate(r, e->aggregate->name);
-    char *msg = c->dir == GEN_COMPAT_BACKWARD
-                    ? gen_format("event '%s' was removed: readers on the new catalog refuse it",
-                                 e->name)
-                    : gen_format("event '%s' was added: readers on the old catalog refuse it",
-                                 e->name);
+    char *msg =
+        c->dir == GEN_COMPAT_BACKWARD
+            ? gen_format("event '%s' was removed: readers on the new catalog refuse it", e->name)
+            : gen_format("event '%s' was added: readers on the old catalog refuse it", e->name);
     report_event(c, e, compat_rule(c, GEN_RULE_EVENT_REMOVED, GEN_RULE_EVENT_ADDED), e->name,
                  e->loc, ra ? ra->loc : r->aggregates_loc, msg);
 }
@@ -317,8 +317,7 @@ static void compare_direction(cx *c)
                                    "events written with the %s one",
                                    new_e->name, old_e->aggregate->name, new_e->aggregate->name,
                                    cx_reader_name(c), cx_writer_name(c));
-            report_event(c, e, GEN_RULE_EVENT_AGGREGATE_CHANGED, new_e->name, e->loc, re->loc,
-                         msg);
+            report_event(c, e, GEN_RULE_EVENT_AGGREGATE_CHANGED, new_e->name, e->loc, re->loc, msg);
             continue;
         }
         c->we = e;
@@ -337,7 +336,8 @@ static void compare_direction(cx *c)
     compat_lifecycles(c);
 }
 
-/* ---- the version ------------------------------------------------------------------------------- */
+/* ---- the version -------------------------------------------------------------------------------
+ */
 
 static char *catalog_shape(const gen_model *m)
 {
@@ -394,7 +394,8 @@ static void check_version(gen_model *old_m, gen_model *new_m, unsigned dirs, gen
     r->items[r->len - 1].directions = dirs;
 }
 
-/* ---- the entry ---------------------------------------------------------------------------------- */
+/* ---- the entry ----------------------------------------------------------------------------------
+ */
 
 static int cmp_finding(const void *a, const void *b)
 {
@@ -434,7 +435,8 @@ void gen_compat_check(gen_model *old_m, gen_model *new_m, unsigned directions,
                 f->accepted = &new_m->accepted[k];
         /* A witness for each direction that has one is kept; a reason why one is missing only
          * when a direction has none. */
-        if (f->no_witness && f->n_witnesses == (size_t)((f->directions & 1u) + (f->directions >> 1 & 1u))) {
+        if (f->no_witness &&
+            f->n_witnesses == (size_t)((f->directions & 1u) + (f->directions >> 1 & 1u))) {
             free(f->no_witness);
             f->no_witness = NULL;
         }

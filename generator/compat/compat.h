@@ -37,7 +37,7 @@ typedef struct gen_compat_finding {
     gen_loc old_loc; /**< in the old catalog (line 0: none) */
     gen_compat_witness witnesses[2];
     size_t n_witnesses;
-    char *no_witness; /**< why a direction has no witness, or NULL */
+    char *no_witness;                   /**< why a direction has no witness, or NULL */
     const gen_accepted_break *accepted; /**< the new catalog's entry accepting it, or NULL */
 } gen_compat_finding;
 

@@ -74,8 +74,8 @@ static bool same_shape(const gen_field *a, const gen_field *b)
     gen_str_init(&y);
     compat_type_sig(&x, &a->type);
     compat_type_sig(&y, &b->type);
-    bool same = strcmp(x.data, y.data) == 0 && a->optional == b->optional &&
-                a->nullable == b->nullable;
+    bool same =
+        strcmp(x.data, y.data) == 0 && a->optional == b->optional && a->nullable == b->nullable;
     gen_str_free(&x);
     gen_str_free(&y);
     return same;
@@ -152,7 +152,8 @@ static bool defaulted(const overlay *ov, const char *name)
     return false;
 }
 
-/* ---- small helpers ----------------------------------------------------------------------------- */
+/* ---- small helpers -----------------------------------------------------------------------------
+ */
 
 static void push(cx *c, const char *name)
 {
@@ -204,7 +205,8 @@ static char *num_text(double x, bool integer)
     return integer ? gen_format("%lld", (long long)x) : gen_format("%.17g", x);
 }
 
-/* ---- strings ----------------------------------------------------------------------------------- */
+/* ---- strings -----------------------------------------------------------------------------------
+ */
 
 static void compare_string(cx *c, const gen_typeref *w, const gen_typeref *r, locs l)
 {
@@ -222,9 +224,9 @@ static void compare_string(cx *c, const gen_typeref *w, const gen_typeref *r, lo
             q.must[q.n_must++] = r->pattern;
         str_req f = {wlo, hi, {w->pattern, NULL}, w->pattern ? 1u : 0u, NULL, NULL, 0};
         add_string_candidates(&req, &q, &f);
-        gen_compat_rule_id rule = pick(c, w->has_min_length, GEN_RULE_MIN_LENGTH_ADDED,
-                                       GEN_RULE_MIN_LENGTH_TIGHTENED, GEN_RULE_MIN_LENGTH_RELAXED,
-                                       GEN_RULE_MIN_LENGTH_REMOVED);
+        gen_compat_rule_id rule =
+            pick(c, w->has_min_length, GEN_RULE_MIN_LENGTH_ADDED, GEN_RULE_MIN_LENGTH_TIGHTENED,
+                 GEN_RULE_MIN_LENGTH_RELAXED, GEN_RULE_MIN_LENGTH_REMOVED);
         char *msg = gen_format("min_length of %s is %llu in the %s catalog and %s in the %s one: "
                                "readers on the %s catalog refuse shorter strings",
                                what(c), (unsigned long long)rlo, cx_reader_name(c),
@@ -243,11 +245,11 @@ static void compare_string(cx *c, const gen_typeref *w, const gen_typeref *r, lo
             q.must[q.n_must++] = r->pattern;
         str_req f = {lo, whi, {w->pattern, NULL}, w->pattern ? 1u : 0u, NULL, NULL, 0};
         add_string_candidates(&req, &q, &f);
-        gen_compat_rule_id rule = pick(c, w->has_max_length, GEN_RULE_MAX_LENGTH_ADDED,
-                                       GEN_RULE_MAX_LENGTH_TIGHTENED, GEN_RULE_MAX_LENGTH_RELAXED,
-                                       GEN_RULE_MAX_LENGTH_REMOVED);
-        char *wtext = w->has_max_length ? gen_format("%llu", (unsigned long long)whi)
-                                        : gen_xstrdup("none");
+        gen_compat_rule_id rule =
+            pick(c, w->has_max_length, GEN_RULE_MAX_LENGTH_ADDED, GEN_RULE_MAX_LENGTH_TIGHTENED,
+                 GEN_RULE_MAX_LENGTH_RELAXED, GEN_RULE_MAX_LENGTH_REMOVED);
+        char *wtext =
+            w->has_max_length ? gen_format("%llu", (unsigned long long)whi) : gen_xstrdup("none");
         char *msg = gen_format("max_length of %s is %llu in the %s catalog and %s in the %s one: "
                                "readers on the %s catalog refuse longer strings",
                                what(c), (unsigned long long)rhi, cx_reader_name(c), wtext,
@@ -278,8 +280,8 @@ static void compare_string(cx *c, const gen_typeref *w, const gen_typeref *r, lo
             char *wtext = w->pattern ? gen_format("'%s'", w->pattern) : gen_xstrdup("none");
             char *msg = gen_format("pattern of %s is '%s' in the %s catalog and %s in the %s "
                                    "one: readers on the %s catalog refuse strings such as %s",
-                                   what(c), r->pattern, cx_reader_name(c), wtext,
-                                   cx_writer_name(c), cx_reader_name(c), req.values[0]);
+                                   what(c), r->pattern, cx_reader_name(c), wtext, cx_writer_name(c),
+                                   cx_reader_name(c), req.values[0]);
             free(wtext);
             free(s);
             compat_report(c, rule, cx_target(c, NULL), l.w, l.r, msg, &req);
@@ -287,7 +289,8 @@ static void compare_string(cx *c, const gen_typeref *w, const gen_typeref *r, lo
     }
 }
 
-/* ---- numbers ----------------------------------------------------------------------------------- */
+/* ---- numbers -----------------------------------------------------------------------------------
+ */
 
 typedef struct nrange {
     bool has_lo, has_hi, lo_ex, hi_ex;
@@ -386,7 +389,8 @@ static void compare_bound(cx *c, const gen_typeref *w, const gen_typeref *r, loc
     compat_report(c, rule, cx_target(c, NULL), l.w, l.r, msg, &req);
 }
 
-/* ---- arrays ------------------------------------------------------------------------------------ */
+/* ---- arrays ------------------------------------------------------------------------------------
+ */
 
 static void compare_value(cx *c, const gen_typeref *w, const gen_typeref *r, const ov_field *o,
                           locs l);
@@ -417,9 +421,9 @@ static void compare_array(cx *c, const gen_typeref *w, const gen_typeref *r, con
     if (rlo > wlo && wlo <= whi && wlo <= 4096) {
         wreq req;
         items_request(c, &req, w, r, wlo);
-        gen_compat_rule_id rule = pick(c, w->has_min_items, GEN_RULE_MIN_ITEMS_ADDED,
-                                       GEN_RULE_MIN_ITEMS_TIGHTENED, GEN_RULE_MIN_ITEMS_RELAXED,
-                                       GEN_RULE_MIN_ITEMS_REMOVED);
+        gen_compat_rule_id rule =
+            pick(c, w->has_min_items, GEN_RULE_MIN_ITEMS_ADDED, GEN_RULE_MIN_ITEMS_TIGHTENED,
+                 GEN_RULE_MIN_ITEMS_RELAXED, GEN_RULE_MIN_ITEMS_REMOVED);
         char *msg = gen_format("min_items of %s is %llu in the %s catalog and %llu in the %s one: "
                                "readers on the %s catalog refuse shorter arrays",
                                what(c), (unsigned long long)rlo, cx_reader_name(c),
@@ -431,9 +435,9 @@ static void compare_array(cx *c, const gen_typeref *w, const gen_typeref *r, con
         if (n <= whi) {
             wreq req;
             items_request(c, &req, w, r, n);
-            gen_compat_rule_id rule = pick(c, w->has_max_items, GEN_RULE_MAX_ITEMS_ADDED,
-                                           GEN_RULE_MAX_ITEMS_TIGHTENED,
-                                           GEN_RULE_MAX_ITEMS_RELAXED, GEN_RULE_MAX_ITEMS_REMOVED);
+            gen_compat_rule_id rule =
+                pick(c, w->has_max_items, GEN_RULE_MAX_ITEMS_ADDED, GEN_RULE_MAX_ITEMS_TIGHTENED,
+                     GEN_RULE_MAX_ITEMS_RELAXED, GEN_RULE_MAX_ITEMS_REMOVED);
             char *wtext = w->has_max_items ? gen_format("%llu", (unsigned long long)whi)
                                            : gen_xstrdup("none");
             char *msg = gen_format("max_items of %s is %llu in the %s catalog and %s in the %s "
@@ -452,10 +456,10 @@ static void compare_array(cx *c, const gen_typeref *w, const gen_typeref *r, con
             wreq req;
             items_request(c, &req, w, r, n);
             req.repeat = true;
-            char *msg = gen_format("%s holds unique items in the %s catalog but not in the %s "
-                                   "one: readers on the %s catalog refuse repeated items",
-                                   what(c), cx_reader_name(c), cx_writer_name(c),
-                                   cx_reader_name(c));
+            char *msg =
+                gen_format("%s holds unique items in the %s catalog but not in the %s "
+                           "one: readers on the %s catalog refuse repeated items",
+                           what(c), cx_reader_name(c), cx_writer_name(c), cx_reader_name(c));
             compat_report(c, compat_rule(c, GEN_RULE_UNIQUE_ADDED, GEN_RULE_UNIQUE_REMOVED),
                           cx_target(c, NULL), l.w, l.r, msg, &req);
         }
@@ -467,7 +471,8 @@ static void compare_array(cx *c, const gen_typeref *w, const gen_typeref *r, con
     }
 }
 
-/* ---- enums ------------------------------------------------------------------------------------- */
+/* ---- enums -------------------------------------------------------------------------------------
+ */
 
 static void compare_enum(cx *c, const gen_typeref *w, const gen_typeref *r, const ov_field *o)
 {
@@ -504,7 +509,8 @@ static void compare_enum(cx *c, const gen_typeref *w, const gen_typeref *r, cons
     }
 }
 
-/* ---- types ------------------------------------------------------------------------------------- */
+/* ---- types -------------------------------------------------------------------------------------
+ */
 
 static void compare_object(cx *c, const gen_type *w, const gen_type *r, locs l);
 
@@ -583,14 +589,14 @@ static void compare_value(cx *c, const gen_typeref *w, const gen_typeref *r, con
         return;
     }
     /* The reader's type takes a part of the writer's values, or other values altogether. */
-    bool narrower = w->kind == GEN_T_JSON || (w->kind == GEN_T_NUMBER && r->kind == GEN_T_INTEGER) ||
-                    (w->kind == GEN_T_STRING &&
-                     (r->kind == GEN_T_TIMESTAMP || r->kind == GEN_T_ENUM));
+    bool narrower =
+        w->kind == GEN_T_JSON || (w->kind == GEN_T_NUMBER && r->kind == GEN_T_INTEGER) ||
+        (w->kind == GEN_T_STRING && (r->kind == GEN_T_TIMESTAMP || r->kind == GEN_T_ENUM));
     wreq req;
     cx_req(c, &req, NULL, W_SET);
     if (w->kind == GEN_T_JSON) {
-        bool stringy = r->kind == GEN_T_STRING || r->kind == GEN_T_TIMESTAMP ||
-                       r->kind == GEN_T_ENUM;
+        bool stringy =
+            r->kind == GEN_T_STRING || r->kind == GEN_T_TIMESTAMP || r->kind == GEN_T_ENUM;
         wreq_value(&req, gen_xstrdup(stringy ? "0" : "\"x\""));
         wreq_value(&req, gen_xstrdup("[]"));
     } else if (w->kind == GEN_T_NUMBER) {
@@ -633,7 +639,8 @@ static void compare_value(cx *c, const gen_typeref *w, const gen_typeref *r, con
     compat_report(c, rule, cx_target(c, NULL), l.w, l.r, msg, &req);
 }
 
-/* ---- fields ------------------------------------------------------------------------------------ */
+/* ---- fields ------------------------------------------------------------------------------------
+ */
 
 static void compare_member(cx *c, const gen_field *w, const gen_field *r, const ov_field *o,
                            bool has_default)
@@ -647,7 +654,8 @@ static void compare_member(cx *c, const gen_field *w, const gen_field *r, const 
                                "on the %s catalog refuse events that leave it out",
                                what(c), "optional", cx_writer_name(c), cx_reader_name(c),
                                cx_reader_name(c));
-        compat_report(c, compat_rule(c, GEN_RULE_OPTIONAL_TO_REQUIRED, GEN_RULE_REQUIRED_TO_OPTIONAL),
+        compat_report(c,
+                      compat_rule(c, GEN_RULE_OPTIONAL_TO_REQUIRED, GEN_RULE_REQUIRED_TO_OPTIONAL),
                       cx_target(c, NULL), l.w, l.r, msg, &req);
     }
     if (w->nullable && !r->nullable && r->type.kind != GEN_T_JSON) {
@@ -730,14 +738,14 @@ static void compare_fields(cx *c, side w, side r, const overlay *ov)
         const gen_field *old_f = c->dir == GEN_COMPAT_BACKWARD ? wf : rf;
         wreq req;
         cx_req(c, &req, NULL, W_BASE);
-        char *hint = gen_format("field '%s' of %s seems renamed '%s' (same type, one gone and "
-                                "one new): readers on each side %s; a history entry with "
-                                "`renamed: { %s: %s }` lets readers on the new catalog read old "
-                                "events",
-                                old_f->name, c->label, new_f->name,
-                                closed ? "refuse the other side's member"
-                                       : "miss the member they require",
-                                old_f->name, new_f->name);
+        char *hint =
+            gen_format("field '%s' of %s seems renamed '%s' (same type, one gone and "
+                       "one new): readers on each side %s; a history entry with "
+                       "`renamed: { %s: %s }` lets readers on the new catalog read old "
+                       "events",
+                       old_f->name, c->label, new_f->name,
+                       closed ? "refuse the other side's member" : "miss the member they require",
+                       old_f->name, new_f->name);
         compat_report(c, GEN_RULE_FIELD_RENAMED, cx_target(c, new_f->name), wf->loc, rf->loc, hint,
                       &req);
     }
@@ -769,8 +777,8 @@ static void compare_fields(cx *c, side w, side r, const overlay *ov)
                 wreq_value(&req, x);
         }
         gen_compat_rule_id rule = c->dir == GEN_COMPAT_BACKWARD ? GEN_RULE_FIELD_REMOVED
-                                  : wf->optional               ? GEN_RULE_FIELD_ADDED_OPTIONAL
-                                                               : GEN_RULE_FIELD_ADDED_REQUIRED;
+                                  : wf->optional                ? GEN_RULE_FIELD_ADDED_OPTIONAL
+                                                                : GEN_RULE_FIELD_ADDED_REQUIRED;
         char *msg = c->dir == GEN_COMPAT_BACKWARD
                         ? gen_format("field '%s' of %s was removed and additional_properties is "
                                      "false: readers on the new catalog refuse old events that "
@@ -796,8 +804,8 @@ static void compare_object(cx *c, const gen_type *w, const gen_type *r, locs l)
     size_t saved_depth = c->label_depth;
     snprintf(c->label, sizeof c->label, "%s", c->dir == GEN_COMPAT_BACKWARD ? r->name : w->name);
     c->label_depth = c->depth;
-    compare_fields(c, (side){w->fields, w->n_fields, w->loc}, (side){r->fields, r->n_fields, r->loc},
-                   NULL);
+    compare_fields(c, (side){w->fields, w->n_fields, w->loc},
+                   (side){r->fields, r->n_fields, r->loc}, NULL);
     memcpy(c->label, saved, sizeof saved);
     c->label_depth = saved_depth;
 }

@@ -20,8 +20,8 @@
  * field's name after the steps that apply to the writer's version (NULL when dropped), the value
  * maps on the way, and the reader fields the steps give a default. */
 typedef struct ov_field {
-    const gen_field *wf;   /* the writer's field */
-    const char *name;      /* its name for the reader, or NULL when dropped */
+    const gen_field *wf;         /* the writer's field */
+    const char *name;            /* its name for the reader, or NULL when dropped */
     const gen_upcast_map **maps; /* value maps applied to it, in order */
     size_t n_maps;
 } ov_field;
@@ -76,7 +76,8 @@ typedef struct cx {
 /* ---- findings (compat.c) ------------------------------------------------------------------- */
 
 /* The rule an issue is, given the rules it is in each direction. */
-gen_compat_rule_id compat_rule(const cx *c, gen_compat_rule_id backward, gen_compat_rule_id forward);
+gen_compat_rule_id compat_rule(const cx *c, gen_compat_rule_id backward,
+                               gen_compat_rule_id forward);
 
 /* Records a break of the current direction: `wloc`/`rloc` are the writer's and reader's
  * positions, `msg` (owned) the message, `req` (its values are taken) the witness to build, or
@@ -114,7 +115,8 @@ void compat_type_sig(gen_str *s, const gen_typeref *t);
 
 void compat_lifecycles(cx *c);
 
-/* ---- witnesses (compat_witness.c) ------------------------------------------------------------- */
+/* ---- witnesses (compat_witness.c) -------------------------------------------------------------
+ */
 
 /* Builds the witness of `req` in the current direction and checks it: accepted by the writer's
  * decoder (strict), refused by the reader's. Returns the event (malloc'd) and sets *refusal, or

@@ -185,8 +185,7 @@ static bool witness(cx *c, const gen_aggregate *wa, const gen_aggregate *ra, con
         for (size_t i = 0; f && i < f->n_witnesses; i++)
             have = have || f->witnesses[i].direction == c->dir;
         if (f && !have) {
-            f->witnesses[f->n_witnesses++] =
-                (gen_compat_witness){c->dir, gen_str_detach(&s), rwhy};
+            f->witnesses[f->n_witnesses++] = (gen_compat_witness){c->dir, gen_str_detach(&s), rwhy};
             rwhy = NULL;
         }
         gen_str_free(&s);

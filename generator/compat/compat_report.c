@@ -44,7 +44,8 @@ static bool accept_used(const gen_compat_pair *pairs, size_t n, const gen_accept
     return false;
 }
 
-/* ---- text -------------------------------------------------------------------------------------- */
+/* ---- text --------------------------------------------------------------------------------------
+ */
 
 static void text_report(FILE *out, bool all_notes, const gen_compat_pair *pairs, size_t n)
 {
@@ -73,8 +74,9 @@ static void text_report(FILE *out, bool all_notes, const gen_compat_pair *pairs,
                 const gen_compat_witness *w = &f->witnesses[k];
                 bool back = w->direction == GEN_COMPAT_BACKWARD;
                 print_loc(out, f->loc);
-                fprintf(out, "note: witness (%s): %s %s accepted by the %s catalog and refused by "
-                             "the %s one: %s\n",
+                fprintf(out,
+                        "note: witness (%s): %s %s accepted by the %s catalog and refused by "
+                        "the %s one: %s\n",
                         dir_name(w->direction), w->json, w->json[0] == '[' ? "is a history" : "is",
                         back ? "old" : "new", back ? "new" : "old", w->refusal);
             }
@@ -104,7 +106,8 @@ static void text_report(FILE *out, bool all_notes, const gen_compat_pair *pairs,
         fprintf(out, "compatible%s\n", accepted ? " (with accepted breaks)" : "");
 }
 
-/* ---- JSON ------------------------------------------------------------------------------------- */
+/* ---- JSON -------------------------------------------------------------------------------------
+ */
 
 static json_object *loc_json(gen_loc l)
 {
@@ -156,17 +159,21 @@ static void json_report(FILE *out, const char *mode, bool all_notes, const gen_c
             json_object_object_add(o, "message", json_object_new_string(f->message));
             json_object_object_add(o, "explanation", json_object_new_string(rule->explanation));
             json_object_object_add(o, "location", loc_json(f->loc));
-            json_object_object_add(o, "old_location", f->old_loc.line ? loc_json(f->old_loc) : NULL);
+            json_object_object_add(o, "old_location",
+                                   f->old_loc.line ? loc_json(f->old_loc) : NULL);
             json_object *ws = json_object_new_array();
             for (size_t k = 0; k < f->n_witnesses; k++) {
                 const gen_compat_witness *w = &f->witnesses[k];
                 bool back = w->direction == GEN_COMPAT_BACKWARD;
                 json_object *wo = json_object_new_object();
-                json_object_object_add(wo, "direction", json_object_new_string(dir_name(w->direction)));
+                json_object_object_add(wo, "direction",
+                                       json_object_new_string(dir_name(w->direction)));
                 json_object_object_add(wo, w->json[0] == '[' ? "history" : "event",
                                        json_tokener_parse(w->json));
-                json_object_object_add(wo, "accepted_by", json_object_new_string(back ? "old" : "new"));
-                json_object_object_add(wo, "refused_by", json_object_new_string(back ? "new" : "old"));
+                json_object_object_add(wo, "accepted_by",
+                                       json_object_new_string(back ? "old" : "new"));
+                json_object_object_add(wo, "refused_by",
+                                       json_object_new_string(back ? "new" : "old"));
                 json_object_object_add(wo, "refusal", json_object_new_string(w->refusal));
                 json_object_array_add(ws, wo);
             }
@@ -202,15 +209,15 @@ static void json_report(FILE *out, const char *mode, bool all_notes, const gen_c
         json_object_array_add(unused, o);
     }
     json_object_object_add(root, "unused_accepts", unused);
-    fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-                                                    JSON_C_TO_STRING_SPACED |
-                                                    JSON_C_TO_STRING_NOSLASHESCAPE),
+    fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                   JSON_C_TO_STRING_NOSLASHESCAPE),
           out);
     fputc('\n', out);
     json_object_put(root);
 }
 
-/* ---- GitHub ------------------------------------------------------------------------------------ */
+/* ---- GitHub ------------------------------------------------------------------------------------
+ */
 
 /* Workflow command escaping: data (`%`, CR, LF) and, in properties, also `:` and `,`. */
 static void gh_escape(FILE *out, const char *s, bool property)
@@ -261,13 +268,14 @@ static void github_report(FILE *out, bool all_notes, const gen_compat_pair *pair
             if (f->accepted)
                 gen_str_printf(&msg, "\naccepted: %s", f->accepted->reason);
             if (f->old_loc.line)
-                gen_str_printf(&msg, "\nold definition: %s:%u:%u", f->old_loc.file,
-                               f->old_loc.line, f->old_loc.col);
+                gen_str_printf(&msg, "\nold definition: %s:%u:%u", f->old_loc.file, f->old_loc.line,
+                               f->old_loc.col);
             for (size_t k = 0; k < f->n_witnesses; k++) {
                 const gen_compat_witness *w = &f->witnesses[k];
                 bool back = w->direction == GEN_COMPAT_BACKWARD;
-                gen_str_printf(&msg, "\nwitness (%s), accepted by the %s catalog and refused by "
-                                     "the %s one (%s): %s",
+                gen_str_printf(&msg,
+                               "\nwitness (%s), accepted by the %s catalog and refused by "
+                               "the %s one (%s): %s",
                                dir_name(w->direction), back ? "old" : "new", back ? "new" : "old",
                                w->refusal, w->json);
             }

@@ -62,8 +62,9 @@ static bool final_ok(const prod *p, const pstate *st, size_t len)
 {
     for (size_t i = 0; i < p->n; i++) {
         unsigned f = p->d[i]->flags[st->s[i]];
-        bool match = len == 0 ? (f & (EVENTC_REGEX_DFA_MATCHED | EVENTC_REGEX_DFA_ACCEPT_EMPTY)) != 0
-                              : (f & (EVENTC_REGEX_DFA_MATCHED | EVENTC_REGEX_DFA_ACCEPT_AT_END)) != 0;
+        bool match = len == 0
+                         ? (f & (EVENTC_REGEX_DFA_MATCHED | EVENTC_REGEX_DFA_ACCEPT_EMPTY)) != 0
+                         : (f & (EVENTC_REGEX_DFA_MATCHED | EVENTC_REGEX_DFA_ACCEPT_AT_END)) != 0;
         if (match != p->want[i])
             return false;
     }

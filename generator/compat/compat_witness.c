@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- verdicts ---------------------------------------------------------------------------------- */
+/* ---- verdicts ----------------------------------------------------------------------------------
+ */
 
 int compat_accepts(gen_model *m, const char *json, bool strict, char **why)
 {
@@ -351,7 +352,8 @@ static void emit_object(ib *b, const member *members, size_t n, size_t depth)
         if (leaf && b->req->act == W_SET)
             gen_str_puts(&b->out, b->value);
         else
-            emit_value(b, m, &m->wf->type, m->rf ? &m->rf->type : NULL, here ? depth + 1 : SIZE_MAX);
+            emit_value(b, m, &m->wf->type, m->rf ? &m->rf->type : NULL,
+                       here ? depth + 1 : SIZE_MAX);
     }
     gen_str_putc(&b->out, '}');
 }
@@ -446,8 +448,8 @@ static char *instance(cx *c, const gen_event *we, const gen_event *re, const ove
     size_t n = w->n_envelope + we->n_fields;
     member *ms = gen_xcalloc(n + 1, sizeof(*ms));
     for (size_t i = 0; i < w->n_envelope; i++)
-        ms[i] = (member){&w->envelope[i], find_field(r->envelope, r->n_envelope, w->envelope[i].name),
-                         NULL, false};
+        ms[i] = (member){&w->envelope[i],
+                         find_field(r->envelope, r->n_envelope, w->envelope[i].name), NULL, false};
     for (size_t i = 0; i < we->n_fields; i++) {
         const gen_field *f = &we->fields[i];
         const ov_field *o = NULL;

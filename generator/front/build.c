@@ -742,10 +742,9 @@ static void build_event(builder *b, const gen_node *k, const gen_node *v, gen_ag
         return;
     }
     static const char *const keys[] = {
-        "summary",        "description", "invariants",   "preconditions",
-        "postconditions", "deprecated",  "since",        "fields",
-        "examples",       "routing",     "renamed_from", "history",
-        NULL};
+        "summary",      "description", "invariants", "preconditions", "postconditions",
+        "deprecated",   "since",       "fields",     "examples",      "routing",
+        "renamed_from", "history",     NULL};
     check_allowed(b, v, keys, what);
     gen_event *e = gen_pool_alloc(b->pool, sizeof(*e));
     e->name = k->text;
@@ -1131,9 +1130,9 @@ static void build_file(builder *b, size_t fi, bool is_root)
         return;
     }
     static const char *const root_keys[] = {
-        "catalog",     "c_prefix", "version",  "title", "description", "schema_base_uri",
-        "cloudevents", "include",  "envelope", "types", "aggregates",  "compat",
-        NULL};
+        "catalog",         "c_prefix",    "version", "title",    "description",
+        "schema_base_uri", "cloudevents", "include", "envelope", "types",
+        "aggregates",      "compat",      NULL};
     static const char *const incl_keys[] = {"description", "include", "types", "aggregates", NULL};
     if (!is_root) {
         /* Keys that belong to the root file only get their own message, not "unknown key". */
@@ -1264,10 +1263,10 @@ void gen_bld_allowed(builder *b, const gen_node *map, const char *const *allowed
 char *gen_bld_json(builder *b, const gen_node *n)
 {
     json_object *j = node_to_json(n);
-    char *s = gen_pool_strdup(b->pool, j ? json_object_to_json_string_ext(
-                                               j, JSON_C_TO_STRING_PLAIN |
-                                                      JSON_C_TO_STRING_NOSLASHESCAPE)
-                                         : "null");
+    char *s =
+        gen_pool_strdup(b->pool, j ? json_object_to_json_string_ext(
+                                         j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+                                   : "null");
     json_object_put(j);
     return s;
 }

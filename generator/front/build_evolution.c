@@ -66,8 +66,7 @@ static void build_renamed(builder *b, const gen_node *n, gen_history_step *s)
             continue;
         const char *to = gen_bld_string(b, n->items[i], "the new name of a renamed field");
         if (to)
-            s->renamed[s->n_renamed++] =
-                (gen_upcast_rename){n->keys[i]->text, to, n->keys[i]->loc};
+            s->renamed[s->n_renamed++] = (gen_upcast_rename){n->keys[i]->text, to, n->keys[i]->loc};
     }
 }
 
@@ -79,8 +78,8 @@ static void build_added(builder *b, const gen_node *n, gen_history_step *s)
     for (size_t i = 0; i < n->len; i++) {
         if (n->keys[i]->kind != GEN_NODE_SCALAR)
             continue;
-        s->added[s->n_added++] = (gen_upcast_default){n->keys[i]->text, gen_bld_json(b, n->items[i]),
-                                                      n->keys[i]->loc, n->items[i]->loc};
+        s->added[s->n_added++] = (gen_upcast_default){
+            n->keys[i]->text, gen_bld_json(b, n->items[i]), n->keys[i]->loc, n->items[i]->loc};
     }
 }
 

@@ -52,7 +52,7 @@ enum {
       "An optional field became required: readers on the new catalog refuse old events that "      \
       "leave it out (backward).")                                                                  \
     X(REQUIRED_TO_OPTIONAL, "fields", GEN_COMPAT_FORWARD,                                          \
-      "A required field became optional: readers on the old catalog refuse new events that "      \
+      "A required field became optional: readers on the old catalog refuse new events that "       \
       "leave it out (forward).")                                                                   \
     X(NULLABLE_ADDED, "fields", GEN_COMPAT_FORWARD,                                                \
       "A field became nullable: readers on the old catalog refuse the null that new writers may "  \

@@ -12,8 +12,8 @@
 typedef struct gen_lifecycle_rule {
     size_t from[64 + 1]; /**< the states it is allowed in (0: it creates the aggregate) */
     size_t n_from;
-    size_t to;                /**< the state after it; 0 keeps the state, unless `field` */
-    const gen_field *field;   /**< the to_field, or NULL */
+    size_t to;              /**< the state after it; 0 keeps the state, unless `field` */
+    const gen_field *field; /**< the to_field, or NULL */
 } gen_lifecycle_rule;
 
 /** The rule of event `e` in aggregate `a`'s lifecycle (a has one; e is one of its events). An

@@ -152,9 +152,9 @@ typedef struct eventc_upcast_step {
 
 /** What an event's decoder needs to read the event's earlier versions. */
 typedef struct eventc_upcast_desc {
-    const char *name_key;    /**< the envelope member holding the event's name */
-    const char *version_key; /**< the envelope member holding the writer's catalog version */
-    int64_t version;         /**< the current catalog version */
+    const char *name_key;       /**< the envelope member holding the event's name */
+    const char *version_key;    /**< the envelope member holding the writer's catalog version */
+    int64_t version;            /**< the current catalog version */
     const char *const *aliases; /**< earlier names of the event */
     size_t n_aliases;
     const eventc_upcast_step *steps; /**< ascending by version */

@@ -22,8 +22,8 @@
 
 typedef struct scan {
     json_reader r;
-    char name[128]; /* the member's decoded name, when it fits */
-    size_t name_len; /* (size_t)-1 when longer than the buffer: matches no known name */
+    char name[128];      /* the member's decoded name, when it fits */
+    size_t name_len;     /* (size_t)-1 when longer than the buffer: matches no known name */
     const char *ks, *ke; /* the name as written, quotes included */
     const char *vs, *ve; /* the value */
 } scan;
@@ -92,7 +92,8 @@ static const char *string_value(const char *vs, const char *ve, const eventc_dec
     json_reader_init(&r, vs, (size_t)(ve - vs), &o->limits, o->alloc, NULL);
     json_string js;
     const char *v = NULL;
-    if (json_scan_string(&r, SIZE_MAX, &js) == EVENTC_OK && decode_into(&js, buf, cap) != (size_t)-1)
+    if (json_scan_string(&r, SIZE_MAX, &js) == EVENTC_OK &&
+        decode_into(&js, buf, cap) != (size_t)-1)
         v = buf;
     json_reader_free(&r);
     return v;
@@ -115,7 +116,8 @@ static int int_value(const char *vs, const char *ve, int64_t *out)
     return 1;
 }
 
-/* ---- the chain --------------------------------------------------------------------------------- */
+/* ---- the chain ---------------------------------------------------------------------------------
+ */
 
 typedef struct link {
     int64_t version;
@@ -130,7 +132,8 @@ static int link_cmp(const link *a, const link *b)
     return (a->step ? 0 : 1) - (b->step ? 0 : 1);
 }
 
-/* ---- one rewriting pass ------------------------------------------------------------------------ */
+/* ---- one rewriting pass ------------------------------------------------------------------------
+ */
 
 static eventc_status put_string(eventc_buf *out, const char *s)
 {
@@ -259,7 +262,8 @@ static eventc_status rewrite(const eventc_type_desc *desc, const eventc_upcast_s
     return st;
 }
 
-/* ---- the entry ----------------------------------------------------------------------------------- */
+/* ---- the entry
+ * ----------------------------------------------------------------------------------- */
 
 static int needs_look(const eventc_type_desc *desc, const eventc_decode_options *o)
 {
@@ -363,8 +367,8 @@ eventc_status codec_upcast(const eventc_type_desc *desc, const char *json, size_
                 break;
             /* What a hand-written upcaster wrote is judged before the next pass reads it; if it
              * is not valid JSON, the decoder reports that on the text as it stands. */
-            valid = next->failed || json_check(next->data ? next->data : "", next->len,
-                                               &o->limits, o->alloc, NULL) == EVENTC_OK;
+            valid = next->failed || json_check(next->data ? next->data : "", next->len, &o->limits,
+                                               o->alloc, NULL) == EVENTC_OK;
         }
         if (!st && next->failed)
             st = EVENTC_E_NOMEM;

@@ -68,13 +68,14 @@ static const eventc_upcast_desc plain_upcast = {"event_name", "version", 3, NULL
 static const eventc_type_desc plain_desc = {
     "Order", sizeof(order), offsetof(order, arena_), order_fields, 6, 1, &plain_upcast};
 
-static const char v1[] = "{\"event_name\":\"OrderMade\",\"version\":1,\"id\":\"o1\",\"legacy\":true,"
-                         "\"total\":5,\"tier\":\"gold\",\"labels\":[\"gold\", \"basic\"]}";
+static const char v1[] =
+    "{\"event_name\":\"OrderMade\",\"version\":1,\"id\":\"o1\",\"legacy\":true,"
+    "\"total\":5,\"tier\":\"gold\",\"labels\":[\"gold\", \"basic\"]}";
 
 static void test_current_form_untouched(void)
 {
-    static const char cur[] =
-        "{\"event_name\":\"Order\",\"version\":3,\"order_id\":\"o3\",\"amount\":9,\"tier\":\"basic\"}";
+    static const char cur[] = "{\"event_name\":\"Order\",\"version\":3,\"order_id\":\"o3\","
+                              "\"amount\":9,\"tier\":\"basic\"}";
     char *out = (char *)1;
     size_t n = 99;
     CHECK(eventc_upcast(&order_desc, cur, sizeof(cur) - 1, NULL, &out, &n, NULL) == EVENTC_OK);
@@ -112,8 +113,9 @@ static void test_declarative_chain(void)
     CHECK_STR(o.order_id, "o2");
 
     /* Escaped names are names: the alias, a renamed field and a mapped value. */
-    static const char esc[] = "{\"event_name\":\"Order\\u004dade\",\"version\":1,\"\\u0069d\":\"o4\","
-                              "\"total\":1,\"tier\":\"g\\u006fld\"}";
+    static const char esc[] =
+        "{\"event_name\":\"Order\\u004dade\",\"version\":1,\"\\u0069d\":\"o4\","
+        "\"total\":1,\"tier\":\"g\\u006fld\"}";
     CHECK(eventc_decode(&order_desc, &o, esc, sizeof(esc) - 1, NULL, &err) == EVENTC_OK);
     CHECK_STR(o.order_id, "o4");
     CHECK(o.tier == TIER_PREMIUM);
