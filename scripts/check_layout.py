@@ -49,6 +49,10 @@ USES = {
         "generator/views", "generator/render", "generator/io", "generator/names",
         "generator/model", "generator/base", "runtime",
     ],
+    "generator/compat": [
+        "generator/front", "generator/io", "generator/names", "generator/model",
+        "generator/base", "runtime",
+    ],
     "generator/cli": ["generator", "runtime"],
     # The delivery libraries.
     "messaging": ["runtime"],

@@ -79,6 +79,9 @@ typedef struct cx {
 gen_compat_rule_id compat_rule(const cx *c, gen_compat_rule_id backward,
                                gen_compat_rule_id forward);
 
+/* ---- findings (compat_findings.c) --------------------------------------------------------------
+ */
+
 /* Records a break of the current direction: `wloc`/`rloc` are the writer's and reader's
  * positions, `msg` (owned) the message, `req` (its values are taken) the witness to build, or
  * NULL for none. Repeated (rule, target) pairs merge. */

@@ -404,7 +404,7 @@ eventc_status eventc_upcast(const eventc_type_desc *desc, const char *json, size
                             const eventc_decode_options *opts, char **out, size_t *out_len,
                             eventc_error *err)
 {
-    eventc_decode_options defaults = eventc_decode_options_default();
+    static const eventc_decode_options defaults = {EVENTC_LIMITS_DEFAULT, 0, NULL, NULL, 0};
     int64_t version = 0;
     eventc_error_clear(err);
     if (!out || !out_len || !desc || (!json && len))

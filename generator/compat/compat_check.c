@@ -1,132 +1,12 @@
 /* The rule engine's driver: runs the comparisons in each requested direction (events and
  * aggregates here, fields and values in compat_fields.c, lifecycles in compat_lifecycle.c),
- * gathers the findings by rule and target, builds and checks their witnesses, and matches them
- * with the breaks the new catalog accepts. The catalog-wide rule that the version grows when
- * events change shape is judged here too. */
+ * matches the findings with the breaks the new catalog accepts, and judges the catalog-wide rule
+ * that the version grows when events change shape. */
 #include "compat_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- naming and paths ------------------------------------------------------------------------ */
-
-gen_compat_rule_id compat_rule(const cx *c, gen_compat_rule_id backward, gen_compat_rule_id forward)
-{
-    return c->dir == GEN_COMPAT_BACKWARD ? backward : forward;
-}
-
-const char *cx_writer_name(const cx *c)
-{
-    return c->dir == GEN_COMPAT_BACKWARD ? "old" : "new";
-}
-
-const char *cx_reader_name(const cx *c)
-{
-    return c->dir == GEN_COMPAT_BACKWARD ? "new" : "old";
-}
-
-const char *cx_target(cx *c, const char *name)
-{
-    static char buf[1024];
-    gen_str s;
-    gen_str_init(&s);
-    gen_str_puts(&s, c->label);
-    size_t depth = c->depth < CX_MAX_DEPTH ? c->depth : CX_MAX_DEPTH;
-    for (size_t i = c->label_depth; i < depth; i++) {
-        if (c->path[i].name)
-            gen_str_printf(&s, ".%s", c->path[i].name);
-        else
-            gen_str_puts(&s, "[]");
-    }
-    if (name)
-        gen_str_printf(&s, ".%s", name);
-    snprintf(buf, sizeof buf, "%s", s.data);
-    gen_str_free(&s);
-    return buf;
-}
-
-void cx_req(const cx *c, wreq *req, const char *name, wact act)
-{
-    memset(req, 0, sizeof *req);
-    size_t depth = c->depth < CX_MAX_DEPTH ? c->depth : CX_MAX_DEPTH;
-    memcpy(req->path, c->path, depth * sizeof(seg));
-    req->depth = depth;
-    if (name && req->depth < CX_MAX_DEPTH)
-        req->path[req->depth++] = (seg){name};
-    req->act = act;
-}
-
-void wreq_value(wreq *req, char *json)
-{
-    if (req->n_values < sizeof req->values / sizeof req->values[0])
-        req->values[req->n_values++] = json;
-    else
-        free(json);
-}
-
-void wreq_free(wreq *req)
-{
-    for (size_t i = 0; i < req->n_values; i++)
-        free(req->values[i]);
-    req->n_values = 0;
-}
-
-/* ---- findings -------------------------------------------------------------------------------- */
-
-static gen_compat_finding *find(gen_compat_result *r, gen_compat_rule_id rule, const char *target)
-{
-    for (size_t i = 0; i < r->len; i++)
-        if (r->items[i].rule == rule && strcmp(r->items[i].target, target) == 0)
-            return &r->items[i];
-    return NULL;
-}
-
-static void add_witness(cx *c, gen_compat_finding *f, const wreq *req)
-{
-    for (size_t i = 0; i < f->n_witnesses; i++)
-        if (f->witnesses[i].direction == c->dir)
-            return;
-    char *refusal = NULL, *why = NULL;
-    char *json = compat_witness(c, req, &refusal, &why);
-    if (json) {
-        f->witnesses[f->n_witnesses++] = (gen_compat_witness){c->dir, json, refusal};
-        return;
-    }
-    if (!f->no_witness)
-        f->no_witness = why;
-    else
-        free(why);
-}
-
-void compat_report(cx *c, gen_compat_rule_id rule, const char *target, gen_loc wloc, gen_loc rloc,
-                   char *msg, wreq *req)
-{
-    gen_compat_result *r = c->res;
-    gen_compat_finding *f = find(r, rule, target);
-    if (!f) {
-        if (r->len == r->cap) {
-            r->cap = r->cap ? r->cap * 2 : 16;
-            r->items = gen_xrealloc(r->items, r->cap * sizeof(*r->items));
-        }
-        f = &r->items[r->len++];
-        memset(f, 0, sizeof *f);
-        f->rule = rule;
-        f->target = gen_xstrdup(target);
-        f->message = msg;
-        msg = NULL;
-        f->loc = c->dir == GEN_COMPAT_BACKWARD ? rloc : wloc;
-        f->old_loc = c->dir == GEN_COMPAT_BACKWARD ? wloc : rloc;
-        if (!f->loc.line)
-            f->loc = c->new_m->root_loc;
-    }
-    f->directions |= c->dir;
-    if (req && c->we)
-        add_witness(c, f, req);
-    if (req)
-        wreq_free(req);
-    free(msg);
-}
 
 /* ---- events and aggregates ---------------------------------------------------------------------
  */
@@ -443,28 +323,4 @@ void gen_compat_check(gen_model *old_m, gen_model *new_m, unsigned directions,
     }
     if (out->len - first > 1)
         qsort(out->items + first, out->len - first, sizeof(*out->items), cmp_finding);
-}
-
-bool gen_compat_breaking(const gen_compat_result *r)
-{
-    for (size_t i = 0; i < r->len; i++)
-        if (!r->items[i].accepted)
-            return true;
-    return false;
-}
-
-void gen_compat_result_free(gen_compat_result *r)
-{
-    for (size_t i = 0; i < r->len; i++) {
-        gen_compat_finding *f = &r->items[i];
-        free(f->target);
-        free(f->message);
-        free(f->no_witness);
-        for (size_t k = 0; k < f->n_witnesses; k++) {
-            free(f->witnesses[k].json);
-            free(f->witnesses[k].refusal);
-        }
-    }
-    free(r->items);
-    memset(r, 0, sizeof *r);
 }
