@@ -9,6 +9,7 @@
  * meet valid JSON; the decoder then judges the result as any other input. Each declarative step
  * is one pass over the top-level members. */
 #include "codec_internal.h"
+#include "core/number_internal.h"
 #include "json/json_reader.h"
 
 #include <math.h>
@@ -99,18 +100,14 @@ static const char *string_value(const char *vs, const char *ve, const eventc_dec
     return v;
 }
 
-/* An integral JSON number as int64 (1, 1.0 and 1e0 alike, as the decoder reads integers). */
+/* An integral JSON number as int64 (1, 1.0 and 1e0 alike, as the decoder reads integers). The
+ * text is valid JSON (checked before), and is read the same in every locale. */
 static int int_value(const char *vs, const char *ve, int64_t *out)
 {
-    char tmp[40];
-    size_t n = (size_t)(ve - vs);
-    if (n == 0 || n >= sizeof(tmp) || !strchr("-0123456789", *vs))
+    double d;
+    if (ve <= vs || !strchr("-0123456789", *vs) || !num_parse_double(vs, (size_t)(ve - vs), &d))
         return 0;
-    memcpy(tmp, vs, n);
-    tmp[n] = '\0';
-    char *stop;
-    double d = strtod(tmp, &stop);
-    if (*stop || !isfinite(d) || d != floor(d) || fabs(d) >= 9.2e18)
+    if (d != floor(d) || fabs(d) >= 9.2e18)
         return 0;
     *out = (int64_t)d;
     return 1;

@@ -43,7 +43,7 @@ static const eventc_field_desc reading_fields[] = {
     {"samples", 7, 0, offsetof(reading, samples), offsetof(reading, n_samples), &v_samples},
 };
 static const eventc_type_desc reading_desc = {
-    "Reading", sizeof(reading), offsetof(reading, arena_), reading_fields, 4, 0};
+    "Reading", sizeof(reading), offsetof(reading, arena_), reading_fields, 4, 0, NULL};
 
 static char line[512];
 static const char *fmt(const eventc_error *err)
