@@ -7,8 +7,10 @@
  * a handler's configuration (which takes it over) or releases with eventc_middleware_destroy.
  * A sensible order, outermost first:
  *
- *     correlation, deadletter, verify (signing.h), filter, dedupe, retry, timeout, throttle
+ *     sign, correlation, deadletter, verify (both signing.h), filter, dedupe, retry, timeout,
+ *     throttle
  *
+ * - signing outermost, so it signs outputs after every other middleware changed them;
  * - dead letter outside retry, so it sees the final outcome;
  * - verification and filter before dedupe, so a rejected message claims nothing;
  * - dedupe outside retry, so one claim covers every try;

@@ -66,7 +66,8 @@ EVENTC_API EVENTC_NODISCARD eventc_status eventc_ce_verify(const eventc_ce_event
                                                            size_t n_keys, eventc_error *err);
 
 /** Signing middleware: after a successful run, signs every emitted event with @p key (copied).
- */
+ *  Put it outside any middleware that changes emitted events (correlation), or their changes
+ *  would break the signature. */
 EVENTC_API EVENTC_NODISCARD eventc_status eventc_sign_middleware(const eventc_signing_key *key,
                                                                  eventc_middleware *out,
                                                                  eventc_error *err);

@@ -148,12 +148,14 @@ static void test_middleware(void)
     eventc_router_config rc = eventc_router_config_default();
     rc.on_error = quiet;
     eventc_router *r = eventc_router_new(&rc, &err);
-    eventc_middleware mw[3];
-    eventc_deadletter_config dc = {raw, NULL, 0};
-    CHECK(eventc_deadletter_middleware(&dc, &mw[0], &err) == EVENTC_OK);
-    CHECK(eventc_verify_middleware(&k, 1, &mw[1], &err) == EVENTC_OK);
+    /* The recommended order: signing outside correlation, which changes the outputs. */
+    eventc_middleware mw[4];
     eventc_signing_key k_out = {"out", secret2, sizeof(secret2) - 1};
-    CHECK(eventc_sign_middleware(&k_out, &mw[2], &err) == EVENTC_OK);
+    CHECK(eventc_sign_middleware(&k_out, &mw[0], &err) == EVENTC_OK);
+    CHECK(eventc_correlation_middleware(&mw[1], &err) == EVENTC_OK);
+    eventc_deadletter_config dc = {raw, NULL, 0};
+    CHECK(eventc_deadletter_middleware(&dc, &mw[2], &err) == EVENTC_OK);
+    CHECK(eventc_verify_middleware(&k, 1, &mw[3], &err) == EVENTC_OK);
     int calls = 0;
     eventc_handler_config h = eventc_handler_config_default();
     h.name = "verified";
@@ -164,7 +166,7 @@ static void test_middleware(void)
     h.ctx = &calls;
     h.publisher = raw;
     h.middleware = mw;
-    h.n_middleware = 3;
+    h.n_middleware = 4;
     CHECK(eventc_router_add_handler(r, &h, &err) == EVENTC_OK);
 
     eventc_message m;
@@ -190,6 +192,7 @@ static void test_middleware(void)
     CHECK(n == 1);
     if (n == 1) {
         CHECK(eventc_ce_verify(&got[0]->event, &k_out, 1, &err) == EVENTC_OK);
+        CHECK_STR(eventc_ce_get_ext(&got[0]->event, "correlationid")->str, "s1");
         CHECK(eventc_subscriber_ack(out, got[0], &err) == EVENTC_OK);
     }
     CHECK(eventc_subscriber_fetch(dlq, 4, 0, got, &n, &err) == EVENTC_OK);
