@@ -850,6 +850,53 @@ static void t_dead_letter(test *t)
     eventc_subscriber_destroy(sub);
 }
 
+/* Messages published just before the publisher closes are all delivered (close flushes). */
+static void t_publisher_close(test *t)
+{
+    char topic[128];
+    topic_name(t, "", topic, sizeof(topic));
+    size_t n = scaled(t, 500, 100);
+    eventc_subscriber *sub = new_sub(t, topic, "g");
+    eventc_publisher *pub = new_pub(t);
+    tally tl;
+    if (sub != NULL && pub != NULL && tally_init(&tl, n, 4, false)) {
+        publish_range(t, pub, topic, 0, n, 4, 0);
+        eventc_publisher_close(pub);
+        pub = NULL;
+        consumer c;
+        start_consumer(&c, t, &tl, sub);
+        join_consumer(&c);
+        expect_complete(t, &tl, "after close");
+        tally_free(&tl);
+    }
+    eventc_publisher_close(pub);
+    eventc_subscriber_destroy(sub);
+}
+
+/* A subscription sees its own topic only. */
+static void t_topic_isolation(test *t)
+{
+    char a[128], b[128];
+    topic_name(t, ".a", a, sizeof(a));
+    topic_name(t, ".b", b, sizeof(b));
+    eventc_subscriber *sa = new_sub(t, a, "g");
+    eventc_subscriber *sb = new_sub(t, b, "g");
+    eventc_publisher *pub = new_pub(t);
+    if (sa != NULL && sb != NULL && pub != NULL) {
+        publish_range(t, pub, a, 0, 1, 1, 0);
+        eventc_message *m = fetch_one(t, sa, IDLE_LIMIT_MS, "delivery on its topic");
+        if (m != NULL) {
+            EXPECT(t, eventc_subscriber_ack(sa, m, NULL) == EVENTC_OK);
+        }
+        eventc_message *none[1];
+        size_t n = 0;
+        EXPECT(t, eventc_subscriber_fetch(sb, 1, 300, none, &n, NULL) == EVENTC_E_TIMEOUT);
+    }
+    eventc_publisher_close(pub);
+    eventc_subscriber_destroy(sa);
+    eventc_subscriber_destroy(sb);
+}
+
 /* ---- the runner ---- */
 
 typedef struct test_def {
@@ -896,6 +943,8 @@ static const test_def tests[] = {
     {"large_payload", t_large_payload, "max_payload"},
     {"dedupe_exactly_once", t_dedupe_exactly_once, NULL},
     {"dead_letter", t_dead_letter, "nack_redelivery"},
+    {"publisher_close", t_publisher_close, NULL},
+    {"topic_isolation", t_topic_isolation, NULL},
 };
 
 int eventc_conformance_run(const eventc_conformance_adapter *a, int argc, char **argv)
