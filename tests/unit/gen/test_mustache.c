@@ -123,16 +123,14 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void run_spec_suite(const char *shared)
+/* Runs the spec suite; false when its folder is missing. */
+static bool run_spec_suite(const char *shared)
 {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/reference/mustache-spec", shared);
     DIR *d = opendir(dir);
-    if (d == NULL) {
-        fprintf(stderr, "%s: cannot open the spec folder\n", dir);
-        CHECK(false);
-        return;
-    }
+    if (d == NULL)
+        return false;
     char *names[256];
     size_t count = 0;
     struct dirent *ent;
@@ -154,6 +152,7 @@ static void run_spec_suite(const char *shared)
            spec_tests_skipped, count);
     CHECK(count >= 5);
     CHECK(spec_tests_run >= 100);
+    return true;
 }
 
 /* ---- behaviour outside the shared suite ---- */
@@ -428,12 +427,22 @@ static void test_large(void)
 int main(int argc, char **argv)
 {
     const char *shared = argc > 2 ? argv[2] : "../shared";
-    run_spec_suite(shared);
+    bool spec = run_spec_suite(shared);
     test_delimiters();
     test_values();
     test_partials();
     test_errors();
     test_limits();
     test_large();
-    return check_report();
+    int rc = check_report();
+    /* The official suite lives in the shared reference folder, which a plain clone does not
+     * have: the test then reports itself skipped (77), unless a check of its own failed. */
+    if (!spec && rc == 0) {
+        printf("SKIPPED: %s/reference/mustache-spec is missing: the mustache spec suite comes from "
+               "the shared reference folder (EVENTC_SHARED_DIR, see the README); the checks "
+               "outside it passed\n",
+               shared);
+        return 77;
+    }
+    return rc;
 }
