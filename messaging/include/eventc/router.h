@@ -55,7 +55,7 @@ EVENTC_API EVENTC_NODISCARD eventc_status eventc_emit_move(eventc_emitter *out, 
 EVENTC_API size_t eventc_emitter_count(const eventc_emitter *out);
 
 /** @return emitted message @p i (0-based; topic and key set), which middleware may modify (e.g.
- *  add extensions), or NULL when out of range. */
+ *  add extensions), or NULL when out of range. Valid until the next emit or truncate. */
 EVENTC_API eventc_message *eventc_emitter_get(eventc_emitter *out, size_t i);
 
 /** Drops the messages emitted after the first @p count (a retry discards a failed try's). */

@@ -191,6 +191,12 @@ static void test_success_and_correlation(void)
     eventc_router_stats s = eventc_router_stats_get(e.router);
     CHECK(s.handled == 1 && s.failed == 0 && s.emitted == 1);
     eventc_message_clear(&got);
+    /* Once every subscriber is closed, driving the router says so. */
+    eventc_subscriber_close(e.sub);
+    size_t n = 7;
+    CHECK(eventc_router_run_once(e.router, 0, &n, NULL) == EVENTC_E_CLOSED);
+    CHECK(n == 0);
+    CHECK(eventc_router_run_once(e.router, 100, &n, NULL) == EVENTC_E_CLOSED);
     env_close(&e);
 }
 
