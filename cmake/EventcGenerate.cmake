@@ -29,14 +29,20 @@
 #             messages (docs/compatibility.md).
 # COMPAT_MODE backward (the default), forward, full or none: the directions COMPAT_AGAINST checks.
 #
+# Every file eventc writes is an output of the build step (`clean` removes them). The names of the
+# schemas and docs pages come from the catalog: an installed eventc names them at configure time
+# (`eventc generate --list-outputs`), and CMake configures again when a YAML file of the catalog
+# changes. In eventc's own build the generator does not exist at configure time, and a stamp file
+# stands for those files.
+#
 # eventc runs only when something it read changed: the catalog, the files it includes, the example
 # payloads it checks (all listed in a depfile eventc writes), the templates, or eventc itself. It
 # rewrites a generated file only when its content changes, so an edit that changes nothing in C
 # recompiles nothing. A stamp file records the last run for Make, which judges by dates alone.
 #
 # The library is compiled with ${EVENTC_WARNINGS} when that variable is set (eventc's own build
-# sets it, with -Werror when EVENTC_WERROR is on), else with -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes on GCC
-# and Clang.
+# sets it, with -Werror when EVENTC_WERROR is on), else with -Wall -Wextra -Wpedantic -Wshadow
+# -Wstrict-prototypes on GCC and Clang.
 #
 # The eventc executable is the target eventc::eventc: the imported one from find_package(eventc), or
 # an alias of the tool being built when this file is part of eventc's own build.
@@ -65,6 +71,52 @@ function(_eventc_supports_depfile out)
     set(found YES)
   endif()
   set(${out} ${found} PARENT_SCOPE)
+endfunction()
+
+# The files of the schema and docs targets, whose names come from the catalog's content (one
+# schema per event, one page per aggregate): an installed eventc that has `--list-outputs` is run
+# now, at configure time, to name them, and CMake configures again when a YAML file of the catalog
+# changes, so that an added event or aggregate is declared too. Sets `out` to the list, or to
+# nothing when they cannot be known now: the eventc being built in the same tree does not exist
+# yet, an older one lacks the option, or the catalog has errors (the build then reports them).
+function(_eventc_list_outputs out catalog_arg outdir backends templates work)
+  set(${out} "" PARENT_SCOPE)
+  get_target_property(imported eventc::eventc IMPORTED)
+  if(NOT imported)
+    return()
+  endif()
+  get_target_property(tool eventc::eventc LOCATION)
+  set(args generate "${catalog_arg}" -o "${outdir}" --target ${backends} --list-outputs
+           --depfile "${work}/list-outputs.d")
+  if(templates)
+    list(APPEND args --templates "${templates}")
+  endif()
+  execute_process(COMMAND "${tool}" ${args} WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+                  OUTPUT_VARIABLE listed ERROR_VARIABLE problems RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    if(NOT problems MATCHES "list-outputs")
+      message(STATUS "eventc_generate: the schema and docs files of ${catalog_arg} are not "
+                     "declared until its errors are fixed")
+    endif()
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+                 "${CMAKE_CURRENT_SOURCE_DIR}/${catalog_arg}")
+    return()
+  endif()
+  string(REGEX REPLACE "\n$" "" listed "${listed}")
+  string(REPLACE "\n" ";" listed "${listed}")
+  # What the run read: the catalog and its includes decide the names; examples do not.
+  file(READ "${work}/list-outputs.d" deps)
+  string(REPLACE "\\\n" " " deps "${deps}")
+  string(REGEX REPLACE "^[^:]*: " "" deps "${deps}")
+  string(REPLACE "\\ " "<eventc-space>" deps "${deps}")
+  string(REGEX MATCHALL "[^ \t\n]+" deps "${deps}")
+  foreach(dep IN LISTS deps)
+    string(REPLACE "<eventc-space>" " " dep "${dep}")
+    if(dep MATCHES "\\.(yaml|yml)$")
+      set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${dep}")
+    endif()
+  endforeach()
+  set(${out} ${listed} PARENT_SCOPE)
 endfunction()
 
 function(eventc_generate)
@@ -135,6 +187,7 @@ function(eventc_generate)
   list(JOIN arg_TARGETS "," backends)
   list(APPEND args --target ${backends})
   set(template_files "")
+  set(templates "")
   if(arg_TEMPLATES)
     get_filename_component(templates "${arg_TEMPLATES}" ABSOLUTE
                            BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
@@ -178,8 +231,7 @@ function(eventc_generate)
   set(stamp "${work}/${name}.stamp")
   set(depfile "${work}/${name}.d")
   file(MAKE_DIRECTORY "${work}")
-  # Only the C files are declared: they are what the build compiles. The schemas' names depend on
-  # the catalog's content; the stamp stands for them.
+  # The C files have fixed names; those of the schemas and docs pages are asked of eventc.
   set(outputs "")
   if("c" IN_LIST arg_TARGETS)
     set(header "${outdir}/c/${name}.h")
@@ -194,6 +246,18 @@ function(eventc_generate)
     set(msg_header "${outdir}/messaging/${name}_messaging.h")
     set(msg_source "${outdir}/messaging/${name}_messaging.c")
     list(APPEND outputs "${msg_header}" "${msg_source}")
+  endif()
+  set(listed_targets "")
+  foreach(backend IN ITEMS schema docs)
+    if(backend IN_LIST arg_TARGETS)
+      list(APPEND listed_targets ${backend})
+    endif()
+  endforeach()
+  if(listed_targets)
+    list(JOIN listed_targets "," listed_backends)
+    _eventc_list_outputs(listed "${catalog_arg}" "${outdir}" ${listed_backends} "${templates}"
+                         "${work}")
+    list(APPEND outputs ${listed})
   endif()
 
   # The depfile lists exactly what eventc read. Without one, every YAML and JSON file next to the

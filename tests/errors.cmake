@@ -119,6 +119,14 @@ _eventc_cli_test(check_empty_path 1 err "^eventc: error: the catalog path is emp
 _eventc_cli_test(check_directory 1 err
                  "^108-example-envelope: error: cannot read file: it is a directory, not a file"
                  out check 108-example-envelope)
+# --list-outputs prints what generate would write, in order, and writes nothing.
+_eventc_cli_test(generate_list_outputs 0 out
+                 "^[^ ]*/list/docs/index[.]md.[^ ]*/list/docs/book[.]md.[^ ]*/list/docs/loan[.]md.$"
+                 err generate ../../docs/examples/library.yaml -o ${_err_out}/list --target docs
+                 --list-outputs)
+_eventc_cli_test(generate_check_and_list 2 err "--check and --list-outputs exclude each other" out
+                 generate ../../docs/examples/library.yaml -o ${_err_out}/list --check
+                 --list-outputs)
 # A catalog that cannot be read is an input error (1), not a usage error.
 _eventc_cli_test(check_missing_file 1 err "^no-such-catalog[.]yaml: error: cannot read file: .*1 error" out
                  check no-such-catalog.yaml)

@@ -30,8 +30,8 @@
 #define EXIT_USAGE 2
 
 const char gen_generate_help[] =
-    "usage: eventc generate CATALOG -o DIR [--target c[,...]] [--templates DIR] [--check]\n"
-    "                       [--depfile FILE [--depfile-target TARGET]]\n"
+    "usage: eventc generate CATALOG -o DIR [--target c[,...]] [--templates DIR]\n"
+    "                       [--check | --list-outputs] [--depfile FILE [--depfile-target TARGET]]\n"
     "\n"
     "Checks CATALOG like `eventc check`, then generates code from it into DIR:\n"
     "\n"
@@ -60,6 +60,10 @@ const char gen_generate_help[] =
     "                       that is neither a template nor a partial one includes is an error\n"
     "  --check              write nothing; list the files that are out of date or orphaned and\n"
     "                       exit 1 if any\n"
+    "  --list-outputs       write nothing; print the path of every file the run would generate,\n"
+    "                       one per line (build systems declare them: the names of schemas and\n"
+    "                       docs pages depend on the catalog); --depfile still lists what was "
+    "read\n"
     "  --depfile FILE       also write a Make-style depfile listing every file the run read\n"
     "                       (the catalog, its includes and its example files)\n"
     "  --depfile-target T   the target named in the depfile (default: the first output file);\n"
@@ -331,7 +335,7 @@ int gen_cmd_generate(int argc, char **argv)
     const char *cmd = argc > 0 ? argv[0] : "generate";
     const char *catalog = NULL, *out_dir = NULL, *targets = NULL, *template_dir = NULL;
     const char *depfile = NULL, *depfile_target = NULL;
-    bool check = false;
+    bool check = false, list = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v;
@@ -342,6 +346,8 @@ int gen_cmd_generate(int argc, char **argv)
         }
         if (strcmp(a, "--check") == 0) {
             check = true;
+        } else if (strcmp(a, "--list-outputs") == 0) {
+            list = true;
         } else if ((v = option_value(argc, argv, &i, "-o", &missing)) ||
                    (v = option_value(argc, argv, &i, "--output", &missing))) {
             out_dir = v;
@@ -369,6 +375,8 @@ int gen_cmd_generate(int argc, char **argv)
         return usage_error(cmd, "%s", "missing CATALOG");
     if (!out_dir || !*out_dir)
         return usage_error(cmd, "%s", "missing the output folder (-o DIR)");
+    if (check && list)
+        return usage_error(cmd, "%s", "--check and --list-outputs exclude each other");
     if (depfile_target && !depfile)
         return usage_error(cmd, "%s",
                            "--depfile-target names the target of a depfile: give --depfile FILE");
@@ -433,8 +441,16 @@ int gen_cmd_generate(int argc, char **argv)
     }
     gen_str_free(&err);
     free(source);
-    if (status == 0)
+    if (status == 0 && list) {
+        for (size_t i = 0; i < n_outs; i++)
+            printf("%s\n", outs[i].path);
+        if (fflush(stdout) != 0) {
+            fprintf(stderr, "eventc: error: cannot write the list: %s\n", strerror(errno));
+            status = EXIT_INPUT;
+        }
+    } else if (status == 0) {
         status = write_outputs(out_dir, m->name, wanted, outs, n_outs, check);
+    }
     if (status == 0 && depfile && !check && n_outs > 0 &&
         gen_write_depfile(m, depfile_target ? depfile_target : outs[0].path, depfile) != 0) {
         fprintf(stderr, "eventc: error: %s: %s\n", depfile, strerror(errno));

@@ -215,7 +215,8 @@ elseif(MODE STREQUAL "noop")
 
   build("first build" 1)
   foreach(f IN ITEMS out/c/tiny.h out/c/tiny.c out/schemas/ping_sent.schema.json
-                     schemas-only/schemas/catalog.schema.json)
+                     schemas-only/schemas/catalog.schema.json docs-only/docs/index.md
+                     docs-only/docs/probe.md docs-only/schemas/ping_sent.schema.json)
     if(NOT EXISTS "${OUT}/build/${f}")
       fail("eventc_generate did not produce ${f}")
     endif()
@@ -270,6 +271,35 @@ elseif(MODE STREQUAL "noop")
     fail("the deleted generated source was not made again")
   endif()
   build("rebuild after the deletion" 0)
+
+  # The docs pages and schemas are declared outputs: a new aggregate (from an included file)
+  # adds its page to them, and cleaning removes every one.
+  file(APPEND "${OUT}/src/more/pings.yaml"
+       "  Sensor:\n"
+       "    id: sensor_id\n"
+       "    events:\n"
+       "      ReadingTaken:\n"
+       "        summary: A sensor took a reading.\n"
+       "        fields:\n"
+       "          sensor_id: { type: string, min_length: 1 }\n")
+  build("after adding an aggregate" 1)
+  set(declared docs-only/docs/index.md docs-only/docs/probe.md docs-only/docs/sensor.md
+               docs-only/schemas/reading_taken.schema.json docs-only/schemas/ping_sent.schema.json)
+  foreach(f IN LISTS declared)
+    if(NOT EXISTS "${OUT}/build/${f}")
+      fail("eventc_generate did not produce ${f}")
+    endif()
+  endforeach()
+  build("rebuild after the aggregate" 0)
+  run(r COMMAND "${CMAKE_COMMAND}" --build "${OUT}/build" --target clean)
+  if(NOT r_rc EQUAL 0)
+    fail("cleaning failed:\n${r_out}\n${r_err}")
+  endif()
+  foreach(f IN LISTS declared)
+    if(EXISTS "${OUT}/build/${f}")
+      fail("cleaning left ${f}: eventc_generate did not declare it as an output")
+    endif()
+  endforeach()
 
 elseif(MODE STREQUAL "validate")
   file(GLOB files "${DIR}/*.json")
