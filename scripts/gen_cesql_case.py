@@ -4,7 +4,10 @@ plus the unconditional SpecialCasing entries) that CESQL's LOWER and UPPER apply
 at a time (no context: the final-sigma rule is not applied). The Unicode version is the one of
 the Python that runs this script; it is written into the file.
 
-Usage: python3 scripts/gen_cesql_case.py > messaging/src/cesql/case_table.c
+Usage (from the repository root):
+  python3 scripts/gen_cesql_case.py \
+    | clang-format --assume-filename=messaging/src/cesql/case_table.c \
+    > messaging/src/cesql/case_table.c
 """
 import sys
 import unicodedata
