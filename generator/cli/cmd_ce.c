@@ -1,4 +1,5 @@
-/* `eventc ce parse|emit`: CloudEvents messages as files. An HTTP message is a raw HTTP/1.1 request
+/* `eventc ce parse|emit|eval`: CloudEvents messages as files, and CESQL expressions
+ * (cmd_ce_eval.c). An HTTP message is a raw HTTP/1.1 request
  * or response (start line, headers, blank line, body; CRLF or LF line ends); a Kafka record is a
  * JSON document {"key": string|null, "headers": [[name, value], ...], "value": string|null} with
  * "value_base64" instead of "value" for bytes. `parse` prints the event in the JSON format on one
@@ -20,7 +21,8 @@
 
 static const char usage[] =
     "usage: eventc ce parse --binding http|kafka|json FILE\n"
-    "       eventc ce emit --binding http|kafka --mode binary|structured|batch FILE\n";
+    "       eventc ce emit --binding http|kafka --mode binary|structured|batch FILE\n"
+    "       eventc ce eval EXPRESSION [EVENT.json]\n";
 
 static const char help[] =
     "\n"
@@ -33,9 +35,15 @@ static const char help[] =
     "          event or a batch in the JSON format.\n"
     "  emit    reads an event in the JSON format (a batch for --mode batch, HTTP only) and\n"
     "          prints the message in the file format parse reads.\n"
+    "  eval    evaluates a CloudEvents SQL (CESQL v1.0) expression against an event in the\n"
+    "          JSON format, or against an event with only the required attributes, and prints\n"
+    "          {\"result\": <boolean|integer|string>, \"error\": null | \"<kind>\"} with the\n"
+    "          TCK's error kinds (parse, math, cast, missingAttribute, missingFunction,\n"
+    "          functionEvaluation, generic); exits 0 whatever the expression gives. More in\n"
+    "          `eventc ce eval --help` and docs/cesql.md.\n"
     "\n"
-    "FILE may be - for standard input. Exit status: 0 success, 1 invalid message, event or\n"
-    "file, 2 usage error.\n";
+    "FILE (and EVENT.json) may be - for standard input. Exit status: 0 success, 1 invalid\n"
+    "message, event or file, 2 usage error.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -274,7 +282,7 @@ static int cmd_emit(int argc, char **argv)
 int gen_cmd_ce(int argc, char **argv)
 {
     if (argc < 2)
-        return usage_error("%s", "missing a subcommand (parse or emit)");
+        return usage_error("%s", "missing a subcommand (parse, emit or eval)");
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(usage, stdout);
@@ -285,5 +293,7 @@ int gen_cmd_ce(int argc, char **argv)
         return cmd_parse(argc, argv);
     if (strcmp(argv[1], "emit") == 0)
         return cmd_emit(argc, argv);
-    return usage_error("unknown subcommand '%s' (want parse or emit)", argv[1]);
+    if (strcmp(argv[1], "eval") == 0)
+        return gen_cmd_ce_eval(argc, argv);
+    return usage_error("unknown subcommand '%s' (want parse, emit or eval)", argv[1]);
 }

@@ -28,6 +28,8 @@ static const char usage_text[] =
     "                                 check that a new version of a catalog stays compatible\n"
     "  ce parse|emit --binding http|kafka ... FILE\n"
     "                                 read or write CloudEvents messages (HTTP, Kafka)\n"
+    "  ce eval EXPRESSION [EVENT.json]\n"
+    "                                 evaluate a CloudEvents SQL expression against an event\n"
     "  render TEMPLATE DATA.json [--partials DIR]\n"
     "                                 render a mustache template (for template authors)\n"
     "  help [COMMAND]                 show help for a command\n"

@@ -21,9 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <yaml.h>
+
+#include "run_process.h"
 
 #define SKIP 77
 
@@ -246,10 +247,10 @@ static void run_cli(const char *eventc, const char *expr, const char *event_json
                     outcome *o)
 {
     char path[] = "/tmp/eventc-cesql-tck-XXXXXX";
-    int fd = -1, pipefd[2], status = 0;
-    pid_t pid;
-    eventc_buf out;
+    int fd = -1, status;
+    eventc_buf out, err;
     json_object *doc, *result, *error;
+    char *argv[] = {(char *)eventc, "ce", "eval", (char *)expr, NULL, NULL};
     if (event_len > 0) {
         fd = mkstemp(path);
         if (fd < 0 || write(fd, event_json, event_len) != (ssize_t)event_len) {
@@ -261,40 +262,19 @@ static void run_cli(const char *eventc, const char *expr, const char *event_json
             return;
         }
         close(fd);
+        argv[4] = path;
     }
-    if (pipe(pipefd) != 0) {
-        snprintf(o->detail, sizeof(o->detail), "pipe failed");
-        return;
-    }
-    pid = fork();
-    if (pid == 0) {
-        char *argv[] = {
-            (char *)eventc, "ce", "eval", (char *)expr, event_len > 0 ? path : NULL, NULL};
-        dup2(pipefd[1], 1);
-        close(pipefd[0]);
-        close(pipefd[1]);
-        execv(eventc, argv);
-        _exit(127);
-    }
-    close(pipefd[1]);
     eventc_buf_init(&out, NULL);
-    for (;;) {
-        char chunk[4096];
-        ssize_t n = read(pipefd[0], chunk, sizeof(chunk));
-        if (n <= 0) {
-            break;
-        }
-        eventc_buf_append(&out, chunk, (size_t)n);
-    }
-    close(pipefd[0]);
-    waitpid(pid, &status, 0);
+    eventc_buf_init(&err, NULL);
+    status = run_process(argv, NULL, &out, &err);
     if (event_len > 0) {
         unlink(path);
     }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        snprintf(o->detail, sizeof(o->detail), "exit status %d, output: %.200s",
-                 WIFEXITED(status) ? WEXITSTATUS(status) : -1, eventc_buf_cstr(&out));
+    if (status != 0) {
+        snprintf(o->detail, sizeof(o->detail), "exit status %d, output: %.100s %.100s", status,
+                 eventc_buf_cstr(&out), eventc_buf_cstr(&err));
         eventc_buf_free(&out);
+        eventc_buf_free(&err);
         return;
     }
     doc = json_tokener_parse(eventc_buf_cstr(&out));
@@ -313,6 +293,7 @@ static void run_cli(const char *eventc, const char *expr, const char *event_json
             o->kind = K_STRING;
             o->text = strdup(json_object_get_string(result));
         }
+        snprintf(o->detail, sizeof(o->detail), "%.290s", eventc_buf_cstr(&err));
         if (json_object_is_type(error, json_type_string)) {
             snprintf(o->error, sizeof(o->error), "%s", json_object_get_string(error));
         } else if (error != NULL) {
@@ -322,6 +303,7 @@ static void run_cli(const char *eventc, const char *expr, const char *event_json
     }
     json_object_put(doc);
     eventc_buf_free(&out);
+    eventc_buf_free(&err);
 }
 
 /* Whether outcome @p o has the expected result @p want. */

@@ -45,7 +45,9 @@ extern "C" {
 
 /** Longest accepted expression, in bytes. */
 #define EVENTC_CESQL_MAX_LENGTH ((size_t)64 << 10)
-/** Deepest accepted nesting: operators, function calls and parentheses each add a level. */
+/** Deepest accepted syntax tree: operators and function calls put their operands one level down
+ *  (a run of binary operators such as `a OR b OR c` is one level); the parser also allows twice
+ *  as many nested parentheses and operators. */
 #define EVENTC_CESQL_MAX_DEPTH 64
 /** Longest string one operator or function may produce, in bytes; a longer result is a
  *  functionEvaluation error. */
@@ -109,6 +111,15 @@ EVENTC_API const char *eventc_cesql_error_name(eventc_cesql_error_kind k);
 EVENTC_API EVENTC_NODISCARD eventc_status eventc_cesql_compile(const char *expr, size_t len,
                                                                eventc_cesql **out,
                                                                eventc_error *err);
+
+/**
+ * eventc_cesql_compile with memory hooks: the expression and everything it holds are allocated
+ * through @p alloc (NULL: malloc), which is borrowed and must outlive the expression.
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_cesql_compile_alloc(const char *expr, size_t len,
+                                                                     const eventc_allocator *alloc,
+                                                                     eventc_cesql **out,
+                                                                     eventc_error *err);
 
 /** @return the CESQL error kind a failed eventc_cesql_compile stands for: PARSE for
  *          EVENTC_E_SYNTAX and EVENTC_E_LIMIT, MISSING_FUNCTION for EVENTC_E_UNSUPPORTED,

@@ -99,6 +99,7 @@ struct cesql_node {
 struct eventc_cesql {
     eventc_arena arena; /* everything below lives in it */
     cesql_node *root;
+    const eventc_allocator *alloc;
 };
 
 /* ---- evaluation ---- */

@@ -842,6 +842,13 @@ static cesql_node *parse_expr(parser *p, int min_level)
 eventc_status eventc_cesql_compile(const char *expr, size_t len, eventc_cesql **out,
                                    eventc_error *err)
 {
+    return eventc_cesql_compile_alloc(expr, len, NULL, out, err);
+}
+
+eventc_status eventc_cesql_compile_alloc(const char *expr, size_t len,
+                                         const eventc_allocator *alloc, eventc_cesql **out,
+                                         eventc_error *err)
+{
     parser p;
     eventc_cesql *q;
     size_t bad = 0;
@@ -871,11 +878,12 @@ eventc_status eventc_cesql_compile(const char *expr, size_t len, eventc_cesql **
         }
         return EVENTC_E_SYNTAX;
     }
-    q = eventc_alloc(NULL, sizeof(*q));
+    q = eventc_alloc(alloc, sizeof(*q));
     if (q == NULL) {
         return eventc_error_set(err, EVENTC_E_NOMEM, NULL, "out of memory");
     }
-    eventc_arena_init(&q->arena, NULL);
+    q->alloc = alloc;
+    eventc_arena_init(&q->arena, alloc);
     memset(&p, 0, sizeof(p));
     p.src = len > 0 ? expr : "";
     p.len = len;
@@ -902,7 +910,7 @@ void eventc_cesql_free(eventc_cesql *q)
 {
     if (q != NULL) {
         eventc_arena_free(&q->arena);
-        eventc_free(NULL, q, sizeof(*q));
+        eventc_free(q->alloc, q, sizeof(*q));
     }
 }
 
