@@ -53,9 +53,11 @@ USES = {
         "generator/front", "generator/io", "generator/names", "generator/model",
         "generator/base", "runtime",
     ],
-    "generator/cli": ["generator", "runtime"],
-    # The delivery libraries.
-    "messaging": ["runtime"],
+    "generator/cli": ["generator", "runtime", "messaging/src/cesql"],
+    # The delivery libraries. The CESQL engine is a library of its own inside messaging/ (no
+    # threads), which `eventc ce eval` uses too.
+    "messaging/src/cesql": ["runtime"],
+    "messaging": ["messaging/src/cesql", "runtime"],
     "adapters/*": ["messaging", "runtime"],
     "store": ["messaging", "runtime"],
     # Users of everything.
@@ -82,6 +84,9 @@ PUBLIC = {
     "eventc/lifecycle.h": "runtime/src/lifecycle",
     "eventc/eventc.h": "runtime/include",
 }
+
+# Public headers of other libraries that belong to one part of their library.
+PUBLIC_PATHS = {"messaging/include/eventc/cesql.h": "messaging/src/cesql"}
 
 # Private sources: folder -> the only tree allowed to include from it.
 PRIVATE = {"runtime/src": "runtime"}
@@ -275,6 +280,8 @@ def main(argv):
         return os.path.splitext(path)[0]
 
     def folder(path):
+        if path in PUBLIC_PATHS:
+            return PUBLIC_PATHS[path]
         if path.startswith("runtime/include/"):
             key = path[len("runtime/include/"):]
             if key not in PUBLIC:
