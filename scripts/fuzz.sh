@@ -57,6 +57,9 @@ seeds() {
 
 out=build-fuzz/fuzz/runs
 mkdir -p "$out"
+# The commit the harnesses were built from (with "+" when the work tree had changes then).
+commit=$(git rev-parse --short HEAD)
+git diff --quiet HEAD -- 2>/dev/null || commit="$commit+"
 one() {
   local h=$1 corpus=build-fuzz/fuzz/corpus/$1 log=$out/$1.log
   mkdir -p "$corpus"
@@ -76,11 +79,11 @@ one() {
     status="clean, stopped short of $runs by --max-time"
   fi
   printf '%s %s execs in %s s (%s exec/s): %s, commit %s\n' "$h" "${execs:-?}" \
-    $((end - start)) "${eps:-?}" "$status" "$(git rev-parse --short HEAD)" | tee -a "$out/summary.txt"
+    $((end - start)) "${eps:-?}" "$status" "$commit" | tee -a "$out/summary.txt"
   [ "$status" = clean ]
 }
 export -f one seeds
-export runs out max_time
+export runs out max_time commit
 failed=0
 if [ "$jobs" -le 1 ]; then
   for h in "${harnesses[@]}"; do one "$h" || failed=1; done
