@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The generator on large catalogs: time and peak memory of `eventc check` and of `eventc generate`
 # (every target, then the schema target alone) for catalogs of 1,000, 2,000 and 5,000 events, to
-# show that both grow linearly and stay small (docs/benchmarks.md, "The generator").
+# show that both grow linearly (docs/benchmarks-generator.md).
 #
 #   scripts/bench_generator.sh [EVENTC] [SIZES...]
 #
