@@ -47,7 +47,7 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
   endforeach()
 
   find_program(EVENTC_VALGRIND valgrind)
-  if(EVENTC_VALGRIND AND NOT EVENTC_SANITIZE)
+  if(EVENTC_VALGRIND AND NOT EVENTC_SANITIZE AND NOT EVENTC_TSAN)
     set(_vg ${EVENTC_VALGRIND} -q --error-exitcode=99 --leak-check=full
             --errors-for-leak-kinds=definite,indirect)
     add_test(NAME memcheck.cesql.test_cesql COMMAND ${_vg} $<TARGET_FILE:test_cesql>)
