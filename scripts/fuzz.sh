@@ -6,9 +6,10 @@
 #   scripts/fuzz.sh --runs N [--jobs J] [HARNESS...]
 #       each harness (default: all of them) until it has executed N inputs (10 million for the
 #       figures in docs/fuzzing.md), at the lowest priority (nice 19); HARNESS is decode, yaml,
-#       regex, cloudevents, catalog or cesql. Each run prints libFuzzer's final statistics; the
-#       summary (executions, seconds, executions per second, outcome) goes to
-#       build-fuzz/fuzz/runs/summary.txt, one line per run, and each run's log next to it.
+#       regex, cloudevents, catalog, cesql or simd (the vector code paths against the scalar
+#       ones). Each run prints libFuzzer's final statistics; the summary (executions, seconds,
+#       executions per second, outcome) goes to build-fuzz/fuzz/runs/summary.txt, one line per
+#       run, and each run's log next to it.
 #       --jobs J runs J harnesses at a time (default 1); --max-time S stops each run after S
 #       seconds even short of N (the summary then says how far it got).
 #
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
     *) harnesses+=("$1"); shift ;;
   esac
 done
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(decode yaml regex cloudevents catalog cesql)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(decode yaml regex cloudevents catalog cesql simd)
 
 [ "${EVENTC_FUZZ_NO_SETUP:-0}" = 1 ] || bash scripts/setup.sh
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DEVENTC_FUZZ=ON -DEVENTC_BUILD_BENCH=OFF \
@@ -52,6 +53,7 @@ seeds() {
     cloudevents) echo build-fuzz/fuzz/seeds/cloudevents ;;
     catalog) echo build-fuzz/fuzz/seeds/catalog tests/errors ;;
     cesql) echo fuzz/seeds/cesql ;;
+    simd) echo catalog/examples tests/cloudevents/events ;;
   esac
 }
 

@@ -60,11 +60,17 @@ cmake --build build-tsan -j"$jobs" --target eventc_messaging_tests "${tsan_targe
 (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   ctest -j"$jobs" --output-on-failure -L messaging)
 
-stage "fuzzing smoke (libFuzzer: decoder, catalog loader, pattern engine, CloudEvents readers, generator, CESQL)"
+stage "scalar build (EVENTC_SCALAR=ON): the tests on the portable code paths, no SIMD"
+cmake -S . -B build-scalar -DEVENTC_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=gcc \
+  -DEVENTC_SCALAR=ON >/dev/null
+cmake --build build-scalar -j"$jobs"
+(cd build-scalar && ctest -j"$jobs" --output-on-failure -LE 'memcheck|referee')
+
+stage "fuzzing smoke (libFuzzer: decoder, catalog loader, pattern engine, CloudEvents readers, generator, CESQL, vector vs scalar paths)"
 cmake -S . -B build-fuzz -DEVENTC_WERROR=ON -DCMAKE_C_COMPILER=clang -DEVENTC_FUZZ=ON -DEVENTC_BUILD_BENCH=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEVENTC_FUZZ_SECONDS=15 >/dev/null
 cmake --build build-fuzz -j"$jobs" --target fuzz_decode fuzz_yaml fuzz_regex fuzz_cloudevents fuzz_catalog \
-  fuzz_cesql
+  fuzz_cesql fuzz_simd
 (cd build-fuzz && ctest --output-on-failure -L fuzz)
 
 stage "layout: include directions, cycles, file sizes (scripts/check_layout.py)"

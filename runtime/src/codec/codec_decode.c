@@ -4,6 +4,7 @@
  * rule checks as eventc_validate as each value is read. On error everything allocated so far is
  * released at once with the arena. */
 #include "codec_internal.h"
+#include "core/arena_internal.h"
 #include "core/number_internal.h"
 #include "json/json_reader.h"
 #include "eventc/utf8.h"
@@ -36,7 +37,12 @@ static void dec_init(dec *d, const char *json, size_t len, const eventc_decode_o
 
 #define fail(d, ...) json_fail(&(d)->r, __VA_ARGS__)
 #define syntax(d, what) json_syntax(&(d)->r, what)
-#define skip_ws(d) json_skip_ws(&(d)->r)
+/* White space, with the common case (none: minified text) in two tests. */
+static inline void skip_ws(dec *d)
+{
+    if (d->r.p < d->r.end && (unsigned char)*d->r.p <= ' ')
+        json_skip_ws(&d->r);
+}
 
 static const char *kind_at(const dec *d)
 {
@@ -68,34 +74,90 @@ static eventc_status mismatch(dec *d, const char *expected)
     return fail(d, EVENTC_E_TYPE, "expected %s, got %s", expected, kind_at(d));
 }
 
-/* Reads a string value into the arena. U+0000 cannot be held in a C string. */
-static eventc_status read_string(dec *d, const char **out, size_t *len, size_t *chars)
+/* Whether the n bytes at a and b are equal; reads only those bytes (names are short). */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    uint32_t u, w;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 <= n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        memcpy(&u, a, 4);
+        memcpy(&w, b, 4);
+        if (u != w)
+            return false;
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&w, b + n - 4, 4);
+        return u == w;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* Whether the NUL-terminated @p name is the @p n bytes at @p k (which hold no NUL). The first
+ * two bytes turn most names away; strncmp stops at the name's end. */
+static inline bool name_is(const char *name, const char *k, size_t n)
+{
+    if (n < 2)
+        return n == 0 ? name[0] == '\0' : name[0] == k[0] && name[1] == '\0';
+    return name[0] == k[0] && name[1] == k[1] && strncmp(name + 2, k + 2, n - 2) == 0 &&
+           name[n] == '\0';
+}
+
+/* Reads the string value at the cursor into the arena and checks it against @p v. A value equal
+ * to the constant it must have is not copied: the member points at the constant. U+0000 cannot
+ * be held in a C string. */
+static eventc_status read_string(dec *d, const eventc_value_desc *v, const char **out)
 {
     json_string s;
     const char *at = d->r.p;
     eventc_status st = json_scan_string(&d->r, d->o->limits.max_string, &s);
     if (st)
         return st;
+    /* The length rules, settled by the code points the scan counted. */
+    bool lengths_ok = (!(v->flags & EVENTC_VF_MIN_LENGTH) || s.chars >= v->min_length) &&
+                      (!(v->flags & EVENTC_VF_MAX_LENGTH) || s.chars <= v->max_length);
+    if (v->const_value && !s.escaped && lengths_ok && !v->pattern &&
+        name_is(v->const_value, s.raw, s.len)) {
+        *out = v->const_value;
+        return EVENTC_OK;
+    }
     if (s.nul) {
         d->r.p = at;
         return fail(d, EVENTC_E_UNSUPPORTED, "U+0000 in a string cannot be held in a C string");
     }
-    char *copy;
-    if (s.escaped) {
-        copy = eventc_arena_alloc(d->arena, s.len + 1);
-        if (copy) {
-            json_unescape(s.raw, s.raw_len, copy);
-            copy[s.len] = '\0';
-        }
-    } else {
-        copy = eventc_arena_strndup(d->arena, s.raw, s.len); /* packed: no alignment needed */
-    }
-    if (!copy)
+    char *copy = arena_take_bytes(d->arena, s.len + 1);
+    if (!copy && !(copy = eventc_arena_alloc(d->arena, s.len + 1)))
         return fail(d, EVENTC_E_NOMEM, "out of memory");
+    if (s.escaped)
+        json_unescape(s.raw, s.raw_len, copy);
+    else
+        memcpy(copy, s.raw, s.len);
+    copy[s.len] = '\0';
     *out = copy;
-    *len = s.len;
-    *chars = s.chars;
-    return EVENTC_OK;
+    /* Most strings have no rule but lengths, which the scan's count settles; the rest, and every
+     * failure, go to the one place every rule lives. */
+    if (!v->const_value && !v->pattern && lengths_ok)
+        return EVENTC_OK;
+    return codec_check_string(v, copy, s.len, s.chars, &d->path, d->r.err,
+                              (size_t)(at - d->r.start));
+}
+
+/* Whether @p c could continue a number (so what came before it is not one). */
+static inline bool continues_number(char c)
+{
+    return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
 }
 
 /* Copies the valid JSON text from s to e without insignificant white space. */
@@ -245,13 +307,7 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
             return fail(d, EVENTC_E_ENUM, "\"%.*s\" is not one of %s", (int)rl, raw,
                         enum_list(v->enum_desc, tmp2, sizeof(tmp2)));
         }
-        const char *s = NULL;
-        size_t len = 0, chars = 0;
-        eventc_status st = read_string(d, &s, &len, &chars);
-        if (st)
-            return st;
-        *(const char **)dst = s;
-        return codec_check_string(v, s, len, chars, &d->path, d->r.err, start);
+        return read_string(d, v, (const char **)dst);
     }
     case EVENTC_FT_INT64:
     case EVENTC_FT_DOUBLE: {
@@ -263,7 +319,7 @@ static eventc_status decode_value(dec *d, const eventc_value_desc *v, void *dst)
         eventc_status st = json_scan_number(&d->r, &tok, &tl, &integ);
         if (st)
             return st;
-        if (d->r.p < d->r.end && *d->r.p != '\0' && strchr("0123456789.eE+-", *d->r.p))
+        if (d->r.p < d->r.end && continues_number(*d->r.p))
             return EVENTC_OK; /* "01", "1.2.3": the syntax error comes next, where it is */
         if (v->type == EVENTC_FT_INT64) {
             int64_t x = 0;
@@ -355,7 +411,26 @@ static const eventc_field_desc *find_field(const eventc_type_desc *t, const char
         if (j >= nf)
             j -= nf;
         const eventc_field_desc *f = &t->fields[j];
-        if (f->name_len == n && memcmp(f->name, k, n) == 0) {
+        if (f->name_len == n && same_bytes(f->name, k, n)) {
+            *hint = j + 1 < nf ? j + 1 : 0;
+            return f;
+        }
+    }
+    return NULL;
+}
+
+/* Finds the member whose name is the raw text of the member name at @p at (its opening quote),
+ * trying the one after the previous match first (documents list members in order). A catalog
+ * name is an identifier (no escape, quote or non-ASCII byte), so raw text equal to it and
+ * followed by a quote is that name, already scanned. NULL: an unknown or escaped name. */
+static inline const eventc_field_desc *find_raw(const eventc_type_desc *t, const char *at,
+                                                const char *end, size_t *hint)
+{
+    size_t nf = t->n_fields, avail = (size_t)(end - at);
+    for (size_t i = 0, j = *hint; i < nf; i++, j = j + 1 < nf ? j + 1 : 0) {
+        const eventc_field_desc *f = &t->fields[j];
+        size_t n = f->name_len;
+        if (avail > n + 1 && at[n + 1] == '"' && same_bytes(at + 1, f->name, n)) {
             *hint = j + 1 < nf ? j + 1 : 0;
             return f;
         }
@@ -393,26 +468,35 @@ static eventc_status decode_members(dec *d, const eventc_type_desc *t, unsigned 
             if (d->r.p >= d->r.end || *d->r.p != '"')
                 return syntax(d, "a member name");
             const char *key_at = d->r.p;
+            const eventc_field_desc *f = find_raw(t, key_at, d->r.end, &hint);
             json_string ks;
-            eventc_status st = json_scan_string(&d->r, d->o->limits.max_string, &ks);
-            if (st)
-                return st;
-            const char *key = ks.raw;
-            size_t kn = ks.len;
-            if (ks.escaped) {
-                char *k = eventc_arena_alloc(d->arena, kn + 1);
-                if (!k)
-                    return fail(d, EVENTC_E_NOMEM, "out of memory");
-                json_unescape(ks.raw, ks.raw_len, k);
-                k[kn] = '\0';
-                key = k;
+            eventc_status st;
+            const char *key;
+            size_t kn;
+            if (f && f->name_len <= d->o->limits.max_string) {
+                key = f->name;
+                kn = f->name_len;
+                d->r.p = key_at + kn + 2;
+            } else {
+                if ((st = json_scan_string(&d->r, d->o->limits.max_string, &ks)))
+                    return st;
+                key = ks.raw;
+                kn = ks.len;
+                if (ks.escaped) {
+                    char *k = eventc_arena_alloc(d->arena, kn + 1);
+                    if (!k)
+                        return fail(d, EVENTC_E_NOMEM, "out of memory");
+                    json_unescape(ks.raw, ks.raw_len, k);
+                    k[kn] = '\0';
+                    key = k;
+                }
+                f = ks.escaped ? find_field(t, key, kn, &hint) : NULL;
             }
             skip_ws(d);
             if (d->r.p >= d->r.end || *d->r.p != ':')
                 return syntax(d, "':'");
             d->r.p++;
             skip_ws(d);
-            const eventc_field_desc *f = find_field(t, key, kn, &hint);
             json_path_push_key(&d->path, f ? f->name : key, kn);
             if (!f) {
                 if ((st = json_names_check(&d->r, unknown, &ks, key_at)))
@@ -499,6 +583,15 @@ eventc_decode_options eventc_decode_options_default(void)
 static eventc_status decode_text(const eventc_type_desc *desc, void *out, const char *json,
                                  size_t len, const eventc_decode_options *opts, eventc_error *err)
 {
+    return codec_decode_at(desc, out, json, len, opts, json_simd_detect(), err);
+}
+
+eventc_status codec_decode_at(const eventc_type_desc *desc, void *out, const char *json, size_t len,
+                              const eventc_decode_options *opts, json_simd simd, eventc_error *err)
+{
+    static const eventc_decode_options defaults = {EVENTC_LIMITS_DEFAULT, 0, NULL, NULL, 0};
+    if (!opts)
+        opts = &defaults;
     eventc_error_clear(err);
     if (!desc || !out || (!json && len) || desc->arena_offset == SIZE_MAX)
         return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, "$", "invalid argument");
@@ -516,6 +609,7 @@ static eventc_status decode_text(const eventc_type_desc *desc, void *out, const 
     memset(base, 0, desc->size);
     dec d;
     dec_init(&d, json, len, opts, arena, err);
+    d.r.simd = simd;
     eventc_status st;
     if (len > opts->limits.max_input) {
         st = fail(&d, EVENTC_E_LIMIT, "input of %zu bytes is larger than the limit of %zu", len,
@@ -655,7 +749,9 @@ eventc_status eventc_decode_any(const eventc_event_entry *types, size_t n_types,
     eventc_error_clear(err);
     unsigned char *base = value;
     const eventc_event_entry *old = NULL;
-    for (size_t i = 0; i < n_types && *kind; i++)
+    if (*kind > 0 && (size_t)*kind <= n_types && types[*kind - 1].kind == *kind)
+        old = &types[*kind - 1]; /* generated tables are in kind order */
+    for (size_t i = 0; i < n_types && *kind && !old; i++)
         if (types[i].kind == *kind)
             old = &types[i];
     eventc_status st;
@@ -670,9 +766,27 @@ eventc_status eventc_decode_any(const eventc_event_entry *types, size_t n_types,
                               opts->limits.max_input);
         goto fail;
     }
-    st = eventc_peek_string(json, len, name_key, &name, &name_len, &escaped, err);
-    if (st)
-        goto fail;
+    /* Producers write the name first: `{"event_name":"...` is read in place, anything else by
+     * the general peek. */
+    size_t nk = strlen(name_key);
+    if (len > nk + 5 && json[0] == '{' && json[1] == '"' && same_bytes(json + 2, name_key, nk) &&
+        json[nk + 2] == '"' && json[nk + 3] == ':' && json[nk + 4] == '"') {
+        json_reader r;
+        json_string s;
+        json_reader_init(&r, json, len, &opts->limits, NULL, NULL);
+        r.p = json + nk + 4;
+        if (json_scan_string(&r, opts->limits.max_string, &s) == EVENTC_OK) {
+            name = s.raw;
+            name_len = s.raw_len;
+            escaped = s.escaped;
+        }
+        json_reader_free(&r);
+    }
+    if (!name) {
+        st = eventc_peek_string(json, len, name_key, &name, &name_len, &escaped, err);
+        if (st)
+            goto fail;
+    }
     const char *key = name;
     size_t key_len = name_len;
     if (escaped) {
@@ -690,8 +804,8 @@ eventc_status eventc_decode_any(const eventc_event_entry *types, size_t n_types,
         }
         json_reader_free(&r);
     }
-    for (size_t i = 0; i < n_types && !e; i++)
-        if (strlen(types[i].name) == key_len && memcmp(types[i].name, key, key_len) == 0)
+    for (size_t i = 0; i < n_types && !e && !memchr(key, '\0', key_len); i++)
+        if (name_is(types[i].name, key, key_len))
             e = &types[i];
     /* An earlier name of an event (renamed_from) selects it; its decoder upcasts. */
     for (size_t i = 0; i < n_types && !e; i++) {

@@ -6,6 +6,10 @@
 #include <math.h>
 #include <string.h>
 
+#if defined(JSON_SIMD_X86)
+#include <emmintrin.h>
+#endif
+
 /* ---- validation ------------------------------------------------------------------------------ */
 
 static eventc_status check_timestamp(const eventc_timestamp *ts, const json_path *p,
@@ -143,50 +147,127 @@ static inline void put1(eventc_buf *out, char c)
 /* ---- encoding: one pass that checks each value as it writes it ------------------------------ */
 
 static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *base,
-                                eventc_buf *out, json_path *p, eventc_error *err, int trusted);
+                                eventc_buf *out, json_path *p, eventc_error *err, int trusted,
+                                json_simd simd);
 
 static eventc_status out_of_memory(const json_path *p, eventc_error *err)
 {
     return codec_fail(p, err, 0, EVENTC_E_NOMEM, "out of memory");
 }
 
+/* Copies the n bytes at s to w while testing that they are printable ASCII with nothing to
+ * escape, 8 bytes at a time with loads and stores inside [s, s+n) and [w, w+n) (the last ones
+ * overlap). No false answers for such text: the borrow that can flag a clean byte needs a byte
+ * below 0x20 or equal to '"' or '\\'. On false, w holds garbage the caller overwrites. */
+static inline bool copy_plain(char *w, const char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t x, acc = 0;
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+                return false;
+            w[i] = (char)c;
+        }
+        return true;
+    }
+    for (size_t i = 0;; i += 8) {
+        if (i + 8 > n)
+            i = n - 8;
+        memcpy(&x, s + i, 8);
+        memcpy(w + i, &x, 8);
+        uint64_t quote = x ^ (ones * '"'), bslash = x ^ (ones * '\\');
+        acc |=
+            x | ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash);
+        if (i + 8 == n)
+            break;
+    }
+    return (acc & high) == 0;
+}
+
+/* memcpy for short runs (member names), inline: overlapping word copies inside the bounds. */
+static inline void copy_bytes(char *w, const char *s, size_t n)
+{
+    uint64_t x, y;
+    uint32_t u, v;
+    if (n >= 8 && n <= 16) {
+        memcpy(&x, s, 8);
+        memcpy(&y, s + n - 8, 8);
+        memcpy(w, &x, 8);
+        memcpy(w + n - 8, &y, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(&u, s, 4);
+        memcpy(&v, s + n - 4, 4);
+        memcpy(w, &u, 4);
+        memcpy(w + n - 4, &v, 4);
+    } else {
+        memcpy(w, s, n);
+    }
+}
+
+#if defined(JSON_SIMD_X86)
+/* copy_plain with SSE2 (the x86-64 baseline) for 16 to 64 bytes: 16-byte loads and stores inside
+ * the bounds, the last one overlapping; a byte is special when it is '"' or '\\', or below 0x20
+ * as a signed byte (0x00-0x1F and 0x80-0xFF at once). */
+static inline bool copy_plain_sse2(char *w, const char *s, size_t n)
+{
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+                  space = _mm_set1_epi8(0x20);
+    __m128i acc = _mm_setzero_si128();
+    for (size_t i = 0;; i += 16) {
+        if (i + 16 > n)
+            i = n - 16;
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        _mm_storeu_si128((__m128i *)(void *)(w + i), v);
+        acc = _mm_or_si128(
+            acc, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                              _mm_cmpgt_epi8(space, v)));
+        if (i + 16 == n)
+            break;
+    }
+    return _mm_movemask_epi8(acc) == 0;
+}
+#endif
+
 /* Writes s as a JSON string straight into the buffer: one reservation for the worst case (6
- * output bytes per input byte), plain runs copied 8 bytes at a time, and the code points
- * counted on the way so the length rules need no second pass. Returns EVENTC_E_UTF8 on invalid
- * UTF-8 (with the buffer unchanged), EVENTC_E_NOMEM. */
-static eventc_status put_json_string(eventc_buf *out, const char *s, size_t len, size_t *chars)
+ * output bytes per input byte); short plain text in one copy; otherwise plain runs found a
+ * vector at a time (json_find_special) and copied at once, escapes written, UTF-8 checked; the
+ * code points counted on the way so the length rules need no second pass. Returns
+ * EVENTC_E_UTF8 on invalid UTF-8 (with the buffer unchanged), EVENTC_E_NOMEM. */
+static eventc_status put_json_string(eventc_buf *out, const char *s, size_t len, size_t *chars,
+                                     json_simd simd)
 {
     static const char hex[] = "0123456789abcdef";
     if (len > (SIZE_MAX - 2) / 6 || room(out, len * 6 + 2) != EVENTC_OK)
         return EVENTC_E_NOMEM;
-    const unsigned char *p = (const unsigned char *)s, *e = p + len;
     char *w = out->data + out->len;
-    size_t n_chars = 0;
     *w++ = '"';
-    while (p < e) {
-        while (e - p >= 8) {
-            uint64_t x;
-            memcpy(&x, p, 8);
-            const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-            uint64_t quote = x ^ (ones * '"'), bslash = x ^ (ones * '\\');
-            uint64_t ctrl = (x - ones * 0x20) & ~x;
-            if ((x | ctrl | ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash)) & high)
-                break;
-            memcpy(w, p, 8);
-            w += 8;
-            p += 8;
-            n_chars += 8;
-        }
+#if defined(JSON_SIMD_X86)
+    bool plain = len >= 16 && len <= 64 && simd != JSON_SIMD_SCALAR ? copy_plain_sse2(w, s, len)
+                 : len <= 64                                        ? copy_plain(w, s, len)
+                                                                    : false;
+#else
+    bool plain = len <= 64 && copy_plain(w, s, len);
+#endif
+    if (plain) {
+        w[len] = '"';
+        out->len += len + 2;
+        *chars = len;
+        return EVENTC_OK;
+    }
+    const char *p = s, *e = s + len;
+    size_t n_chars = 0;
+    for (;;) {
+        const char *stop = json_find_special(simd, p, e);
+        memcpy(w, p, (size_t)(stop - p));
+        w += stop - p;
+        n_chars += (size_t)(stop - p);
+        p = stop;
         if (p >= e)
             break;
-        unsigned char c = *p;
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-            *w++ = (char)c;
-            p++;
-            n_chars++;
-            continue;
-        }
-        if (c < 0x80) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x80) { /* '"', '\\' or a control character */
             *w++ = '\\';
             switch (c) {
             case '"':
@@ -223,16 +304,16 @@ static eventc_status put_json_string(eventc_buf *out, const char *s, size_t len,
         }
         /* Two-byte sequences (Latin, Greek, Cyrillic...) are checked inline; the rest goes
          * through the full decoder. */
-        if (c >= 0xC2 && c <= 0xDF && e - p >= 2 && (p[1] & 0xC0) == 0x80) {
+        if (c >= 0xC2 && c <= 0xDF && e - p >= 2 && ((unsigned char)p[1] & 0xC0) == 0x80) {
             w[0] = (char)c;
-            w[1] = (char)p[1];
+            w[1] = p[1];
             w += 2;
             p += 2;
             n_chars++;
             continue;
         }
         uint32_t cp;
-        int k = eventc_utf8_decode((const char *)p, (size_t)(e - p), &cp);
+        int k = eventc_utf8_decode(p, (size_t)(e - p), &cp);
         if (k <= 0)
             return EVENTC_E_UTF8; /* nothing was committed: out->len is unchanged */
         if (cp == 0x2028 || cp == 0x2029) {
@@ -252,18 +333,24 @@ static eventc_status put_json_string(eventc_buf *out, const char *s, size_t len,
 }
 
 static eventc_status enc_value(const eventc_value_desc *v, const void *src, eventc_buf *out,
-                               json_path *p, eventc_error *err, int trusted)
+                               json_path *p, eventc_error *err, int trusted, json_simd simd)
 {
     switch (v->type) {
     case EVENTC_FT_STRING: {
         const char *s = *(const char *const *)src;
         size_t len = strlen(s), chars = 0;
-        eventc_status st = put_json_string(out, s, len, &chars);
+        eventc_status st = put_json_string(out, s, len, &chars, simd);
         if (st == EVENTC_E_UTF8)
             return codec_fail(p, err, 0, EVENTC_E_UTF8, "invalid UTF-8");
         if (st)
             return out_of_memory(p, err);
-        return trusted ? EVENTC_OK : codec_check_string(v, s, len, chars, p, err, 0);
+        /* Strings with no rule but lengths are settled by the count; the rest, and every
+         * failure, go to the one place every rule lives. */
+        if (trusted || (!v->const_value && !v->pattern &&
+                        (!(v->flags & EVENTC_VF_MIN_LENGTH) || chars >= v->min_length) &&
+                        (!(v->flags & EVENTC_VF_MAX_LENGTH) || chars <= v->max_length)))
+            return EVENTC_OK;
+        return codec_check_string(v, s, len, chars, p, err, 0);
     }
     case EVENTC_FT_JSON: {
         const char *s = *(const char *const *)src;
@@ -318,7 +405,7 @@ static eventc_status enc_value(const eventc_value_desc *v, const void *src, even
         return EVENTC_OK;
     }
     case EVENTC_FT_OBJECT:
-        return enc_object(v->object, src, out, p, err, trusted);
+        return enc_object(v->object, src, out, p, err, trusted, simd);
     case EVENTC_FT_ARRAY:
         break;
     }
@@ -326,7 +413,8 @@ static eventc_status enc_value(const eventc_value_desc *v, const void *src, even
 }
 
 static eventc_status enc_array(const eventc_field_desc *f, const unsigned char *base,
-                               eventc_buf *out, json_path *p, eventc_error *err, int trusted)
+                               eventc_buf *out, json_path *p, eventc_error *err, int trusted,
+                               json_simd simd)
 {
     const eventc_value_desc *v = f->value;
     const unsigned char *items = *(const unsigned char *const *)(base + f->offset);
@@ -341,7 +429,7 @@ static eventc_status enc_array(const eventc_field_desc *f, const unsigned char *
         const unsigned char *item = items + k * v->item_size;
         if (pointers && !*(const char *const *)item)
             return codec_fail(p, err, 0, EVENTC_E_NULL_VALUE, "NULL item");
-        eventc_status st = enc_value(v->items, item, out, p, err, trusted);
+        eventc_status st = enc_value(v->items, item, out, p, err, trusted, simd);
         if (st)
             return st;
     }
@@ -351,7 +439,8 @@ static eventc_status enc_array(const eventc_field_desc *f, const unsigned char *
 }
 
 static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *base,
-                                eventc_buf *out, json_path *p, eventc_error *err, int trusted)
+                                eventc_buf *out, json_path *p, eventc_error *err, int trusted,
+                                json_simd simd)
 {
     put1(out, '{');
     int first = 1;
@@ -374,7 +463,7 @@ static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *
             *w++ = ',';
         first = 0;
         *w++ = '"';
-        memcpy(w, f->name, f->name_len);
+        copy_bytes(w, f->name, f->name_len);
         w += f->name_len;
         *w++ = '"';
         *w++ = ':';
@@ -385,9 +474,9 @@ static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *
             eventc_buf_append(out, "null", 4); /* a required nullable member without value */
             st = EVENTC_OK;
         } else if (f->value->type == EVENTC_FT_ARRAY) {
-            st = enc_array(f, base, out, p, err, trusted);
+            st = enc_array(f, base, out, p, err, trusted, simd);
         } else {
-            st = enc_value(f->value, base + f->offset, out, p, err, trusted);
+            st = enc_value(f->value, base + f->offset, out, p, err, trusted, simd);
         }
         if (st)
             return st;
@@ -406,6 +495,12 @@ eventc_status eventc_encode(const eventc_type_desc *desc, const void *value, eve
 eventc_status eventc_encode_ex(const eventc_type_desc *desc, const void *value, eventc_buf *out,
                                unsigned flags, eventc_error *err)
 {
+    return codec_encode_at(desc, value, out, flags, json_simd_detect(), err);
+}
+
+eventc_status codec_encode_at(const eventc_type_desc *desc, const void *value, eventc_buf *out,
+                              unsigned flags, json_simd simd, eventc_error *err)
+{
     eventc_error_clear(err);
     if (!desc || !value || !out)
         return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, "$", "invalid argument");
@@ -414,7 +509,8 @@ eventc_status eventc_encode_ex(const eventc_type_desc *desc, const void *value, 
     size_t mark = out->len;
     json_path p;
     p.depth = 0;
-    eventc_status st = enc_object(desc, value, out, &p, err, (flags & EVENTC_ENCODE_TRUSTED) != 0);
+    eventc_status st =
+        enc_object(desc, value, out, &p, err, (flags & EVENTC_ENCODE_TRUSTED) != 0, simd);
     if (!st && out->failed)
         st = eventc_error_set(err, EVENTC_E_NOMEM, "$", "out of memory");
     if (st) {

@@ -5,6 +5,7 @@
 
 #include "eventc/codec.h"
 #include "json/json_path.h"
+#include "json/json_simd.h"
 
 /** Records @p code with the current path and a formatted message; returns @p code. */
 eventc_status codec_fail(const json_path *p, eventc_error *err, size_t offset, eventc_status code,
@@ -25,6 +26,15 @@ eventc_status codec_check_items(const eventc_value_desc *v, const void *items, s
 eventc_status codec_upcast(const eventc_type_desc *desc, const char *json, size_t len,
                            const eventc_decode_options *o, char **out, size_t *out_len,
                            int64_t *from_version, eventc_error *err);
+
+/** eventc_decode without upcasting, with the vector level of the reader chosen by the caller
+ *  (which must be available, json_simd_available): the differential fuzzer compares the levels. */
+eventc_status codec_decode_at(const eventc_type_desc *desc, void *out, const char *json, size_t len,
+                              const eventc_decode_options *opts, json_simd simd, eventc_error *err);
+
+/** eventc_encode_ex with the vector level of the writer chosen by the caller. */
+eventc_status codec_encode_at(const eventc_type_desc *desc, const void *value, eventc_buf *out,
+                              unsigned flags, json_simd simd, eventc_error *err);
 
 /** Deep equality of one value of type @p v at @p a and @p b (C storage). */
 int codec_value_equal(const eventc_value_desc *v, const void *a, const void *b);

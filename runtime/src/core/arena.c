@@ -1,21 +1,7 @@
 /* Chunked bump allocator. */
-#include "eventc/arena.h"
+#include "core/arena_internal.h"
 
-#include <stdalign.h>
 #include <string.h>
-
-#define ARENA_ALIGN ((size_t)alignof(max_align_t))
-
-struct eventc_arena_chunk {
-    eventc_arena_chunk *next;
-    /** Usable bytes after the header. */
-    size_t size;
-    /** Set for a chunk holding one oversized block: never carved from, never kept by reset. */
-    bool dedicated;
-};
-
-/* The header is padded so the data that follows a malloc'ed chunk is already max-aligned. */
-#define CHUNK_HEADER ((sizeof(eventc_arena_chunk) + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN)
 
 static unsigned char *chunk_data(eventc_arena_chunk *c)
 {

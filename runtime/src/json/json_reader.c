@@ -19,6 +19,7 @@ void json_reader_init(json_reader *r, const char *s, size_t n, const eventc_limi
     r->err = err;
     r->path = NULL;
     r->depth = 0;
+    r->simd = json_simd_detect();
     eventc_buf_init(&r->scratch, alloc);
 }
 
@@ -91,117 +92,6 @@ static bool hex4(const char *p, const char *end, uint32_t *out)
     }
     *out = v;
     return true;
-}
-
-/* Whether any of 8 bytes needs a closer look in a string: a control character, '"', '\\' or
- * a non-ASCII byte. False positives only cost speed; there are no false negatives. */
-static inline int has_special8(uint64_t x)
-{
-    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-    uint64_t quote = x ^ (ones * '"'), bslash = x ^ (ones * '\\');
-    uint64_t ctrl = (x - ones * 0x20) & ~x;
-    return ((x | ctrl | ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash)) & high) != 0;
-}
-
-eventc_status json_scan_string(json_reader *r, size_t max, json_string *s)
-{
-    const char *q = r->p, *p = q + 1, *e = r->end;
-    size_t chars = 0, decoded = 0;
-    bool esc = false, nul = false;
-    for (;;) {
-        /* Plain ASCII runs are the common case: count them in one tight loop. */
-        const char *run = p;
-        while (e - p >= 8) {
-            uint64_t w;
-            memcpy(&w, p, 8);
-            if (has_special8(w))
-                break;
-            p += 8;
-        }
-        while (p < e) {
-            unsigned char c = (unsigned char)*p;
-            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
-                break;
-            p++;
-        }
-        chars += (size_t)(p - run);
-        decoded += (size_t)(p - run);
-        if (p >= e) {
-            r->p = p;
-            return json_fail(r, EVENTC_E_SYNTAX, "unterminated string");
-        }
-        unsigned char c = (unsigned char)*p;
-        if (c == '"')
-            break;
-        if (c == '\\') {
-            esc = true;
-            if (e - p < 2) {
-                r->p = p;
-                return json_fail(r, EVENTC_E_SYNTAX, "unterminated string");
-            }
-            char x = p[1];
-            if (x == 'u') {
-                uint32_t cp, lo;
-                if (!hex4(p + 2, e, &cp)) {
-                    r->p = p;
-                    return json_fail(r, EVENTC_E_SYNTAX, "invalid \\u escape");
-                }
-                if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                    r->p = p;
-                    return json_fail(r, EVENTC_E_UTF8, "unpaired surrogate \\u%04X", (unsigned)cp);
-                }
-                if (cp >= 0xD800 && cp <= 0xDBFF) {
-                    if (e - p < 12 || p[6] != '\\' || p[7] != 'u' || !hex4(p + 8, e, &lo) ||
-                        lo < 0xDC00 || lo > 0xDFFF) {
-                        r->p = p;
-                        return json_fail(r, EVENTC_E_UTF8, "unpaired surrogate \\u%04X",
-                                         (unsigned)cp);
-                    }
-                    p += 12;
-                    decoded += 4;
-                } else {
-                    nul |= cp == 0;
-                    p += 6;
-                    decoded += cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
-                }
-            } else if (x == '"' || x == '\\' || x == '/' || x == 'b' || x == 'f' || x == 'n' ||
-                       x == 'r' || x == 't') {
-                p += 2;
-                decoded++;
-            } else {
-                r->p = p;
-                return json_fail(r, EVENTC_E_SYNTAX, "invalid escape '\\%c'",
-                                 (unsigned char)x >= 0x20 && (unsigned char)x < 0x7f ? x : '?');
-            }
-            chars++;
-            continue;
-        }
-        if (c < 0x20) {
-            r->p = p;
-            return json_fail(r, EVENTC_E_SYNTAX,
-                             "control character 0x%02X in a string must be escaped", c);
-        }
-        int k = eventc_utf8_decode(p, (size_t)(e - p), NULL);
-        if (k <= 0) {
-            r->p = p;
-            return json_fail(r, EVENTC_E_UTF8, "invalid UTF-8 in a string");
-        }
-        p += k;
-        decoded += (size_t)k;
-        chars++;
-    }
-    if (decoded > max) {
-        r->p = q;
-        return json_fail(r, EVENTC_E_LIMIT, "string longer than %zu bytes", max);
-    }
-    s->raw = q + 1;
-    s->raw_len = (size_t)(p - (q + 1));
-    s->len = decoded;
-    s->chars = chars;
-    s->escaped = esc;
-    s->nul = nul;
-    r->p = p + 1;
-    return EVENTC_OK;
 }
 
 void json_unescape(const char *s, size_t n, char *out)

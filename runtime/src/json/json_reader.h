@@ -13,6 +13,7 @@
 #include "eventc/buf.h"
 #include "eventc/common.h"
 #include "json/json_path.h"
+#include "json/json_simd.h"
 
 #include <stdbool.h>
 
@@ -27,6 +28,7 @@ typedef struct json_reader {
      * members and items it walks; when NULL, err->path is left empty for the caller. */
     json_path *path;
     unsigned depth;     /* containers open, the caller's included */
+    json_simd simd;     /* the vector level of the hot loops (json_simd_detect) */
     eventc_buf scratch; /* decoded strings of json_read_string */
 } json_reader;
 
@@ -70,10 +72,28 @@ typedef struct json_string {
     bool nul;     /* it holds U+0000 (from \u0000) */
 } json_string;
 
+/* The scanner at each vector level (json_scan.c); json_scan_string picks r->simd's. */
+eventc_status json_scan_string_scalar(json_reader *r, size_t max, json_string *s);
+eventc_status json_scan_string_sse2(json_reader *r, size_t max, json_string *s);
+eventc_status json_scan_string_avx2(json_reader *r, size_t max, json_string *s);
+eventc_status json_scan_string_neon(json_reader *r, size_t max, json_string *s);
+
 /* Scans the string at the cursor (which is '"') and leaves the cursor after its closing quote.
  * Strings longer than @p max bytes once decoded are refused (EVENTC_E_LIMIT at the opening
- * quote). */
-eventc_status json_scan_string(json_reader *r, size_t max, json_string *s);
+ * quote). At r->simd's vector level. */
+static inline eventc_status json_scan_string(json_reader *r, size_t max, json_string *s)
+{
+#if defined(JSON_SIMD_X86)
+    if (r->simd == JSON_SIMD_AVX2)
+        return json_scan_string_avx2(r, max, s);
+    if (r->simd == JSON_SIMD_SSE2)
+        return json_scan_string_sse2(r, max, s);
+#elif defined(JSON_SIMD_ARM)
+    if (r->simd == JSON_SIMD_NEON)
+        return json_scan_string_neon(r, max, s);
+#endif
+    return json_scan_string_scalar(r, max, s);
+}
 
 /* Writes the decoded form of the escaped raw text of a scanned string (s->len bytes, no NUL). */
 void json_unescape(const char *raw, size_t raw_len, char *out);
