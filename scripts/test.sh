@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test: gcc and clang builds, Release builds with both, a sanitizer
-# build, valgrind, a ThreadSanitizer build of the messaging tests, the referees, and the layout and
-# formatting checks. Every build treats warnings as errors (EVENTC_WERROR, off by default for
-# users). Exits non-zero on the first failing stage.
+# build, valgrind, a ThreadSanitizer build of the messaging tests, a scalar build (no SIMD), the
+# referees, and the layout and formatting checks. Every build treats warnings as errors
+# (EVENTC_WERROR, off by default for users). Exits non-zero on the first failing stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
