@@ -163,7 +163,7 @@ typedef struct eventc_upcast_desc {
 
 /** What a hand-written upcaster sees. */
 typedef struct eventc_upcast_input {
-    const char *json; /**< the event's JSON text as the previous steps left it */
+    const char *json; /**< the event's JSON text as the previous steps left it (NUL-terminated) */
     size_t len;
     const char *event; /**< the event's current name (the descriptor's) */
     int64_t version;   /**< the catalog version the event was written with */

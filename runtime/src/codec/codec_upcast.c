@@ -336,13 +336,17 @@ eventc_status codec_upcast(const eventc_type_desc *desc, const char *json, size_
             chain[j - 1] = t;
         }
 
+    /* Two buffers in turn: each step reads one and writes the other. The text starts as a copy,
+     * so that every step, hand-written upcasters included, reads NUL-terminated text. */
     eventc_buf bufs[2];
     eventc_buf_init(&bufs[0], o->alloc);
     eventc_buf_init(&bufs[1], o->alloc);
-    const char *cur = json;
-    size_t cur_len = len;
+    eventc_status st = eventc_buf_append(&bufs[1], json, len);
+    const char *cur = eventc_buf_cstr(&bufs[1]);
+    size_t cur_len = bufs[1].len;
     int which = 0, valid = 1;
-    eventc_status st = EVENTC_OK;
+    if (!st && bufs[1].failed)
+        st = EVENTC_E_NOMEM;
     for (size_t i = 0; i < n && !st && valid; i++) {
         eventc_buf *next = &bufs[which];
         eventc_buf_reset(next);
@@ -364,13 +368,13 @@ eventc_status codec_upcast(const eventc_type_desc *desc, const char *json, size_
                 break;
             /* What a hand-written upcaster wrote is judged before the next pass reads it; if it
              * is not valid JSON, the decoder reports that on the text as it stands. */
-            valid = next->failed || json_check(next->data ? next->data : "", next->len, &o->limits,
+            valid = next->failed || json_check(eventc_buf_cstr(next), next->len, &o->limits,
                                                o->alloc, NULL) == EVENTC_OK;
         }
+        cur = eventc_buf_cstr(next);
+        cur_len = next->len;
         if (!st && next->failed)
             st = EVENTC_E_NOMEM;
-        cur = next->data ? next->data : "";
-        cur_len = next->len;
         which ^= 1;
     }
     eventc_free(o->alloc, chain, n * sizeof(*chain));
