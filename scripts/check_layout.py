@@ -77,6 +77,7 @@ PUBLIC = {
     "eventc/utf8.h": "runtime/src/core",
     "eventc/time.h": "runtime/src/core",
     "eventc/id.h": "runtime/src/core",
+    "eventc/stamp.h": "runtime/src/core",
     "eventc/regex.h": "runtime/src/core",
     "eventc/codec.h": "runtime/src/codec",
     "eventc/cloudevents.h": "runtime/src/cloudevents",

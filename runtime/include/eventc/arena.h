@@ -90,6 +90,13 @@ EVENTC_API void eventc_arena_reset(eventc_arena *a);
  */
 EVENTC_API void eventc_arena_free(eventc_arena *a);
 
+/**
+ * @return true when @p p points into a live block of @p a (its inline buffer or one of its
+ *         chunks). Costs one comparison per chunk, of which there are few (they grow
+ *         geometrically). False for NULL.
+ */
+EVENTC_API bool eventc_arena_owns(const eventc_arena *a, const void *p);
+
 /** @return bytes handed out since init or the last reset, alignment padding included. */
 EVENTC_API size_t eventc_arena_used(const eventc_arena *a);
 

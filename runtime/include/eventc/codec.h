@@ -272,17 +272,39 @@ EVENTC_API EVENTC_NODISCARD eventc_status eventc_encode_ex(const eventc_type_des
 EVENTC_API int eventc_equal(const eventc_type_desc *desc, const void *a, const void *b);
 
 /**
- * Deep-copies everything @p value points to (strings, JSON texts, arrays, nested objects) into a
- * new arena that @p value then owns; the arena it owned before, if any, is released after the
- * copy. Constructors use it so that the caller's buffers may be released afterwards.
- * On error @p value is unchanged.
+ * Copies into @p value's arena everything it points to that the arena does not hold already:
+ * strings, JSON texts, arrays and nested objects a caller assigned (borrowed), so that the
+ * caller's buffers may be released afterwards. A value without an arena gets a new one, made
+ * with @p alloc (NULL: malloc). Constructors use it on the values they build.
+ *
+ * It releases nothing: a shallow copy of a value (a struct assignment, which shares the arena)
+ * may be passed safely, and the memory the other copy uses stays valid. Memory a replaced
+ * member used stays in the arena until the value is cleared.
+ *
+ * @return EVENTC_OK; EVENTC_E_NOMEM, and then @p value is unchanged.
  */
 EVENTC_API EVENTC_NODISCARD eventc_status eventc_own(const eventc_type_desc *desc, void *value,
                                                      const eventc_allocator *alloc,
                                                      eventc_error *err);
 
+/**
+ * Makes @p dst a deep copy of @p src: equal to it (eventc_equal), with everything it points to
+ * in a new arena of its own, so that either may be changed or cleared without the other.
+ *
+ * @param dst zero-initialised or holding a value, which is released once the copy is made (so
+ *            @p src may point into it); its arena's allocator is used, else @p src's, else malloc
+ * @return EVENTC_OK; EVENTC_E_NOMEM, and then @p dst is cleared (zeroed, owning nothing).
+ *         Copying a value onto itself does nothing.
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_copy(const eventc_type_desc *desc, void *dst,
+                                                      const void *src, eventc_error *err);
+
 /** Releases what @p value owns (its arena) and zeroes it. NULL-safe. */
 EVENTC_API void eventc_clear(const eventc_type_desc *desc, void *value);
+
+/** Releases an arena a value owned (its `arena_` member) with the allocator it was made with.
+ *  NULL-safe. Generated constructors release what a value held with it. */
+EVENTC_API void eventc_release(eventc_arena *arena);
 
 /**
  * Finds the string member @p key of the top-level JSON object in @p json without decoding the
@@ -325,10 +347,34 @@ typedef struct eventc_event_entry {
 } eventc_event_entry;
 
 /**
+ * Releases what an event union holds and zeroes it (@p kind included). When every event of
+ * @p types keeps its arena at the same place in the union (generated structs start with it), the
+ * arena is found there whatever @p kind says: an event built into a member without setting the
+ * kind is released too. NULL-safe.
+ *
+ * @param kind  the union's kind member (int-sized)
+ * @param value the union (the address the entries' union_offset counts from)
+ */
+EVENTC_API void eventc_clear_any(const eventc_event_entry *types, size_t n_types, int *kind,
+                                 void *value);
+
+/**
+ * Makes the event union @p dst a deep copy of @p src (whose kind is @p src_kind), as eventc_copy
+ * does for one event; what @p dst held is released once the copy is made.
+ * @return EVENTC_OK (a @p src holding no event, kind 0, clears @p dst); EVENTC_E_INVALID_ARGUMENT
+ *         for an unknown @p src_kind; EVENTC_E_NOMEM. On error @p dst is cleared.
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_copy_any(const eventc_event_entry *types,
+                                                          size_t n_types, int *dst_kind, void *dst,
+                                                          int src_kind, const void *src,
+                                                          eventc_error *err);
+
+/**
  * Decodes any event of a catalog into its tagged union: finds the member @p name_key (the
  * envelope's event name, escapes allowed) without decoding the rest, picks the entry of
  * @p types with that name and decodes with its descriptor at its offset in @p value. What the
- * union held before is released, or its arena handed over and reused.
+ * union held before is released, or its arena handed over and reused; as in eventc_clear_any,
+ * the arena is found without trusting @p kind when every event keeps it at the same place.
  *
  * An earlier name of an event (its upcast descriptor's aliases) selects that event.
  *

@@ -13,6 +13,7 @@
 #include "eventc/utf8.h"
 #include "eventc/time.h"
 #include "eventc/id.h"
+#include "eventc/stamp.h"
 #include "eventc/regex.h"
 #include "eventc/codec.h"
 #include "eventc/cloudevents.h"

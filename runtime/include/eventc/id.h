@@ -67,6 +67,16 @@ EVENTC_API EVENTC_NODISCARD eventc_status eventc_ulid_new(char out[EVENTC_ULID_L
 EVENTC_API EVENTC_NODISCARD eventc_status eventc_ulid_new_at(uint64_t unix_ms,
                                                              char out[EVENTC_ULID_LEN + 1]);
 
+/**
+ * Writes the ULID of time @p unix_ms with the 80-bit random part @p random (big-endian) into
+ * @p out (uppercase, NUL-terminated): no randomness is drawn, so the same parts give the same
+ * ULID (reproducible ids in tests, see eventc/stamp.h).
+ * @return EVENTC_OK; EVENTC_E_INVALID_ARGUMENT when @p unix_ms exceeds EVENTC_ULID_MAX_MS.
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_ulid_encode(uint64_t unix_ms,
+                                                             const uint8_t random[10],
+                                                             char out[EVENTC_ULID_LEN + 1]);
+
 /** @return true when @p s (@p n bytes) is a ULID: 26 Crockford base32 characters, either
  *          case, I L O U excluded, the first one 0-7. */
 EVENTC_API bool eventc_ulid_check(const char *s, size_t n);

@@ -75,6 +75,37 @@ EVENTC_API EVENTC_NODISCARD eventc_status eventc_lifecycle_apply(const eventc_li
                                                                  const void *event, int *next,
                                                                  eventc_error *err);
 
+/**
+ * A history of events, given one at a time: an iterator over wherever the events are (an array of
+ * unions, typed structs in a list, a file being read, a database cursor), so that a replay needs
+ * neither a contiguous array nor unions with their kind set.
+ *
+ * @param ctx   the caller's context
+ * @param kind  receives the event's kind in the catalog's event union
+ * @param event receives the address of the event's struct (a union member or a struct of that
+ *              event's type), which must stay valid until the next call
+ * @return 1 when it gave an event; 0 when the history is over; -1 when it cannot give the next
+ *         one (the replay then fails with EVENTC_E_IO).
+ */
+typedef int (*eventc_event_next)(void *ctx, int *kind, const void **event);
+
+/**
+ * Folds a history from state 0 (none): applies the events @p next gives, in order, and stops at
+ * the first error.
+ *
+ * @param final        receives the state after the last event applied (on error: the state
+ *                     before the failing event); may be NULL
+ * @param failed_index receives the index (from 0) of the event that failed, or that @p next
+ *                     could not give; may be NULL
+ * @return EVENTC_OK; the error of the first event that cannot be applied, as
+ *         eventc_lifecycle_apply reports it; EVENTC_E_IO when @p next fails;
+ *         EVENTC_E_INVALID_ARGUMENT for a NULL @p lc or @p next.
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_lifecycle_replay(const eventc_lifecycle_desc *lc,
+                                                                  eventc_event_next next, void *ctx,
+                                                                  int *final, size_t *failed_index,
+                                                                  eventc_error *err);
+
 /** @return the name of @p state ("none" for 0), a static string; NULL when out of range. */
 EVENTC_API const char *eventc_lifecycle_state_name(const eventc_lifecycle_desc *lc, int state);
 

@@ -626,8 +626,7 @@ eventc_status codec_decode_at(const eventc_type_desc *desc, void *out, const cha
     json_reader_free(&d.r);
     if (st) {
         memset(base, 0, desc->size);
-        eventc_arena_free(arena);
-        eventc_free(opts->alloc, arena, sizeof(*arena));
+        eventc_release(arena); /* with its own allocator, which a reused arena may not share */
         return st;
     }
     *slot = arena;
@@ -823,7 +822,17 @@ eventc_status eventc_decode_any(const eventc_event_entry *types, size_t n_types,
             err->offset = (size_t)(name - json);
         goto fail;
     }
-    if (old && old != e) {
+    size_t common = codec_any_arena_offset(types, n_types);
+    if (common != SIZE_MAX && old != e) {
+        /* Every event keeps its arena in one place: whatever the union held (its kind set or
+         * not), its arena is already where the new event's decoder looks for one, and is
+         * reused. Only the members' other bytes go. */
+        eventc_arena *arena = *(eventc_arena **)(base + common);
+        memset(base + e->union_offset, 0, e->desc->size);
+        if (old)
+            memset(base + old->union_offset, 0, old->desc->size);
+        *(eventc_arena **)(base + common) = arena;
+    } else if (old && old != e) {
         /* A stream mixes kinds: hand the arena of the previous event to the new one rather
          * than freeing it, so decoding keeps reusing its memory. */
         eventc_arena **from = (eventc_arena **)(base + old->union_offset + old->desc->arena_offset);
@@ -837,8 +846,6 @@ eventc_status eventc_decode_any(const eventc_event_entry *types, size_t n_types,
         *kind = e->kind;
     return st;
 fail:
-    if (old)
-        eventc_clear(old->desc, base + old->union_offset);
-    *kind = 0;
+    eventc_clear_any(types, n_types, kind, value);
     return st;
 }

@@ -36,6 +36,11 @@ eventc_status codec_decode_at(const eventc_type_desc *desc, void *out, const cha
 eventc_status codec_encode_at(const eventc_type_desc *desc, const void *value, eventc_buf *out,
                               unsigned flags, json_simd simd, eventc_error *err);
 
+/** The offset, in an event union, of the arena of whichever event it holds, when every event of
+ *  @p types keeps its arena at that one place (generated structs start with it); SIZE_MAX
+ *  otherwise. Then the arena can be found without trusting the union's kind. */
+size_t codec_any_arena_offset(const eventc_event_entry *types, size_t n);
+
 /** Deep equality of one value of type @p v at @p a and @p b (C storage). */
 int codec_value_equal(const eventc_value_desc *v, const void *a, const void *b);
 

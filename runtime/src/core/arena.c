@@ -172,3 +172,23 @@ size_t eventc_arena_used(const eventc_arena *a)
 {
     return a->used;
 }
+
+/* Compared as integers: the blocks are distinct objects, which relational operators on pointers
+ * may not compare. */
+static bool within(const void *p, const void *start, size_t size)
+{
+    uintptr_t x = (uintptr_t)p, b = (uintptr_t)start;
+    return x >= b && x - b < size;
+}
+
+bool eventc_arena_owns(const eventc_arena *a, const void *p)
+{
+    if (a == NULL || p == NULL)
+        return false;
+    if (within(p, a->inline_buf.bytes, sizeof a->inline_buf.bytes))
+        return true;
+    for (eventc_arena_chunk *c = a->chunks; c != NULL; c = c->next)
+        if (within(p, chunk_data(c), c->size))
+            return true;
+    return false;
+}

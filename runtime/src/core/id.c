@@ -95,6 +95,15 @@ static void ulid_encode(uint64_t ms, const uint8_t rnd[10], char out[EVENTC_ULID
     out[EVENTC_ULID_LEN] = '\0';
 }
 
+eventc_status eventc_ulid_encode(uint64_t unix_ms, const uint8_t random[10],
+                                 char out[EVENTC_ULID_LEN + 1])
+{
+    if (unix_ms > EVENTC_ULID_MAX_MS || random == NULL || out == NULL)
+        return EVENTC_E_INVALID_ARGUMENT;
+    ulid_encode(unix_ms, random, out);
+    return EVENTC_OK;
+}
+
 void eventc_ulid_gen_init(eventc_ulid_gen *g)
 {
     memset(g, 0, sizeof *g);

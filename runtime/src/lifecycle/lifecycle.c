@@ -104,3 +104,33 @@ eventc_status eventc_lifecycle_apply(const eventc_lifecycle_desc *lc, int state,
     }
     return EVENTC_OK;
 }
+
+eventc_status eventc_lifecycle_replay(const eventc_lifecycle_desc *lc, eventc_event_next next,
+                                      void *ctx, int *final, size_t *failed_index,
+                                      eventc_error *err)
+{
+    if (lc == NULL || next == NULL)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "no lifecycle or no events");
+    int state = 0;
+    eventc_status st = EVENTC_OK;
+    for (size_t i = 0;; i++) {
+        int kind = 0;
+        const void *event = NULL;
+        int got = next(ctx, &kind, &event);
+        if (got == 0)
+            break;
+        if (got < 0)
+            st = eventc_error_set(err, EVENTC_E_IO, NULL, "event %zu of the history cannot be read",
+                                  i);
+        else
+            st = eventc_lifecycle_apply(lc, state, kind, event, &state, err);
+        if (st != EVENTC_OK) {
+            if (failed_index != NULL)
+                *failed_index = i;
+            break;
+        }
+    }
+    if (final != NULL)
+        *final = state;
+    return st;
+}
