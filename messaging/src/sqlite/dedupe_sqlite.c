@@ -8,6 +8,8 @@
 #include "eventc/dedupe_sqlite.h"
 
 #include <pthread.h>
+#include "sqlite_open.h"
+
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +27,6 @@ typedef struct sstore {
 } sstore;
 
 static const char schema[] =
-    "PRAGMA journal_mode=WAL;"
     "CREATE TABLE IF NOT EXISTS eventc_dedupe("
     "  key BLOB PRIMARY KEY, state INTEGER NOT NULL, token INTEGER NOT NULL,"
     "  until_ms INTEGER NOT NULL) WITHOUT ROWID;"
@@ -185,14 +186,8 @@ eventc_dedupe_store *eventc_sqlite_dedupe_open(const eventc_sqlite_dedupe_config
     s->base.methods = &sqlite_methods;
     s->ttl_ms = cfg->ttl_ms > 0 ? cfg->ttl_ms : INT64_C(24) * 3600 * 1000;
     s->clock = cfg->clock != NULL ? cfg->clock : eventc_clock_realtime();
-    int rc = sqlite3_open_v2(
-        cfg->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_busy_timeout(s->db, cfg->busy_timeout_ms > 0 ? cfg->busy_timeout_ms : 5000);
-    }
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_exec(s->db, schema, NULL, NULL, NULL);
-    }
+    int rc = eventc_sqlite_open_shared(
+        cfg->path, cfg->busy_timeout_ms > 0 ? cfg->busy_timeout_ms : 5000, schema, &s->db);
     struct {
         sqlite3_stmt **st;
         const char *sql;

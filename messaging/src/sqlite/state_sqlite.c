@@ -4,6 +4,8 @@
 #include "eventc/state_sqlite.h"
 
 #include <pthread.h>
+#include "sqlite_open.h"
+
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +17,7 @@ typedef struct state_db {
     sqlite3_stmt *select, *insert, *update;
 } state_db;
 
-static const char schema[] = "PRAGMA journal_mode=WAL;"
-                             "CREATE TABLE IF NOT EXISTS eventc_lifecycle_state("
+static const char schema[] = "CREATE TABLE IF NOT EXISTS eventc_lifecycle_state("
                              "  aggregate TEXT NOT NULL, id TEXT NOT NULL, state TEXT NOT NULL,"
                              "  event_id TEXT, PRIMARY KEY (aggregate, id)) WITHOUT ROWID;";
 
@@ -131,14 +132,8 @@ eventc_state_store *eventc_sqlite_state_open(const eventc_sqlite_state_config *c
         return NULL;
     }
     s->base.methods = &sqlite_methods;
-    int rc = sqlite3_open_v2(
-        cfg->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_busy_timeout(s->db, cfg->busy_timeout_ms > 0 ? cfg->busy_timeout_ms : 5000);
-    }
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_exec(s->db, schema, NULL, NULL, NULL);
-    }
+    int rc = eventc_sqlite_open_shared(
+        cfg->path, cfg->busy_timeout_ms > 0 ? cfg->busy_timeout_ms : 5000, schema, &s->db);
     struct {
         sqlite3_stmt **st;
         const char *sql;
