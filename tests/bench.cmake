@@ -18,7 +18,8 @@ set_tests_properties(bench.smoke PROPERTIES LABELS "bench" TIMEOUT 120
 # The instruction mode (scripts/bench.sh --instructions) in smoke mode: callgrind counts the
 # measured loops, the harness reads its dumps and writes results.json and instructions.md.
 find_program(EVENTC_VALGRIND valgrind)
-if(EVENTC_VALGRIND AND EVENTC_HAVE_CALLGRIND_H)
+# Not under the sanitizers: valgrind cannot run their binaries.
+if(EVENTC_VALGRIND AND EVENTC_HAVE_CALLGRIND_H AND NOT EVENTC_SANITIZE AND NOT EVENTC_TSAN)
   set(_bi ${CMAKE_CURRENT_BINARY_DIR}/bench-instructions-smoke)
   file(MAKE_DIRECTORY ${_bi})
   add_test(NAME bench.instructions
