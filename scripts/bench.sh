@@ -9,6 +9,12 @@
 #       and instructions.md, and puts that table into docs/benchmarks.md between the
 #       `<!-- instructions:begin -->` and `<!-- instructions:end -->` markers.
 #
+# Both modes then run eventc_bench_delivery (bench/delivery.c): the delivery layer against the
+# bare CloudEvents codec on the same events, in time or in instructions, and put its table into
+# docs/benchmarks.md between `<!-- delivery-time:begin -->` / `<!-- delivery-instructions:begin -->`
+# and the matching `:end -->` markers. Results: $build/bench/delivery.json (time) and
+# $build/bench-instructions/delivery.json.
+#
 # Warnings are not made errors here: the test builds guard them, and a benchmark should not stop
 # on a diagnostic that only a higher optimisation level brings out.
 set -euo pipefail
@@ -29,7 +35,23 @@ done
 
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DEVENTC_WERROR=OFF -DEVENTC_BUILD_BENCH=ON \
   >/dev/null
-cmake --build "$build" -j"$(nproc)" --target eventc_bench
+cmake --build "$build" -j"$(nproc)" --target eventc_bench eventc_bench_delivery
+
+doc=docs/benchmarks.md
+# Replaces the lines between `<!-- NAME:begin -->` and `<!-- NAME:end -->` of the doc with FILE.
+splice() {
+  grep -q "<!-- $1:begin -->" "$doc" || return 0
+  awk -v table="$2" -v b="<!-- $1:begin -->" -v e="<!-- $1:end -->" '
+    $0 == b { print; while ((getline line < table) > 0) print line; skip = 1; next }
+    $0 == e { skip = 0 }
+    !skip { print }' "$doc" >"$doc.tmp"
+  mv "$doc.tmp" "$doc"
+  echo "bench: $1 table written to $doc"
+}
+smoke=0
+case " ${args[*]} " in *" --smoke "*) smoke=1 ;; esac
+delivery_args=()
+[ "$smoke" -eq 1 ] && delivery_args+=(--smoke)
 
 #   scripts/bench.sh --generator [SIZES...]
 #       the generator on large catalogs instead (scripts/bench_generator.sh): time and peak memory
@@ -40,7 +62,11 @@ if [ "$generator" -eq 1 ]; then
 fi
 
 if [ "$instructions" -eq 0 ]; then
-  exec "$build/bin/eventc_bench" --examples catalog/examples --out "$build/bench" "${args[@]}"
+  "$build/bin/eventc_bench" --examples catalog/examples --out "$build/bench" "${args[@]}"
+  "$build/bin/eventc_bench_delivery" --examples catalog/examples --out "$build/bench" \
+    "${delivery_args[@]}"
+  [ "$smoke" -eq 1 ] || splice delivery-time "$build/bench/delivery.md"
+  exit 0
 fi
 
 command -v valgrind >/dev/null || { echo "bench: --instructions needs valgrind" >&2; exit 1; }
@@ -52,13 +78,11 @@ valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$out/callgr
   --instructions "$out/callgrind.out" "${args[@]}"
 rm -f "$out"/callgrind.out*
 
-case " ${args[*]} " in *" --smoke "*) exit 0 ;; esac
-doc=docs/benchmarks.md
-if grep -q '<!-- instructions:begin -->' "$doc"; then
-  awk -v table="$out/instructions.md" '
-    /<!-- instructions:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
-    /<!-- instructions:end -->/ { skip = 0 }
-    !skip { print }' "$doc" >"$doc.tmp"
-  mv "$doc.tmp" "$doc"
-  echo "bench: instruction table written to $doc"
-fi
+valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$out/callgrind.out" \
+  "$build/bin/eventc_bench_delivery" --examples catalog/examples --out "$out" --events 21000 \
+  --instructions "$out/callgrind.out" "${delivery_args[@]}"
+rm -f "$out"/callgrind.out*
+
+[ "$smoke" -eq 1 ] && exit 0
+splice instructions "$out/instructions.md"
+splice delivery-instructions "$out/delivery.md"

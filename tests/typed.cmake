@@ -115,3 +115,25 @@ if(TARGET messaging_events_c)
                          SKIP_REGULAR_EXPRESSION "SKIPPED")
   endif()
 endif()
+
+# The delivery benchmark in smoke mode (no speed asserted): every path runs on two rounds of
+# events, every event reaches its typed callback, no error; and its instruction mode under
+# callgrind.
+if(TARGET eventc_bench_delivery)
+  add_test(NAME bench.delivery
+           COMMAND eventc_bench_delivery --smoke --examples ${CMAKE_SOURCE_DIR}/catalog/examples
+                   --out ${CMAKE_CURRENT_BINARY_DIR})
+  set_tests_properties(bench.delivery PROPERTIES LABELS "bench;typed" TIMEOUT 120)
+  find_program(EVENTC_VALGRIND valgrind)
+  if(EVENTC_VALGRIND AND EVENTC_HAVE_CALLGRIND_H)
+    set(_bd ${CMAKE_CURRENT_BINARY_DIR}/bench-delivery-instructions)
+    file(MAKE_DIRECTORY ${_bd})
+    add_test(NAME bench.delivery_instructions
+             COMMAND ${EVENTC_VALGRIND} -q --tool=callgrind --collect-atstart=no
+                     --callgrind-out-file=${_bd}/callgrind.out
+                     $<TARGET_FILE:eventc_bench_delivery> --smoke
+                     --examples ${CMAKE_SOURCE_DIR}/catalog/examples --out ${_bd}
+                     --instructions ${_bd}/callgrind.out)
+    set_tests_properties(bench.delivery_instructions PROPERTIES LABELS "bench;typed" TIMEOUT 300)
+  endif()
+endif()
