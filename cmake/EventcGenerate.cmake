@@ -18,8 +18,9 @@
 #             `messaging` (`<dir>/messaging/<name>_messaging.{h,c}`, the typed messaging layer: catalog
 #             descriptor, typed publish helpers, handler table; built into the library too, which
 #             then links eventc::messaging; implies `c`), `schema` (`<dir>/schemas/*.schema.json`,
-#             JSON Schemas) and `docs` (`<dir>/docs/*.md`, Markdown pages of the catalog with its
-#             lifecycles as Mermaid diagrams).
+#             JSON Schemas), `docs` (`<dir>/docs/*.md`, Markdown pages of the catalog with its
+#             lifecycles as Mermaid diagrams) and `asyncapi` (`<dir>/asyncapi/<name>.asyncapi.yaml`,
+#             the AsyncAPI 3.0 document, whose payloads refer to the `schema` target's files).
 # NAME        the catalog's name (its `catalog:` key), which names the output files. Read from the
 #             catalog when not given; CMake then reconfigures when the root catalog file changes,
 #             so that a renamed catalog is noticed. Give NAME to avoid those reconfigurations.
@@ -138,9 +139,9 @@ function(eventc_generate)
     set(arg_TARGETS c)
   endif()
   foreach(backend IN LISTS arg_TARGETS)
-    if(NOT backend MATCHES "^(c|schema|docs|messaging)$")
-      message(FATAL_ERROR
-              "eventc_generate: unknown target '${backend}' (known: c, schema, docs, messaging)")
+    if(NOT backend MATCHES "^(c|schema|docs|messaging|asyncapi)$")
+      message(FATAL_ERROR "eventc_generate: unknown target '${backend}' "
+                          "(known: c, schema, docs, messaging, asyncapi)")
     endif()
   endforeach()
   # The messaging files include the C target's.

@@ -1,5 +1,6 @@
 /* Running the back ends into memory. */
 #include "generate.h"
+#include "emit_asyncapi.h"
 #include "emit_docs.h"
 #include "emit_schema.h"
 #include "views/viewmodel.h"
@@ -15,7 +16,8 @@ static const struct {
 } targets_table[] = {{"c", "c/", GEN_TARGET_C},
                      {"schema", "schemas/", GEN_TARGET_SCHEMA},
                      {"docs", "docs/", GEN_TARGET_DOCS},
-                     {"messaging", "messaging/", GEN_TARGET_MESSAGING}};
+                     {"messaging", "messaging/", GEN_TARGET_MESSAGING},
+                     {"asyncapi", "asyncapi/", GEN_TARGET_ASYNCAPI}};
 #define N_TARGETS (sizeof targets_table / sizeof targets_table[0])
 
 const char *gen_target_name(unsigned bit)
@@ -140,6 +142,11 @@ int gen_generate(const gen_model *m, const char *source, const char *version, un
         }
         push_all(&all, o, n);
         json_object_put(vm);
+    }
+    if (rc == 0 && (targets & GEN_TARGET_ASYNCAPI) &&
+        gen_emit_asyncapi(m, source, version, collect_schema, &all) != 0) {
+        gen_str_puts(err, "eventc: error: the AsyncAPI back end failed\n");
+        rc = -1;
     }
     gen_diags_free(&diags);
     if (rc != 0) {

@@ -15,10 +15,12 @@ enum {
     GEN_TARGET_SCHEMA = 1u << 1,    /**< schemas/ */
     GEN_TARGET_DOCS = 1u << 2,      /**< docs/ */
     GEN_TARGET_MESSAGING = 1u << 3, /**< messaging/<catalog>_messaging.{h,c} */
-    GEN_TARGET_ALL = (1u << 4) - 1
+    GEN_TARGET_ASYNCAPI = 1u << 4,  /**< asyncapi/<catalog>.asyncapi.yaml */
+    GEN_TARGET_ALL = (1u << 5) - 1
 };
 
-/** A target's name (`c`, `schema`, `docs`, `messaging`) for one bit; NULL for anything else. */
+/** A target's name (`c`, `schema`, `docs`, `messaging`, `asyncapi`) for one bit; NULL for anything
+ * else. */
 const char *gen_target_name(unsigned bit);
 
 /** The bit of the target named by the `len` bytes at `name`; 0 when there is none. */
@@ -36,7 +38,7 @@ unsigned gen_target_of(const char *rel);
  * @param templates the templates (built-in, or with overrides)
  * @param out_dir   the output folder; output paths are `out_dir/<target folder>/...`
  * @param outs      receives a malloc'd array of outputs in a fixed order (c, messaging, schema,
- *                  docs), freed
+ *                  docs, asyncapi), freed
  *                  with gen_outputs_free; empty on failure
  * @param err       receives the messages of a failure, one per line, GCC style
  * @return 0, or -1 when a view or a template failed (a checked model with the built-in templates

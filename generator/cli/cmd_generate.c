@@ -45,6 +45,8 @@ const char gen_generate_help[] =
     "  messaging  DIR/messaging/<catalog>_messaging.h and .c: the typed messaging layer (the\n"
     "          catalog descriptor, typed publish helpers, the handler table); they include the c\n"
     "          target's files: compile with -IDIR/c and link libeventc-messaging\n"
+    "  asyncapi  DIR/asyncapi/<catalog>.asyncapi.yaml: the AsyncAPI 3.0.0 document of the\n"
+    "          catalog; its payloads refer to the schema target's files in DIR/schemas/\n"
     "\n"
     "Without --target every target is generated. A file is written only when its content\n"
     "changes (atomically: readers never see half a file), so its timestamp tells build tools\n"
@@ -388,8 +390,8 @@ int gen_cmd_generate(int argc, char **argv)
         unsigned bit = gen_target_bit(t, len);
         if (!bit) {
             char *name = gen_xstrndup(t, len);
-            int rc =
-                usage_error(cmd, "unknown target '%s' (known: c, schema, docs, messaging)", name);
+            int rc = usage_error(
+                cmd, "unknown target '%s' (known: c, schema, docs, messaging, asyncapi)", name);
             free(name);
             return rc;
         }

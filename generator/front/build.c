@@ -801,6 +801,55 @@ static void build_include(builder *b, const gen_node *n, size_t from)
     }
 }
 
+/* `servers:`, the catalog's servers for the AsyncAPI document (checked in check_servers). */
+static void build_servers(builder *b, const gen_node *x)
+{
+    gen_model *m = b->m;
+    if (!expect_map(b, x, "'servers'"))
+        return;
+    m->servers = gen_pool_alloc(&m->pool, (x->len ? x->len : 1) * sizeof(gen_server));
+    static const char *const keys[] = {"host",  "protocol", "protocol_version", "pathname",
+                                       "title", "summary",  "description",      NULL};
+    for (size_t i = 0; i < x->len; i++) {
+        const gen_node *k = x->keys[i], *v = x->items[i];
+        if (k->kind != GEN_NODE_SCALAR)
+            continue;
+        char *what = gen_format("server '%s'", k->text);
+        if (expect_map(b, v, what)) {
+            check_allowed(b, v, keys, what);
+            gen_server *s = &m->servers[m->n_servers++];
+            s->name = k->text;
+            s->loc = k->loc;
+            const gen_node *y;
+            if ((y = gen_map_get(v, "host"))) {
+                s->host = read_string(b, y, "'host'");
+                s->host_loc = y->loc;
+            } else {
+                err(b, k->loc, "%s has no 'host'", what);
+            }
+            if ((y = gen_map_get(v, "protocol"))) {
+                s->protocol = read_string(b, y, "'protocol'");
+                s->protocol_loc = y->loc;
+            } else {
+                err(b, k->loc, "%s has no 'protocol'", what);
+            }
+            if ((y = gen_map_get(v, "protocol_version")))
+                s->protocol_version = read_string(b, y, "'protocol_version'");
+            if ((y = gen_map_get(v, "pathname"))) {
+                s->pathname = read_string(b, y, "'pathname'");
+                s->pathname_loc = y->loc;
+            }
+            if ((y = gen_map_get(v, "title")))
+                s->title = read_string(b, y, "'title'");
+            if ((y = gen_map_get(v, "summary")))
+                s->summary = read_string(b, y, "'summary'");
+            if ((y = gen_map_get(v, "description")))
+                s->description = read_string(b, y, "'description'");
+        }
+        free(what);
+    }
+}
+
 static void build_root_keys(builder *b, const gen_node *root)
 {
     gen_model *m = b->m;
@@ -856,6 +905,8 @@ static void build_root_keys(builder *b, const gen_node *root)
             }
         }
     }
+    if ((x = gen_map_get(root, "servers")))
+        build_servers(b, x);
     if ((x = gen_map_get(root, "envelope")) && expect_map(b, x, "'envelope'")) {
         static const char *const keys[] = {"description", "additional_properties", "fields", NULL};
         check_allowed(b, x, keys, "'envelope'");
@@ -904,7 +955,7 @@ static void build_file(builder *b, size_t fi, bool is_root)
     static const char *const root_keys[] = {
         "catalog",         "c_prefix",    "version", "title",    "description",
         "schema_base_uri", "cloudevents", "include", "envelope", "types",
-        "aggregates",      "compat",      NULL};
+        "aggregates",      "compat",      "servers", NULL};
     static const char *const incl_keys[] = {"description", "include", "types", "aggregates", NULL};
     if (!is_root) {
         /* Keys that belong to the root file only get their own message, not "unknown key". */

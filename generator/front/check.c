@@ -1155,6 +1155,7 @@ static gen_model *check_model(gen_model *m, gen_diags *diags)
         if (m->aggregates[i]->has_lifecycle)
             check_lifecycle(&c, m->aggregates[i]);
     gen_check_routing(m, diags);
+    gen_check_servers(m, diags);
     check_generated_values(&c);
     gen_check_c_identifiers(m, diags);
     gen_check_file_names(m, diags);

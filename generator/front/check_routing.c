@@ -222,3 +222,79 @@ void gen_check_routing(gen_model *m, gen_diags *diags)
     }
     free(decl);
 }
+
+/* ---- servers ---- */
+
+static const char *const server_protocols[] = {"kafka", "kafka-secure", "nats",
+                                               "http",  "https",        NULL};
+
+/* What is wrong with a `host[:port]`, or NULL. */
+static const char *host_problem(const char *h)
+{
+    if (*h == '\0')
+        return "it is empty";
+    if (strstr(h, "://"))
+        return "give the host without a scheme (the protocol says it)";
+    const char *colon = strrchr(h, ':');
+    for (const char *p = h; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c <= 0x20 || c == 0x7f || c == '/' || c == '?' || c == '#' || c == '@')
+            return "a host holds no blank, '/', '?', '#' or '@'";
+    }
+    if (colon && h[0] != '[') {
+        if (colon == h || colon[1] == '\0')
+            return "the port after ':' is missing";
+        long port = 0;
+        for (const char *p = colon + 1; *p; p++) {
+            if (*p < '0' || *p > '9')
+                return "the port after ':' must be a number";
+            port = port * 10 + (*p - '0');
+            if (port > 65535)
+                break;
+        }
+        if (port < 1 || port > 65535)
+            return "the port must be between 1 and 65535";
+    }
+    return NULL;
+}
+
+void gen_check_servers(gen_model *m, gen_diags *diags)
+{
+    for (size_t i = 0; i < m->n_servers; i++) {
+        const gen_server *s = &m->servers[i];
+        bool name_ok = *s->name != '\0';
+        for (const char *p = s->name; *p; p++)
+            name_ok = name_ok && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                                  (*p >= '0' && *p <= '9') || *p == '_' || *p == '-');
+        if (!name_ok)
+            gen_error(diags, s->loc,
+                      "server name '%s' may hold only letters, digits, '_' and '-' (AsyncAPI "
+                      "server names)",
+                      s->name);
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(m->servers[k].name, s->name) == 0)
+                gen_error(diags, s->loc, "server '%s' is already defined (line %u)", s->name,
+                          m->servers[k].loc.line);
+        const char *why = s->host ? host_problem(s->host) : NULL;
+        if (why)
+            gen_error(diags, s->host_loc, "server '%s': 'host' '%s' is not host[:port]: %s",
+                      s->name, s->host, why);
+        bool known = false, http = false;
+        for (const char *const *p = server_protocols; s->protocol && *p; p++)
+            known = known || strcmp(*p, s->protocol) == 0;
+        if (s->protocol && !known)
+            gen_error(diags, s->protocol_loc,
+                      "server '%s': unknown protocol '%s' (expected kafka, kafka-secure, nats, "
+                      "http or https)",
+                      s->name, s->protocol);
+        http = s->protocol && strncmp(s->protocol, "http", 4) == 0;
+        if (s->pathname && !http)
+            gen_error(diags, s->pathname_loc,
+                      "server '%s': 'pathname' applies to http and https servers only", s->name);
+        else if (s->pathname && (s->pathname[0] != '/' || strpbrk(s->pathname, " \t\r\n?#")))
+            gen_error(diags, s->pathname_loc,
+                      "server '%s': 'pathname' '%s' must start with '/' and hold no blank, '?' "
+                      "or '#'",
+                      s->name, s->pathname);
+    }
+}

@@ -1,4 +1,5 @@
-/* The routing rules of the checker: each event's topic, partition key and partition count. */
+/* The routing rules of the checker: each event's topic, partition key and partition count, and the
+ * catalog's servers. */
 #ifndef EVENTC_GEN_CHECK_ROUTING_H
 #define EVENTC_GEN_CHECK_ROUTING_H
 
@@ -14,5 +15,12 @@
  * Runs after the events' fields are checked (their types resolved).
  */
 void gen_check_routing(gen_model *m, gen_diags *diags);
+
+/**
+ * Checks the catalog's `servers`: names AsyncAPI accepts (letters, digits, '_', '-') and unique; a
+ * known protocol (kafka, kafka-secure, nats, http, https); a `host[:port]` without scheme or path;
+ * a `pathname` starting with '/', on http and https servers only.
+ */
+void gen_check_servers(gen_model *m, gen_diags *diags);
 
 #endif

@@ -268,6 +268,21 @@ typedef struct gen_accepted_break {
     gen_loc target_loc;
 } gen_accepted_break;
 
+/** A server of the catalog (`servers:`): where its events can be reached, for the AsyncAPI
+ * document. */
+typedef struct gen_server {
+    const char *name;
+    gen_loc loc;
+    const char *host; /**< `host[:port]`, required */
+    gen_loc host_loc;
+    const char *protocol; /**< kafka, kafka-secure, nats, http or https, required */
+    gen_loc protocol_loc;
+    const char *protocol_version; /**< NULL when not given */
+    const char *pathname;         /**< NULL when not given; starts with '/' */
+    gen_loc pathname_loc;
+    const char *title, *summary, *description; /**< NULL when not given */
+} gen_server;
+
 struct eventc_type_desc;
 /** Codec descriptors built from the model (dyndesc.c), keyed by type or event. */
 typedef struct gen_desc_cache_entry {
@@ -302,6 +317,8 @@ typedef struct gen_model {
     gen_loc ce_type_prefix_loc;
     gen_ce_extension *ce_extensions; /**< `cloudevents: extensions:`, in file order */
     size_t n_ce_extensions;
+    gen_server *servers; /**< `servers:`, in file order */
+    size_t n_servers;
     bool has_envelope;
     const char *envelope_description;
     bool additional_properties;

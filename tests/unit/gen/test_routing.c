@@ -1,6 +1,6 @@
 /* The routes the checker resolves (generator/front/check_routing.c): the default topic and key,
  * aggregate and event overrides, keys from the envelope, partition counts shared by a topic. The
- * refusals are in the errors corpus (tests/errors/95-routing, 96-routing-default-topic). */
+ * refusals are in the errors corpus (tests/errors/130-routing, 131-routing-default-topic). */
 #define _POSIX_C_SOURCE 200809L
 
 #include "check.h"

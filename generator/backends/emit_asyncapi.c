@@ -1,0 +1,556 @@
+/* The AsyncAPI back end: one AsyncAPI 3.0.0 document of the catalog, built as a JSON tree and
+ * written as YAML. Channels are the routing topics, messages the events (their payloads refer to
+ * the JSON Schemas of the schema target), the CloudEvents binary mode a message trait with its
+ * headers, structured mode one alternative message per channel (docs/asyncapi.md). */
+#include "emit_asyncapi.h"
+#include "names/ce_names.h"
+#include "names/names.h"
+#include "yaml_out.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KAFKA_BINDING "0.5.0"
+#define HTTP_BINDING "0.3.0"
+#define NATS_BINDING "0.1.0"
+#define BINARY_TRAIT "cloudevents_binary"
+#define SCHEMA_FORMAT "application/schema+json;version=draft-07"
+
+/* ---- JSON helpers ---- */
+
+static json_object *jcheck(json_object *o)
+{
+    if (!o) {
+        fputs("eventc: error: out of memory\n", stderr);
+        exit(1);
+    }
+    return o;
+}
+
+static json_object *jobj(void)
+{
+    return jcheck(json_object_new_object());
+}
+
+static json_object *jarr(void)
+{
+    return jcheck(json_object_new_array());
+}
+
+static void jset(json_object *o, const char *key, json_object *v)
+{
+    if (json_object_object_add(o, key, v) != 0)
+        jcheck(NULL);
+}
+
+static void jstr(json_object *o, const char *key, const char *s)
+{
+    if (s != NULL)
+        jset(o, key, jcheck(json_object_new_string(s)));
+}
+
+static void jown(json_object *o, const char *key, char *s)
+{
+    jstr(o, key, s);
+    free(s);
+}
+
+static void jpush(json_object *a, json_object *v)
+{
+    if (json_object_array_add(a, v) != 0)
+        jcheck(NULL);
+}
+
+static void jpush_own(json_object *a, char *s)
+{
+    jpush(a, jcheck(json_object_new_string(s)));
+    free(s);
+}
+
+static json_object *ref_own(char *target)
+{
+    json_object *o = jobj();
+    jown(o, "$ref", target);
+    return o;
+}
+
+/* ---- names ---- */
+
+/* "CustomerCreated" -> "Customer created". */
+static char *title_of(const char *pascal)
+{
+    gen_str s;
+    gen_str_init(&s);
+    for (const char *p = pascal; *p; p++) {
+        bool upper = *p >= 'A' && *p <= 'Z';
+        bool after_lower =
+            p != pascal && ((p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= '0' && p[-1] <= '9'));
+        if (upper && after_lower)
+            gen_str_putc(&s, ' ');
+        gen_str_putc(&s, upper && p != pascal ? (char)(*p - 'A' + 'a') : *p);
+    }
+    return s.data;
+}
+
+typedef struct channel {
+    const char *topic;
+    char *id;
+    const gen_event **events;
+    size_t n_events;
+    int64_t partitions;
+} channel;
+
+/* A channel id AsyncAPI accepts (`^[A-Za-z0-9_-]+$`): the snake name of the aggregate when the
+ * channel carries exactly the events of one aggregate, else the topic with '_' for every other
+ * character; a number is appended to an id another channel already has. */
+static char *channel_id(const channel *c, const channel *all, size_t n_all)
+{
+    const gen_aggregate *a = c->events[0]->aggregate;
+    bool one = c->n_events == a->n_events;
+    for (size_t i = 0; one && i < c->n_events; i++)
+        one = c->events[i]->aggregate == a;
+    char *base;
+    if (one) {
+        base = gen_snake(a->name);
+    } else {
+        base = gen_xstrdup(c->topic);
+        for (char *p = base; *p; p++)
+            if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                  (*p >= '0' && *p <= '9') || *p == '-'))
+                *p = '_';
+    }
+    char *id = gen_xstrdup(base);
+    for (int n = 2;; n++) {
+        bool taken = false;
+        for (size_t i = 0; i < n_all && !taken; i++)
+            taken = all[i].id != NULL && strcmp(all[i].id, id) == 0;
+        if (!taken)
+            break;
+        free(id);
+        id = gen_format("%s_%d", base, n);
+    }
+    free(base);
+    return id;
+}
+
+static char *snake_file(const char *name, const char *suffix)
+{
+    char *snake = gen_snake(name);
+    char *f = gen_format("%s%s", snake, suffix);
+    free(snake);
+    return f;
+}
+
+/* ---- the document ---- */
+
+static json_object *info_json(const gen_model *m)
+{
+    json_object *o = jobj();
+    jstr(o, "title", m->title ? m->title : m->name);
+    jown(o, "version", gen_format("%lld", (long long)m->version));
+    if (m->description)
+        jstr(o, "description", m->description);
+    jstr(o, "x-eventc-catalog", m->name);
+    return o;
+}
+
+static json_object *servers_json(const gen_model *m)
+{
+    json_object *o = jobj();
+    for (size_t i = 0; i < m->n_servers; i++) {
+        const gen_server *s = &m->servers[i];
+        json_object *v = jobj();
+        jstr(v, "host", s->host);
+        jstr(v, "protocol", s->protocol);
+        jstr(v, "protocolVersion", s->protocol_version);
+        jstr(v, "pathname", s->pathname);
+        jstr(v, "title", s->title);
+        jstr(v, "summary", s->summary);
+        jstr(v, "description", s->description);
+        jset(o, s->name, v);
+    }
+    return o;
+}
+
+static bool has_protocol(const gen_model *m, const char *prefix)
+{
+    for (size_t i = 0; i < m->n_servers; i++)
+        if (m->servers[i].protocol && strncmp(m->servers[i].protocol, prefix, strlen(prefix)) == 0)
+            return true;
+    return false;
+}
+
+static json_object *string_schema(const char *description)
+{
+    json_object *p = jobj();
+    jstr(p, "type", "string");
+    jstr(p, "description", description);
+    return p;
+}
+
+/* The headers of the binary content mode: every attribute as a `ce_` (Kafka) and a `ce-` (HTTP)
+ * header, and one of the two sets of required attributes. */
+static json_object *binary_trait(const gen_ce_names *names)
+{
+    json_object *t = jobj();
+    jstr(t, "summary", "CloudEvents binary content mode");
+    jstr(t, "description",
+         "The event travels as a CloudEvent (CloudEvents 1.0) in binary content mode: its "
+         "attributes in headers, `ce_<attribute>` over Kafka and `ce-<attribute>` over HTTP, its "
+         "data (the event's own fields) as the message body, in JSON. The envelope fields travel "
+         "as the attributes `id`, `subject` (the aggregate id), `time` and one extension each; "
+         "`partitionkey` holds the partition key, the Kafka record key. The same event in "
+         "structured content mode is the channel's `*_cloudevent` message.");
+    static const struct {
+        const char *name, *description;
+    } core[] = {{"specversion", "The CloudEvents version: 1.0."},
+                {"id", "The event id."},
+                {"source", "The producer (a URI-reference)."},
+                {"type", "The event's CloudEvents type."},
+                {"subject", "The aggregate id."},
+                {"time", "When the event occurred (RFC 3339)."},
+                {"dataschema", "The URI of the event's JSON Schema."},
+                {"partitionkey", "The partition key (the Kafka record key)."}};
+    static const char *const prefixes[] = {"ce_", "ce-"};
+    json_object *props = jobj();
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < sizeof core / sizeof core[0]; i++) {
+            json_object *p = string_schema(core[i].description);
+            if (strcmp(core[i].name, "specversion") == 0)
+                jstr(p, "const", "1.0");
+            else if (i < 4)
+                jset(p, "minLength", jcheck(json_object_new_int(1)));
+            char *key = gen_format("%s%s", prefixes[k], core[i].name);
+            jset(props, key, p);
+            free(key);
+        }
+        for (size_t i = 0; i < names->n_envelope; i++) {
+            const eventc_ce_field_map *f = &names->envelope[i];
+            if (f->slot != EVENTC_CE_SLOT_EXTENSION || f->attribute == NULL)
+                continue;
+            char *d = gen_format("Extension attribute: the envelope field %s.", f->field);
+            char *key = gen_format("%s%s", prefixes[k], f->attribute);
+            jset(props, key, string_schema(d));
+            free(key);
+            free(d);
+        }
+    }
+    jset(props, "content-type", string_schema("The data's content type: application/json."));
+    json_object *any = jarr();
+    for (int k = 0; k < 2; k++) {
+        json_object *req = jarr();
+        for (size_t i = 0; i < 4; i++)
+            jpush_own(req, gen_format("%s%s", prefixes[k], core[i].name));
+        json_object *alt = jobj();
+        jset(alt, "required", req);
+        jpush(any, alt);
+    }
+    json_object *h = jobj();
+    jstr(h, "type", "object");
+    jset(h, "properties", props);
+    jset(h, "anyOf", any);
+    jset(t, "headers", h);
+    return t;
+}
+
+/* The text of notes on an event: deprecation, personal data, deprecated fields. */
+static char *event_description(const gen_event *e, const char *type)
+{
+    gen_str s;
+    gen_str_init(&s);
+    if (e->description) {
+        gen_str_puts(&s, e->description);
+        size_t n = strlen(e->description);
+        if (n == 0 || e->description[n - 1] != '\n')
+            gen_str_putc(&s, '\n');
+        gen_str_putc(&s, '\n');
+    }
+    gen_str_printf(&s, "CloudEvents type `%s`; aggregate %s; partition key `%s`.", type,
+                   e->aggregate->name, e->route_key ? e->route_key->name : "-");
+    if (e->deprecated)
+        gen_str_printf(&s, "\n\nDeprecated%s%s.", e->deprecated_reason ? ": " : "",
+                       e->deprecated_reason ? e->deprecated_reason : "");
+    bool first = true;
+    for (size_t i = 0; i < e->n_fields; i++)
+        if (e->fields[i].pii) {
+            gen_str_printf(&s, "%s`%s`", first ? "\n\nPersonal data (pii): " : ", ",
+                           e->fields[i].name);
+            first = false;
+        }
+    if (!first)
+        gen_str_putc(&s, '.');
+    first = true;
+    for (size_t i = 0; i < e->n_fields; i++)
+        if (e->fields[i].deprecated) {
+            const gen_field *f = &e->fields[i];
+            gen_str_printf(&s, "%s`%s`%s%s%s", first ? "\n\nDeprecated fields: " : ", ", f->name,
+                           f->deprecated_reason ? " (" : "",
+                           f->deprecated_reason ? f->deprecated_reason : "",
+                           f->deprecated_reason ? ")" : "");
+            first = false;
+        }
+    if (!first)
+        gen_str_putc(&s, '.');
+    return s.data;
+}
+
+static json_object *event_message(const gen_model *m, const gen_event *e, const char *type)
+{
+    json_object *o = jobj();
+    jstr(o, "name", e->name);
+    jown(o, "title", title_of(e->name));
+    jstr(o, "summary", e->summary);
+    jown(o, "description", event_description(e, type));
+    jstr(o, "contentType", "application/json");
+    json_object *cid = jobj();
+    jstr(cid, "description", "The CloudEvents id: the event id.");
+    jstr(cid, "location", "$message.header#/ce_id");
+    jset(o, "correlationId", cid);
+    /* The type of this event, merged with the trait's headers. */
+    json_object *h = jobj(), *props = jobj();
+    jstr(h, "type", "object");
+    for (int k = 0; k < 2; k++) {
+        json_object *t = jobj();
+        jstr(t, "const", type);
+        jset(props, k ? "ce-type" : "ce_type", t);
+    }
+    jset(h, "properties", props);
+    jset(o, "headers", h);
+    json_object *payload = jobj();
+    jstr(payload, "schemaFormat", SCHEMA_FORMAT);
+    char *ce_file = snake_file(e->name, ".cloudevent.schema.json");
+    jset(payload, "schema",
+         ref_own(gen_format("../schemas/cloudevents/%s#/properties/data", ce_file)));
+    free(ce_file);
+    jset(o, "payload", payload);
+    json_object *traits = jarr();
+    jpush(traits, ref_own(gen_format("#/components/messageTraits/%s", BINARY_TRAIT)));
+    jset(o, "traits", traits);
+    json_object *bindings = jobj(), *kafka = jobj();
+    if (e->route_key) {
+        char *file = snake_file(e->name, ".schema.json");
+        jset(kafka, "key",
+             ref_own(gen_format("../schemas/%s#/properties/%s", file, e->route_key->name)));
+        free(file);
+    }
+    jstr(kafka, "bindingVersion", KAFKA_BINDING);
+    jset(bindings, "kafka", kafka);
+    jset(o, "bindings", bindings);
+    jstr(o, "x-eventcatalog-message-type", "event");
+    jstr(o, "x-eventc-event", e->name);
+    jstr(o, "x-eventc-aggregate", e->aggregate->name);
+    jstr(o, "x-eventc-cloudevents-type", type);
+    json_object *pii = jarr();
+    json_object *dep = jobj();
+    for (size_t i = 0; i < e->n_fields; i++) {
+        const gen_field *f = &e->fields[i];
+        if (f->pii)
+            jpush(pii, jcheck(json_object_new_string(f->name)));
+        if (f->deprecated)
+            jset(dep, f->name,
+                 f->deprecated_reason ? jcheck(json_object_new_string(f->deprecated_reason))
+                                      : jcheck(json_object_new_boolean(1)));
+    }
+    for (size_t i = 0; i < m->n_envelope; i++)
+        if (m->envelope[i].pii)
+            jpush(pii, jcheck(json_object_new_string(m->envelope[i].name)));
+    if (json_object_array_length(pii) > 0)
+        jset(o, "x-eventc-pii", pii);
+    else
+        json_object_put(pii);
+    if (json_object_object_length(dep) > 0)
+        jset(o, "x-eventc-deprecated-fields", dep);
+    else
+        json_object_put(dep);
+    if (e->deprecated)
+        jset(o, "x-eventc-deprecated",
+             e->deprecated_reason ? jcheck(json_object_new_string(e->deprecated_reason))
+                                  : jcheck(json_object_new_boolean(1)));
+    return o;
+}
+
+/* Structured content mode: any event of the channel as a CloudEvent in the JSON format. */
+static json_object *structured_message(const channel *c)
+{
+    json_object *o = jobj();
+    jown(o, "name", gen_format("%s_cloudevent", c->id));
+    jown(o, "title", gen_format("CloudEvent of %s, structured mode", c->topic));
+    jstr(o, "summary", "Any event of this channel as a CloudEvent in structured content mode.");
+    jstr(o, "description",
+         "The whole CloudEvent (attributes and data) as the message body in the CloudEvents JSON "
+         "format, `application/cloudevents+json`: the alternative to the binary content mode of "
+         "the channel's other messages. Its `type` says which event it holds.");
+    jstr(o, "contentType", "application/cloudevents+json");
+    json_object *payload = jobj(), *schema = jobj(), *one = jarr();
+    jstr(payload, "schemaFormat", SCHEMA_FORMAT);
+    for (size_t i = 0; i < c->n_events; i++) {
+        char *file = snake_file(c->events[i]->name, ".cloudevent.schema.json");
+        jpush(one, ref_own(gen_format("../schemas/cloudevents/%s", file)));
+        free(file);
+    }
+    jset(schema, "oneOf", one);
+    jset(payload, "schema", schema);
+    jset(o, "payload", payload);
+    jstr(o, "x-eventc-mode", "structured");
+    return o;
+}
+
+static json_object *channel_json(const channel *c)
+{
+    json_object *o = jobj();
+    jstr(o, "address", c->topic);
+    jown(o, "title", gen_format("Topic %s", c->topic));
+    gen_str d;
+    gen_str_init(&d);
+    gen_str_printf(&d, "The events routed to topic `%s`:", c->topic);
+    for (size_t i = 0; i < c->n_events; i++)
+        gen_str_printf(&d, "%s %s", i ? "," : "", c->events[i]->name);
+    gen_str_puts(&d, ". Each as a CloudEvent in binary content mode, or in structured mode as the "
+                     "`*_cloudevent` message.");
+    jown(o, "description", d.data);
+    json_object *msgs = jobj();
+    for (size_t i = 0; i < c->n_events; i++)
+        jset(msgs, c->events[i]->name,
+             ref_own(gen_format("#/components/messages/%s", c->events[i]->name)));
+    char *structured = gen_format("%s_cloudevent", c->id);
+    jset(msgs, structured, ref_own(gen_format("#/components/messages/%s", structured)));
+    free(structured);
+    jset(o, "messages", msgs);
+    json_object *bindings = jobj(), *kafka = jobj();
+    jstr(kafka, "topic", c->topic);
+    if (c->partitions)
+        jset(kafka, "partitions", jcheck(json_object_new_int64(c->partitions)));
+    jstr(kafka, "bindingVersion", KAFKA_BINDING);
+    jset(bindings, "kafka", kafka);
+    jset(o, "bindings", bindings);
+    return o;
+}
+
+static json_object *operation_json(const gen_model *m, const channel *c, bool send)
+{
+    json_object *o = jobj();
+    jstr(o, "action", send ? "send" : "receive");
+    jset(o, "channel", ref_own(gen_format("#/channels/%s", c->id)));
+    jown(o, "summary",
+         gen_format(send ? "Publish the events of topic %s." : "Consume the events of topic %s.",
+                    c->topic));
+    json_object *msgs = jarr();
+    for (size_t i = 0; i < c->n_events; i++)
+        jpush(msgs, ref_own(gen_format("#/channels/%s/messages/%s", c->id, c->events[i]->name)));
+    jpush(msgs, ref_own(gen_format("#/channels/%s/messages/%s_cloudevent", c->id, c->id)));
+    jset(o, "messages", msgs);
+    json_object *bindings = jobj(), *kafka = jobj();
+    jstr(kafka, "bindingVersion", KAFKA_BINDING);
+    jset(bindings, "kafka", kafka);
+    if (send && has_protocol(m, "http")) {
+        json_object *http = jobj();
+        jstr(http, "method", "POST");
+        jstr(http, "bindingVersion", HTTP_BINDING);
+        jset(bindings, "http", http);
+    }
+    if (has_protocol(m, "nats")) {
+        json_object *nats = jobj();
+        jstr(nats, "bindingVersion", NATS_BINDING);
+        jset(bindings, "nats", nats);
+    }
+    jset(o, "bindings", bindings);
+    return o;
+}
+
+/* The channels: one per topic, in the order topics first appear, with their events. */
+static channel *collect_channels(const gen_model *m, size_t *n_out)
+{
+    channel *cs = gen_xcalloc(m->n_events ? m->n_events : 1, sizeof(*cs));
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_events; i++) {
+        const gen_event *e = m->events[i];
+        channel *c = NULL;
+        for (size_t k = 0; k < n && !c; k++)
+            if (strcmp(cs[k].topic, e->route_topic) == 0)
+                c = &cs[k];
+        if (!c) {
+            c = &cs[n++];
+            c->topic = e->route_topic;
+            c->events = gen_xcalloc(m->n_events, sizeof(*c->events));
+        }
+        c->events[c->n_events++] = e;
+        if (e->route_partitions)
+            c->partitions = e->route_partitions;
+    }
+    for (size_t k = 0; k < n; k++)
+        cs[k].id = channel_id(&cs[k], cs, n);
+    *n_out = n;
+    return cs;
+}
+
+json_object *gen_asyncapi_document(const gen_model *m)
+{
+    gen_diags diags;
+    gen_diags_init(&diags);
+    gen_ce_names names;
+    if (gen_ce_names_build(m, &names, &diags) != 0) {
+        gen_diags_print(&diags, stderr);
+        gen_diags_free(&diags);
+        gen_ce_names_free(&names);
+        return NULL;
+    }
+    gen_diags_free(&diags);
+    size_t n_channels = 0;
+    channel *cs = collect_channels(m, &n_channels);
+
+    json_object *doc = jobj();
+    jstr(doc, "asyncapi", "3.0.0");
+    jset(doc, "info", info_json(m));
+    jstr(doc, "defaultContentType", "application/json");
+    if (m->n_servers > 0)
+        jset(doc, "servers", servers_json(m));
+    json_object *channels = jobj(), *operations = jobj();
+    for (size_t k = 0; k < n_channels; k++) {
+        jset(channels, cs[k].id, channel_json(&cs[k]));
+        char *send = gen_format("send_%s", cs[k].id), *receive = gen_format("receive_%s", cs[k].id);
+        jset(operations, send, operation_json(m, &cs[k], true));
+        jset(operations, receive, operation_json(m, &cs[k], false));
+        free(send);
+        free(receive);
+    }
+    jset(doc, "channels", channels);
+    jset(doc, "operations", operations);
+    json_object *components = jobj(), *messages = jobj(), *traits = jobj();
+    for (size_t i = 0; i < m->n_events; i++)
+        jset(messages, m->events[i]->name, event_message(m, m->events[i], names.types[i]));
+    for (size_t k = 0; k < n_channels; k++) {
+        char *id = gen_format("%s_cloudevent", cs[k].id);
+        jset(messages, id, structured_message(&cs[k]));
+        free(id);
+    }
+    jset(traits, BINARY_TRAIT, binary_trait(&names));
+    jset(components, "messages", messages);
+    jset(components, "messageTraits", traits);
+    jset(doc, "components", components);
+    for (size_t k = 0; k < n_channels; k++) {
+        free(cs[k].id);
+        free(cs[k].events);
+    }
+    free(cs);
+    gen_ce_names_free(&names);
+    return doc;
+}
+
+int gen_emit_asyncapi(const gen_model *m, const char *source, const char *version, gen_emit_fn emit,
+                      void *ctx)
+{
+    json_object *doc = gen_asyncapi_document(m);
+    if (doc == NULL)
+        return -1;
+    gen_str out;
+    gen_str_init(&out);
+    gen_str_printf(&out, "# Generated by eventc %s from %s. DO NOT EDIT.\n", version, source);
+    gen_yaml_write(&out, doc);
+    char *rel = gen_format("asyncapi/%s.asyncapi.yaml", m->name);
+    int rc = emit(ctx, rel, out.data, out.len) ? -1 : 0;
+    free(rel);
+    gen_str_free(&out);
+    json_object_put(doc);
+    return rc;
+}
