@@ -2,7 +2,7 @@
  * and the library under it (eventc/catalog.h, eventc/lifecycle_guard.h): the catalog descriptor,
  * routes that agree with the runtime routing table, typed publishing through the in-memory bus,
  * typed handlers on a router (decoding, dead letters with the decoder's path and rule), the
- * lifecycle guard and the in-memory state store.
+ * lifecycle guard and the in-memory state store; typed handlers on worker threads.
  *
  *   test_typed <source dir>
  */
@@ -16,7 +16,9 @@
 #include <eventc/lifecycle_guard.h>
 #include <eventc/middleware.h>
 
+#include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 static const char *source_dir = ".";
 
@@ -660,6 +662,168 @@ static void state_store(void)
     eventc_state_store_close(states);
 }
 
+/* ---- threads ---- */
+
+/* Typed handlers on worker threads: 40 histories of fresh instances, every event of the catalog in
+ * each, through two workers per topic behind the deduplicator and the guard. Every event reaches
+ * its callback once, no lifecycle refuses anything (order per key holds across workers), and the
+ * guard's states end where the histories end. Also run under ThreadSanitizer. */
+static const char *const history[] = {"customer_created",
+                                      "customer_updated",
+                                      "customer_disabled",
+                                      "customer_enabled",
+                                      "contact_created",
+                                      "contact_updated",
+                                      "contact_deleted",
+                                      "provider_configured",
+                                      "provider_updated",
+                                      "provider_disabled",
+                                      "provider_enabled",
+                                      "channel_mapped",
+                                      "channel_updated",
+                                      "channel_unmapped",
+                                      "conversation_created",
+                                      "conversation_updated",
+                                      "conversation_participant_added",
+                                      "conversation_participant_removed",
+                                      "conversation_closed",
+                                      "conversation_reopened",
+                                      "conversation_archived"};
+#define HISTORY (sizeof history / sizeof history[0])
+#define ROUNDS 40
+
+typedef struct counted {
+    pthread_mutex_t lock;
+    size_t calls[MSG_EVENT_TYPE_COUNT + 1];
+    size_t total, errors;
+} counted;
+
+static int count_event(const void *handlers, int kind, const void *event, const eventc_message *m,
+                       void *ctx)
+{
+    (void)handlers;
+    (void)event;
+    counted *c = ctx;
+    /* The emitter is the one of this message, on this thread. */
+    int ok = eventc_typed_emitter(m) != NULL;
+    pthread_mutex_lock(&c->lock);
+    c->calls[kind]++;
+    c->total++;
+    c->errors += !ok;
+    pthread_mutex_unlock(&c->lock);
+    return 0;
+}
+
+static bool count_all(const void *handlers, int kind)
+{
+    (void)handlers;
+    (void)kind;
+    return true;
+}
+
+static void router_error(void *ctx, const char *handler, const eventc_error *err)
+{
+    counted *c = ctx;
+    pthread_mutex_lock(&c->lock);
+    c->errors++;
+    pthread_mutex_unlock(&c->lock);
+    fprintf(stderr, "%s: %s: %s\n", handler, err->path, err->message);
+}
+
+static void set_string(const eventc_type_desc *d, void *e, const char *field, const char *value)
+{
+    for (size_t i = 0; i < d->n_fields; i++)
+        if (strcmp(d->fields[i].name, field) == 0)
+            memcpy((char *)e + d->fields[i].offset, &value, sizeof value);
+}
+
+static void threaded(void)
+{
+    counted c;
+    memset(&c, 0, sizeof c);
+    pthread_mutex_init(&c.lock, NULL);
+    eventc_error err;
+    eventc_bus *bus = eventc_bus_new(NULL, &err);
+    eventc_publisher *pub = eventc_bus_publisher(bus);
+    eventc_dedupe_store *dedupe = eventc_memory_dedupe_new(NULL);
+    eventc_state_store *states = eventc_memory_state_new(NULL);
+    eventc_router_config rc = eventc_router_config_default();
+    rc.poll_ms = 10;
+    rc.on_error = router_error;
+    rc.on_error_ctx = &c;
+    eventc_router *router = eventc_router_new(&rc, &err);
+    eventc_middleware mw;
+    eventc_dedupe_config dc = {dedupe, "threads", 0, 0};
+    CHECK(eventc_dedupe_middleware(&dc, &mw, &err) == EVENTC_OK);
+    CHECK(eventc_router_use(router, &mw, &err) == EVENTC_OK);
+    eventc_lifecycle_guard_config gc = {&msg_catalog_desc, states, NULL, NULL, NULL};
+    CHECK(eventc_lifecycle_guard_middleware(&gc, &mw, &err) == EVENTC_OK);
+    CHECK(eventc_router_use(router, &mw, &err) == EVENTC_OK);
+    eventc_typed_table table = {&msg_catalog_desc, count_event, count_all, NULL, &c};
+    eventc_typed_config tc = eventc_typed_config_default();
+    tc.name = "threads";
+    tc.group = "threads";
+    tc.new_subscriber = eventc_bus_subscriber_factory;
+    tc.subscriber_ctx = bus;
+    tc.workers = 2;
+    tc.batch = 4;
+    eventc_typed *typed = NULL;
+    CHECK(eventc_typed_add(router, &table, &tc, &typed, &err) == EVENTC_OK);
+    CHECK(eventc_router_start(router, &err) == EVENTC_OK);
+
+    static char ids[ROUNDS * HISTORY][2][32];
+    msg_event ev;
+    memset(&ev, 0, sizeof ev);
+    for (size_t r = 0; r < ROUNDS; r++) {
+        for (size_t i = 0; i < HISTORY; i++) {
+            CHECK(load(&ev, history[i]));
+            const eventc_catalog_event *ce = eventc_catalog_event_of(&msg_catalog_desc, ev.kind);
+            const eventc_catalog_aggregate *a =
+                eventc_catalog_aggregate_of(&msg_catalog_desc, ev.kind);
+            void *e = (char *)&ev + ce->entry->union_offset;
+            char *id = ids[r * HISTORY + i][0], *agg = ids[r * HISTORY + i][1];
+            snprintf(id, 32, "01THREAD%018zu", r * HISTORY + i);
+            snprintf(agg, 32, "%s_%zu", a->name, r);
+            set_string(ce->entry->desc, e, "event_id", id);
+            set_string(ce->entry->desc, e, "aggregate_id", agg);
+            set_string(ce->entry->desc, e, a->id_field, agg);
+            set_string(ce->entry->desc, e, "idempotency_key", NULL);
+            CHECK(msg_event_publish(pub, NULL, &ev, &err) == EVENTC_OK);
+        }
+    }
+    msg_event_clear(&ev);
+    /* Wait for the workers (up to a minute: a loaded machine is slow, never wrong). */
+    size_t total = 0;
+    for (int i = 0; i < 6000 && total < ROUNDS * HISTORY; i++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        pthread_mutex_lock(&c.lock);
+        total = c.total;
+        pthread_mutex_unlock(&c.lock);
+    }
+    CHECK(eventc_router_close(router, -1, &err) == EVENTC_OK);
+    CHECK(total == ROUNDS * HISTORY);
+    CHECK(c.errors == 0);
+    for (int k = 1; k <= (int)MSG_EVENT_TYPE_COUNT; k++)
+        CHECK(c.calls[k] == ROUNDS);
+    CHECK(eventc_memory_state_size(states) == 5 * ROUNDS);
+    int state = -1;
+    bool applied = false;
+    CHECK(eventc_state_load(states, &msg_conversation_lifecycle, "Conversation_7", "x", &state,
+                            &applied, &err) == EVENTC_OK);
+    CHECK(state == MSG_CONVERSATION_ARCHIVED);
+    CHECK(eventc_state_load(states, &msg_channel_lifecycle, "Channel_39", "x", &state, &applied,
+                            &err) == EVENTC_OK);
+    CHECK(state == MSG_CHANNEL_UNMAPPED);
+    eventc_router_free(router);
+    eventc_typed_free(typed);
+    eventc_publisher_close(pub);
+    eventc_bus_free(bus);
+    eventc_dedupe_close(dedupe);
+    eventc_state_store_close(states);
+    pthread_mutex_destroy(&c.lock);
+}
+
 static void refusals(void)
 {
     eventc_error err;
@@ -695,5 +859,6 @@ int main(int argc, char **argv)
     guard_alone();
     state_store();
     refusals();
+    threaded();
     return check_report();
 }
