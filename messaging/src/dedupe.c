@@ -227,7 +227,7 @@ static eventc_status mem_claim(eventc_dedupe_store *store, const char *key, size
             if (s->n >= s->cfg.capacity) {
                 st = eventc_error_set(err, EVENTC_E_FULL, NULL,
                                       "the dedupe store holds %zu claims in progress", s->n);
-            } else if (s->n + 1 > s->n_buckets * 2 && !grow(s)) {
+            } else if (s->n + 1 > s->n_buckets && !grow(s)) {
                 st = eventc_error_set(err, EVENTC_E_NOMEM, NULL, "out of memory");
             } else if ((k = calloc(1, sizeof(*k) + len + 1)) == NULL) {
                 st = eventc_error_set(err, EVENTC_E_NOMEM, NULL, "out of memory");
