@@ -1,11 +1,12 @@
 /* The input layout of the CloudEvents harness (fuzz_cloudevents.c), shared with the program that
  * writes its seeds (ce_seeds.c) so that seeds and harness read bytes the same way:
  *
- *   byte 0        the reader, by its value modulo 3: '0' the JSON event format, '1' the HTTP
- *                 binding, '2' the Kafka binding (the seeds use these three digits)
+ *   byte 0        the reader, by its value modulo 4: '0' the JSON event format, '1' the HTTP
+ *                 binding, '2' the Kafka binding, '3' the NATS binding (the seeds use these
+ *                 four digits)
  *   JSON          the rest is the document
- *   HTTP, Kafka   "name: value" lines (spaces after the colon skipped), an empty line, then the
- *                 body; reading headers stops at the first line without a colon
+ *   HTTP, Kafka,  "name: value" lines (spaces after the colon skipped), an empty line, then the
+ *   NATS          body; reading headers stops at the first line without a colon
  */
 #ifndef EVENTC_FUZZ_CE_INPUT_H
 #define EVENTC_FUZZ_CE_INPUT_H
@@ -15,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { CE_INPUT_JSON = 0, CE_INPUT_HTTP = 1, CE_INPUT_KAFKA = 2 };
+enum { CE_INPUT_JSON = 0, CE_INPUT_HTTP = 1, CE_INPUT_KAFKA = 2, CE_INPUT_NATS = 3 };
 #define CE_INPUT_MAX_HEADERS 32
 
 typedef struct ce_input {
@@ -41,7 +42,7 @@ static inline void ce_input_free(ce_input *in)
  * terminated), released by ce_input_free. */
 static inline void ce_input_split(ce_input *in, const unsigned char *data, size_t size)
 {
-    in->reader = data[0] % 3;
+    in->reader = data[0] % 4;
     in->text = (const char *)data + 1;
     in->len = size - 1;
     in->n_headers = 0;
@@ -92,9 +93,12 @@ static inline eventc_status ce_input_read(const ce_input *in, eventc_ce_event *e
     case CE_INPUT_HTTP:
         return eventc_ce_http_decode(ev, in->headers, in->n_headers, in->body, in->body_len, NULL,
                                      err);
-    default:
+    case CE_INPUT_KAFKA:
         return eventc_ce_kafka_decode(ev, in->headers, in->n_headers, NULL, 0, in->body,
                                       in->body_len, NULL, err);
+    default:
+        return eventc_ce_nats_decode(ev, in->headers, in->n_headers, in->body, in->body_len, NULL,
+                                     err);
     }
 }
 

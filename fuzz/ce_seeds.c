@@ -6,6 +6,8 @@
  *   <name>.http-structured    '1' + the same in structured mode
  *   <name>.kafka-binary       '2' + the Kafka headers, an empty line, the value
  *   <name>.kafka-structured   '2' + the same in structured mode
+ *   <name>.nats-binary        '3' + the NATS headers, an empty line, the payload
+ *   <name>.nats-structured    '3' + the same in structured mode
  *
  * Every seed is read back through the harness's own splitting and reader, and must give the
  * event that the binding's decoder reads from the message itself: a seed that feeds nothing
@@ -111,6 +113,8 @@ static void seeds_of(const char *dir, const char *file)
         {"http-structured", '1', EVENTC_CE_MODE_STRUCTURED},
         {"kafka-binary", '2', EVENTC_CE_MODE_BINARY},
         {"kafka-structured", '2', EVENTC_CE_MODE_STRUCTURED},
+        {"nats-binary", '3', EVENTC_CE_MODE_BINARY},
+        {"nats-structured", '3', EVENTC_CE_MODE_STRUCTURED},
     };
     char name[256];
     size_t len = 0;
@@ -138,9 +142,18 @@ static void seeds_of(const char *dir, const char *file)
         eventc_buf_append(&seed, text, len);
         emit(dir, name, "json", &seed, &ev);
         for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++) {
-            eventc_status st = bindings[i].reader == '1'
-                                   ? eventc_ce_http_encode(&ev, bindings[i].mode, &m, &err)
-                                   : eventc_ce_kafka_encode(&ev, bindings[i].mode, &m, &err);
+            eventc_status st;
+            switch (bindings[i].reader) {
+            case '1':
+                st = eventc_ce_http_encode(&ev, bindings[i].mode, &m, &err);
+                break;
+            case '2':
+                st = eventc_ce_kafka_encode(&ev, bindings[i].mode, &m, &err);
+                break;
+            default:
+                st = eventc_ce_nats_encode(&ev, bindings[i].mode, &m, &err);
+                break;
+            }
             if (st != EVENTC_OK) {
                 /* Binary mode cannot carry every event (a datacontenttype of the structured
                  * media type); the other seeds of the event still feed that reader. */
@@ -148,11 +161,20 @@ static void seeds_of(const char *dir, const char *file)
             }
             eventc_ce_event want;
             eventc_ce_init(&want, NULL);
-            st = bindings[i].reader == '1'
-                     ? eventc_ce_http_decode(&want, m.headers, m.n_headers, m.body, m.body_len,
-                                             NULL, &err)
-                     : eventc_ce_kafka_decode(&want, m.headers, m.n_headers, m.key, m.key_len,
-                                              m.body, m.body_len, NULL, &err);
+            switch (bindings[i].reader) {
+            case '1':
+                st = eventc_ce_http_decode(&want, m.headers, m.n_headers, m.body, m.body_len, NULL,
+                                           &err);
+                break;
+            case '2':
+                st = eventc_ce_kafka_decode(&want, m.headers, m.n_headers, m.key, m.key_len, m.body,
+                                            m.body_len, NULL, &err);
+                break;
+            default:
+                st = eventc_ce_nats_decode(&want, m.headers, m.n_headers, m.body, m.body_len, NULL,
+                                           &err);
+                break;
+            }
             if (st != EVENTC_OK) {
                 fprintf(stderr, "%s: %s does not read its own message\n", file, bindings[i].kind);
                 failures++;

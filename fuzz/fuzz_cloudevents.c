@@ -1,7 +1,7 @@
-/* Any bytes into the CloudEvents readers: the JSON format, and the HTTP and Kafka bindings with
- * headers taken from the input. The first byte picks the reader (layout in ce_input.h; seeds for
- * every reader are written by ce_seeds.c). Properties: no crash, leak or undefined behaviour, and
- * an accepted event writes to the JSON format and reads back equal. */
+/* Any bytes into the CloudEvents readers: the JSON format, and the HTTP, Kafka and NATS bindings
+ * with headers taken from the input. The first byte picks the reader (layout in ce_input.h; seeds
+ * for every reader are written by ce_seeds.c). Properties: no crash, leak or undefined behaviour,
+ * and an accepted event writes to the JSON format and reads back equal. */
 #include "ce_input.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);

@@ -146,7 +146,8 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
       set_tests_properties(memcheck.cloudevents.${_name} PROPERTIES LABELS "memcheck" TIMEOUT 120)
     endforeach()
     # The unit tests too, allocation-failure sweep included.
-    foreach(_unit IN ITEMS test_cloudevents test_cloudevents_bindings test_cloudevents_names)
+    foreach(_unit IN ITEMS test_cloudevents test_cloudevents_bindings test_cloudevents_names
+                           test_cloudevents_nats)
       add_test(NAME memcheck.cloudevents.${_unit}
                COMMAND ${EVENTC_VALGRIND} -q --error-exitcode=99 --leak-check=full
                        --errors-for-leak-kinds=definite,indirect $<TARGET_FILE:${_unit}>)

@@ -240,6 +240,20 @@ static eventc_status kafka_decode(const eventc_ce_codec *c, eventc_ce_event *ev,
                                   in->body_len, opts, err);
 }
 
+static eventc_status nats_encode(const eventc_ce_codec *c, const eventc_ce_event *ev,
+                                 eventc_ce_message *out, eventc_error *err)
+{
+    return eventc_ce_nats_encode(ev, c->mode, out, err);
+}
+
+static eventc_status nats_decode(const eventc_ce_codec *c, eventc_ce_event *ev,
+                                 const eventc_ce_message *in, const eventc_ce_options *opts,
+                                 eventc_error *err)
+{
+    (void)c;
+    return eventc_ce_nats_decode(ev, in->headers, in->n_headers, in->body, in->body_len, opts, err);
+}
+
 /* The JSON format alone: the body is the event; the message's arena holds the text. */
 static eventc_status json_encode(const eventc_ce_codec *c, const eventc_ce_event *ev,
                                  eventc_ce_message *out, eventc_error *err)
@@ -293,6 +307,9 @@ static const eventc_ce_codec codecs[] = {
     {EVENTC_CE_CODEC_VERSION, "kafka-structured", EVENTC_CE_MODE_STRUCTURED, kafka_encode,
      kafka_decode, NULL},
     {EVENTC_CE_CODEC_VERSION, "json", EVENTC_CE_MODE_STRUCTURED, json_encode, json_decode, NULL},
+    {EVENTC_CE_CODEC_VERSION, "nats-binary", EVENTC_CE_MODE_BINARY, nats_encode, nats_decode, NULL},
+    {EVENTC_CE_CODEC_VERSION, "nats-structured", EVENTC_CE_MODE_STRUCTURED, nats_encode,
+     nats_decode, NULL},
 };
 
 const eventc_ce_codec *eventc_ce_codec_http(eventc_ce_mode mode)
@@ -308,4 +325,9 @@ const eventc_ce_codec *eventc_ce_codec_kafka(eventc_ce_mode mode)
 const eventc_ce_codec *eventc_ce_codec_json(void)
 {
     return &codecs[4];
+}
+
+const eventc_ce_codec *eventc_ce_codec_nats(eventc_ce_mode mode)
+{
+    return mode == EVENTC_CE_MODE_BINARY ? &codecs[5] : &codecs[6];
 }

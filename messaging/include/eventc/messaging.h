@@ -331,12 +331,13 @@ EVENTC_API void eventc_subscriber_destroy(eventc_subscriber *sub);
 
 /**
  * A protocol binding in one content mode, over the runtime's bindings (cloudevents.h). The
- * built-in codecs are static objects; a transport with its own binding (NATS) defines its own.
+ * built-in codecs are static objects; a transport with a binding of its own defines its own.
  */
 typedef struct eventc_ce_codec {
     /** EVENTC_CE_CODEC_VERSION. */
     int version;
-    /** "http-binary", "http-structured", "kafka-binary", "kafka-structured", "json". */
+    /** "http-binary", "http-structured", "kafka-binary", "kafka-structured", "nats-binary",
+     *  "nats-structured", "json". */
     const char *name;
     /** The content mode. */
     eventc_ce_mode mode;
@@ -359,6 +360,9 @@ EVENTC_API const eventc_ce_codec *eventc_ce_codec_http(eventc_ce_mode mode);
 EVENTC_API const eventc_ce_codec *eventc_ce_codec_kafka(eventc_ce_mode mode);
 /** The JSON event format alone: the body is the event, no headers. */
 EVENTC_API const eventc_ce_codec *eventc_ce_codec_json(void);
+/** NATS binding, binary or structured mode (a decoder reads either mode); the body is the NATS
+ *  payload, the subject is the adapter's business. */
+EVENTC_API const eventc_ce_codec *eventc_ce_codec_nats(eventc_ce_mode mode);
 
 /* ---------------------------------------------------------------------------------------------
  * Routing: which topic and key an event goes to

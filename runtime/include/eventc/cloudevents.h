@@ -1,11 +1,12 @@
 /**
  * @file cloudevents.h
  * @brief CloudEvents v1.0: the event type with its type system and validation rules, the JSON
- *        event format (single and batch), and the HTTP and Kafka protocol bindings in binary,
- *        structured and batch modes as plain header lists plus a body.
+ *        event format (single and batch), and the HTTP, Kafka and NATS protocol bindings in
+ *        binary, structured and (HTTP) batch modes as plain header lists plus a body.
  *
  * Nothing here does I/O: the bindings turn an event into an eventc_ce_message (headers, body,
- * key) and back, so any HTTP or Kafka client library can carry it. See docs/cloudevents.md.
+ * key) and back, so any HTTP, Kafka or NATS client library can carry it. See
+ * docs/cloudevents.md.
  *
  * **Memory.** An eventc_ce_event owns everything it points to through one arena, like a decoded
  * catalog event (codec.h). Setters and decoders copy their input into that arena, so the
@@ -599,7 +600,8 @@ typedef struct eventc_ce_message {
     eventc_header *headers;
     size_t n_headers;
     /** The body bytes (a NUL follows them); NULL when there is none (a Kafka message with no
-     *  value; an HTTP message with an empty body has body_len 0). */
+     *  value; an HTTP message with an empty body, or a NATS message with an empty payload, has
+     *  body_len 0). */
     const char *body;
     size_t body_len;
     /** Kafka record key (NUL-terminated), or NULL for none; NULL for HTTP. */
@@ -727,6 +729,45 @@ EVENTC_API EVENTC_NODISCARD eventc_status
 eventc_ce_kafka_decode(eventc_ce_event *ev, const eventc_header *headers, size_t n_headers,
                        const char *key, size_t key_len, const char *value, size_t value_len,
                        const eventc_ce_options *opts, eventc_error *err);
+
+/**
+ * @return the mode of a NATS message from its headers: STRUCTURED when a Content-Type header
+ *         starts with `application/cloudevents` (compared case-insensitively), else BINARY.
+ */
+EVENTC_API eventc_ce_mode eventc_ce_nats_mode(const eventc_header *headers, size_t n);
+
+/**
+ * Encodes @p ev as a NATS message in @p mode (BINARY or STRUCTURED) into @p msg (released
+ * first); the subject is the transport's business.
+ *
+ * Binary: `ce-<attribute>` headers in the order specversion, id, source, type, subject, time,
+ * dataschema, extensions, datacontenttype (`application/json` when absent and the data is JSON),
+ * each value its canonical string percent-encoded as in HTTP (NATS header values are printable
+ * ASCII); the payload is the data bytes (empty without data). Structured: `content-type:
+ * application/cloudevents+json; charset=utf-8` and the JSON format as the payload.
+ * Binary mode refuses a datacontenttype starting with `application/cloudevents`, as HTTP does.
+ * @return EVENTC_OK, a validation error, EVENTC_E_INVALID_ARGUMENT, EVENTC_E_NOMEM; @p msg
+ *         empty on error.
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_ce_nats_encode(const eventc_ce_event *ev,
+                                                                eventc_ce_mode mode,
+                                                                eventc_ce_message *msg,
+                                                                eventc_error *err);
+
+/**
+ * Decodes a NATS message: structured when eventc_ce_nats_mode says so (the payload must then
+ * be the JSON event format; a batch is refused with EVENTC_E_UNSUPPORTED), else binary. Binary
+ * mode reads every `ce-<name>` header (names compared case-insensitively; values unquoted and
+ * percent-decoded as in HTTP, see eventc_ce_percent_decode), `ce-datacontenttype` as
+ * datacontenttype (a Content-Type header is accepted too and must then agree with it), and the
+ * payload as data (empty: no data). An attribute given twice is refused. Errors name the header
+ * (`ce-time`) or the JSON path.
+ * @param payload the payload (@p payload_len bytes), or NULL for none.
+ * @return EVENTC_OK or the first problem; on error @p ev is empty.
+ */
+EVENTC_API EVENTC_NODISCARD eventc_status eventc_ce_nats_decode(
+    eventc_ce_event *ev, const eventc_header *headers, size_t n_headers, const char *payload,
+    size_t payload_len, const eventc_ce_options *opts, eventc_error *err);
 
 #ifdef __cplusplus
 }

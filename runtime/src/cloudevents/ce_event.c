@@ -60,6 +60,9 @@ void ce_path(char *out, ce_where where, size_t index, const char *name)
                   : name ? name
                          : "");
         return;
+    case CE_AT_NATS:
+        path_join(out, data ? "" : "ce-", data ? "payload" : name ? name : "");
+        return;
     }
     out[0] = '\0';
 }

@@ -31,6 +31,7 @@ typedef enum ce_where {
     CE_AT_JSON,  /* "$.time" (after an optional batch prefix "$[i]") */
     CE_AT_HTTP,  /* "ce-time"; datacontenttype is "content-type" */
     CE_AT_KAFKA, /* "ce_time"; datacontenttype is "content-type" */
+    CE_AT_NATS,  /* "ce-time"; datacontenttype is "ce-datacontenttype" */
 } ce_where;
 
 /* Writes the path of attribute name for where into out (EVENTC_ERROR_PATH_MAX). index is the
@@ -62,16 +63,18 @@ eventc_status ce_msg_header(eventc_ce_message *m, size_t *cap, const char *name,
                             const char *value, size_t value_len);
 eventc_status ce_msg_body(eventc_ce_message *m, const char *s, size_t n);
 
-/* Binary-mode decoding shared by HTTP and Kafka: attributes from the headers named prefix +
- * attribute ("ce-" or "ce_"), datacontenttype from content-type, the body as data. HTTP values are
- * unquoted and percent-decoded; Kafka values are used as they are. ev must have been reset. */
+/* Binary-mode decoding shared by HTTP, Kafka and NATS: attributes from the headers named prefix +
+ * attribute ("ce-" or "ce_"), datacontenttype from content-type (Kafka and NATS also accept a
+ * ce- header that agrees with it), the body as data. HTTP and NATS values are unquoted and
+ * percent-decoded; Kafka values are used as they are. ev must have been reset. */
 eventc_status ce_binary_decode(eventc_ce_event *ev, ce_where where, const eventc_header *headers,
                                size_t n_headers, const char *body, size_t body_len,
                                const eventc_ce_options *opts, eventc_error *err);
 /* Refuses events binary mode cannot carry: a datacontenttype that receivers would take for the
  * structured mode's media type. */
 eventc_status ce_binary_mode_check(const eventc_ce_event *ev, eventc_error *err);
-/* Binary-mode encoding shared by HTTP and Kafka (percent-encoding for HTTP). */
+/* Binary-mode encoding shared by HTTP, Kafka and NATS (percent-encoding for HTTP and NATS; NATS
+ * carries datacontenttype in ce-datacontenttype rather than content-type). */
 eventc_status ce_binary_encode(const eventc_ce_event *ev, ce_where where, eventc_ce_message *m);
 /* True when the media type ct is exactly media (case-insensitive), parameters aside. */
 bool ce_media_is(const char *ct, const char *media);

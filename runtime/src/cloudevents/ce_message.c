@@ -1,6 +1,7 @@
-/* Messages (header list, body, key) and the binary content mode that HTTP and Kafka share: each
- * attribute in its own header, datacontenttype as the content type, the data as the body. The
- * bindings differ only in the header prefix and in HTTP's percent-encoding of values. */
+/* Messages (header list, body, key) and the binary content mode that HTTP, Kafka and NATS share:
+ * each attribute in its own header, datacontenttype as the content type (NATS: its own ce-
+ * header), the data as the body. The bindings differ in the header prefix, in the
+ * percent-encoding of values (HTTP and NATS) and in where datacontenttype goes. */
 #include "ce_internal.h"
 #include "eventc/utf8.h"
 
@@ -102,11 +103,17 @@ bool ce_media_is(const char *ct, const char *media)
 
 static const char *header_prefix(ce_where where)
 {
-    return where == CE_AT_HTTP ? "ce-" : "ce_";
+    return where == CE_AT_KAFKA ? "ce_" : "ce-";
 }
 
-/* Adds prefix + name with the canonical string in s (percent-encoded for HTTP). Names have no
- * maximum length, so the header name is built in hname. */
+/* HTTP and NATS header values are printable ASCII: percent-encoded. */
+static bool percent_encoded(ce_where where)
+{
+    return where == CE_AT_HTTP || where == CE_AT_NATS;
+}
+
+/* Adds prefix + name with the canonical string in s (percent-encoded for HTTP and NATS). Names
+ * have no maximum length, so the header name is built in hname. */
 static eventc_status put_attr(eventc_ce_message *m, size_t *cap, ce_where where, const char *name,
                               const char *s, size_t n, eventc_buf *hname, eventc_buf *scratch)
 {
@@ -115,7 +122,7 @@ static eventc_status put_attr(eventc_ce_message *m, size_t *cap, ce_where where,
     eventc_buf_append_str(hname, name);
     if (hname->failed)
         return EVENTC_E_NOMEM;
-    if (where == CE_AT_HTTP) {
+    if (percent_encoded(where)) {
         eventc_buf_reset(scratch);
         if (eventc_ce_percent_encode(scratch, s, n) != EVENTC_OK)
             return EVENTC_E_NOMEM;
@@ -166,22 +173,26 @@ eventc_status ce_binary_encode(const eventc_ce_event *ev, ce_where where, eventc
             st = put_attr(m, &cap, where, ev->exts[i].name, value.data ? value.data : "", value.len,
                           &hname, &scratch);
     }
-    eventc_buf_free(&value);
-    eventc_buf_free(&scratch);
-    eventc_buf_free(&hname);
-    if (st != EVENTC_OK)
-        return st;
     /* A JSON-format event without datacontenttype implies application/json; the spec asks to
      * make that explicit when the event moves to a binding. */
     const char *ct = ev->datacontenttype;
     if (ct == NULL && ev->data_kind == EVENTC_CE_DATA_JSON)
         ct = "application/json";
-    if (ct != NULL &&
-        (st = ce_msg_header(m, &cap, "content-type", 12, ct, strlen(ct))) != EVENTC_OK)
+    if (st == EVENTC_OK && ct != NULL) {
+        /* NATS maps every attribute, datacontenttype too, to its ce- header (3.1.3.1). */
+        if (where == CE_AT_NATS)
+            st = put_attr(m, &cap, where, "datacontenttype", ct, strlen(ct), &hname, &scratch);
+        else
+            st = ce_msg_header(m, &cap, "content-type", 12, ct, strlen(ct));
+    }
+    eventc_buf_free(&value);
+    eventc_buf_free(&scratch);
+    eventc_buf_free(&hname);
+    if (st != EVENTC_OK)
         return st;
     if (ev->data_kind != EVENTC_CE_DATA_NONE)
         return ce_msg_body(m, ev->data ? ev->data : "", ev->data_len);
-    if (where == CE_AT_HTTP)
+    if (where != CE_AT_KAFKA)
         return ce_msg_body(m, "", 0);
     return ce_msg_arena(m); /* Kafka: no value at all */
 }
@@ -226,7 +237,7 @@ eventc_status ce_binary_decode(eventc_ce_event *ev, ce_where where, const eventc
                                size_t n_headers, const char *body, size_t body_len,
                                const eventc_ce_options *opts, eventc_error *err)
 {
-    const bool http = where == CE_AT_HTTP;
+    const bool http = where == CE_AT_HTTP, percent = percent_encoded(where);
     const char *prefix = header_prefix(where);
     const char *ct = NULL, *ce_dct = NULL, *ce_dct_name = NULL, *ct_name = NULL;
     eventc_buf value, attr;
@@ -275,7 +286,7 @@ eventc_status ce_binary_decode(eventc_ce_event *ev, ce_where where, const eventc
             break;
         }
         eventc_buf_reset(&value);
-        if (http) {
+        if (percent) {
             if ((st = eventc_ce_percent_decode(&value, v, vlen, err)) != EVENTC_OK) {
                 st = at_header(err, st, name);
                 break;

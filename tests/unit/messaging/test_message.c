@@ -139,7 +139,9 @@ static void test_codecs(void)
                                        eventc_ce_codec_http(EVENTC_CE_MODE_STRUCTURED),
                                        eventc_ce_codec_kafka(EVENTC_CE_MODE_BINARY),
                                        eventc_ce_codec_kafka(EVENTC_CE_MODE_STRUCTURED),
-                                       eventc_ce_codec_json()};
+                                       eventc_ce_codec_json(),
+                                       eventc_ce_codec_nats(EVENTC_CE_MODE_BINARY),
+                                       eventc_ce_codec_nats(EVENTC_CE_MODE_STRUCTURED)};
     eventc_ce_event ev, back;
     eventc_error err;
     CHECK(eventc_ce_init_json(&ev, NULL, "id-1", "/src", "t.x", "{\"a\":[1,2]}", 11, &err) ==
@@ -157,6 +159,8 @@ static void test_codecs(void)
         eventc_ce_clear(&back);
     }
     CHECK_STR(codecs[4]->name, "json");
+    CHECK_STR(codecs[5]->name, "nats-binary");
+    CHECK_STR(codecs[6]->name, "nats-structured");
     eventc_ce_clear(&ev);
 }
 

@@ -104,7 +104,8 @@ static void test_bindings(void)
     const eventc_ce_codec *codecs[] = {eventc_ce_codec_http(EVENTC_CE_MODE_BINARY),
                                        eventc_ce_codec_http(EVENTC_CE_MODE_STRUCTURED),
                                        eventc_ce_codec_kafka(EVENTC_CE_MODE_BINARY),
-                                       eventc_ce_codec_json()};
+                                       eventc_ce_codec_json(),
+                                       eventc_ce_codec_nats(EVENTC_CE_MODE_BINARY)};
     for (size_t i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++) {
         eventc_ce_message msg;
         eventc_ce_message_init(&msg, NULL);
