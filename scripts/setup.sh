@@ -6,6 +6,7 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-dev clang-format valgrind
   libyaml-dev libjson-c-dev libcjson-dev libyajl-dev libsimdjson-dev libsqlite3-dev libssl-dev
   nodejs npm python3 python3-jsonschema chromium locales
+  nats-server libnats-dev
 )
 
 missing=()
