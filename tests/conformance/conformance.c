@@ -755,7 +755,9 @@ static void t_dedupe_exactly_once(test *t)
     } else {
         publish_range(t, pub, topic, 0, n, 8, 0);
         publish_range(t, pub, topic, 0, n, 8, 0);
-        settled s = {r, 2 * n};
+        /* A transport that drops the second copy on publish delivers each event once. */
+        size_t deliveries = t->s->a->features.publish_dedupe ? n : 2 * n;
+        settled s = {r, deliveries};
         drive(t, r, all_settled, &s);
         size_t once = 0;
         for (size_t i = 0; i < n; i++) {
@@ -764,7 +766,7 @@ static void t_dedupe_exactly_once(test *t)
         if (once != n) {
             fail(t, "%zu of %zu events were handled exactly once", once, n);
         }
-        EXPECT(t, eventc_router_stats_get(r).handled == 2 * n);
+        EXPECT(t, eventc_router_stats_get(r).handled == deliveries);
     }
     eventc_router_free(r);
     free(calls);

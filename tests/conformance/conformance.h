@@ -50,6 +50,10 @@ typedef struct eventc_conformance_features {
     bool redeliver_on_close;
     /** Largest data the transport carries, in bytes (the 1 MB test needs 1 MiB + 64 KiB). */
     size_t max_payload;
+    /** The transport itself drops a message published again with the same dedupe key
+     *  (eventc_dedupe_key) within its window, as JetStream does by Nats-Msg-Id: the second copy
+     *  is acknowledged to the publisher and never delivered. */
+    bool publish_dedupe;
 } eventc_conformance_features;
 
 /** An adapter under test. */

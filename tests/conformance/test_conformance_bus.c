@@ -52,7 +52,7 @@ int main(int argc, char **argv)
     bus_factory f = {NULL};
     eventc_conformance_adapter a = {
         "memory",
-        {true, true, true, true, true, 300, true, (size_t)64 << 20},
+        {true, true, true, true, true, 300, true, (size_t)64 << 20, false},
         &f,
         setup,
         new_publisher,
