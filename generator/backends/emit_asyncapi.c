@@ -5,6 +5,7 @@
 #include "emit_asyncapi.h"
 #include "names/ce_names.h"
 #include "names/names.h"
+#include "views/json_build.h"
 #include "yaml_out.h"
 
 #include <stdio.h>
@@ -17,55 +18,13 @@
 #define BINARY_TRAIT "cloudevents_binary"
 #define SCHEMA_FORMAT "application/schema+json;version=draft-07"
 
-/* ---- JSON helpers ---- */
+/* ---- JSON helpers (json_build.h) ---- */
 
-static json_object *jcheck(json_object *o)
-{
-    if (!o) {
-        fputs("eventc: error: out of memory\n", stderr);
-        exit(1);
-    }
-    return o;
-}
-
-static json_object *jobj(void)
-{
-    return jcheck(json_object_new_object());
-}
-
-static json_object *jarr(void)
-{
-    return jcheck(json_object_new_array());
-}
-
-static void jset(json_object *o, const char *key, json_object *v)
-{
-    if (json_object_object_add(o, key, v) != 0)
-        jcheck(NULL);
-}
-
-static void jstr(json_object *o, const char *key, const char *s)
+/* Adds a string when there is one: optional catalog text is left out, not null. */
+static void jopt(json_object *o, const char *key, const char *s)
 {
     if (s != NULL)
-        jset(o, key, jcheck(json_object_new_string(s)));
-}
-
-static void jown(json_object *o, const char *key, char *s)
-{
-    jstr(o, key, s);
-    free(s);
-}
-
-static void jpush(json_object *a, json_object *v)
-{
-    if (json_object_array_add(a, v) != 0)
-        jcheck(NULL);
-}
-
-static void jpush_own(json_object *a, char *s)
-{
-    jpush(a, jcheck(json_object_new_string(s)));
-    free(s);
+        jstr(o, key, s);
 }
 
 static json_object *ref_own(char *target)
@@ -161,13 +120,13 @@ static json_object *servers_json(const gen_model *m)
     for (size_t i = 0; i < m->n_servers; i++) {
         const gen_server *s = &m->servers[i];
         json_object *v = jobj();
-        jstr(v, "host", s->host);
-        jstr(v, "protocol", s->protocol);
-        jstr(v, "protocolVersion", s->protocol_version);
-        jstr(v, "pathname", s->pathname);
-        jstr(v, "title", s->title);
-        jstr(v, "summary", s->summary);
-        jstr(v, "description", s->description);
+        jopt(v, "host", s->host);
+        jopt(v, "protocol", s->protocol);
+        jopt(v, "protocolVersion", s->protocol_version);
+        jopt(v, "pathname", s->pathname);
+        jopt(v, "title", s->title);
+        jopt(v, "summary", s->summary);
+        jopt(v, "description", s->description);
         jset(o, s->name, v);
     }
     return o;
@@ -189,19 +148,19 @@ static json_object *string_schema(const char *description)
     return p;
 }
 
-/* The headers of the binary content mode: every attribute as a `ce_` (Kafka) and a `ce-` (HTTP)
- * header, and one of the two sets of required attributes. */
+/* The headers of the binary content mode: every attribute as a `ce_` (Kafka) and a `ce-` (HTTP,
+ * NATS) header, and one of the two sets of required attributes. */
 static json_object *binary_trait(const gen_ce_names *names)
 {
     json_object *t = jobj();
     jstr(t, "summary", "CloudEvents binary content mode");
     jstr(t, "description",
          "The event travels as a CloudEvent (CloudEvents 1.0) in binary content mode: its "
-         "attributes in headers, `ce_<attribute>` over Kafka and `ce-<attribute>` over HTTP, its "
-         "data (the event's own fields) as the message body, in JSON. The envelope fields travel "
-         "as the attributes `id`, `subject` (the aggregate id), `time` and one extension each; "
-         "`partitionkey` holds the partition key, the Kafka record key. The same event in "
-         "structured content mode is the channel's `*_cloudevent` message.");
+         "attributes in headers, `ce_<attribute>` over Kafka and `ce-<attribute>` over HTTP and "
+         "NATS, its data (the event's own fields) as the message body, in JSON. The envelope "
+         "fields travel as the attributes `id`, `subject` (the aggregate id), `time` and one "
+         "extension each; `partitionkey` holds the partition key, the Kafka record key. The same "
+         "event in structured content mode is the channel's `*_cloudevent` message.");
     static const struct {
         const char *name, *description;
     } core[] = {{"specversion", "The CloudEvents version: 1.0."},
@@ -211,6 +170,8 @@ static json_object *binary_trait(const gen_ce_names *names)
                 {"subject", "The aggregate id."},
                 {"time", "When the event occurred (RFC 3339)."},
                 {"dataschema", "The URI of the event's JSON Schema."},
+                {"datacontenttype", "The data's content type, application/json: over NATS; Kafka "
+                                    "and HTTP carry it in content-type."},
                 {"partitionkey", "The partition key (the Kafka record key)."}};
     static const char *const prefixes[] = {"ce_", "ce-"};
     json_object *props = jobj();
@@ -236,7 +197,8 @@ static json_object *binary_trait(const gen_ce_names *names)
             free(d);
         }
     }
-    jset(props, "content-type", string_schema("The data's content type: application/json."));
+    jset(props, "content-type",
+         string_schema("The data's content type over Kafka and HTTP: application/json."));
     json_object *any = jarr();
     for (int k = 0; k < 2; k++) {
         json_object *req = jarr();
@@ -255,7 +217,7 @@ static json_object *binary_trait(const gen_ce_names *names)
 }
 
 /* The text of notes on an event: deprecation, personal data, deprecated fields. */
-static char *event_description(const gen_event *e, const char *type)
+static char *event_description(const gen_model *m, const gen_event *e, const char *type)
 {
     gen_str s;
     gen_str_init(&s);
@@ -271,13 +233,15 @@ static char *event_description(const gen_event *e, const char *type)
     if (e->deprecated)
         gen_str_printf(&s, "\n\nDeprecated%s%s.", e->deprecated_reason ? ": " : "",
                        e->deprecated_reason ? e->deprecated_reason : "");
+    /* The event's fields, then the envelope's, as in x-eventc-pii. */
     bool first = true;
-    for (size_t i = 0; i < e->n_fields; i++)
-        if (e->fields[i].pii) {
-            gen_str_printf(&s, "%s`%s`", first ? "\n\nPersonal data (pii): " : ", ",
-                           e->fields[i].name);
+    for (size_t i = 0; i < e->n_fields + m->n_envelope; i++) {
+        const gen_field *f = i < e->n_fields ? &e->fields[i] : &m->envelope[i - e->n_fields];
+        if (f->pii) {
+            gen_str_printf(&s, "%s`%s`", first ? "\n\nPersonal data (pii): " : ", ", f->name);
             first = false;
         }
+    }
     if (!first)
         gen_str_putc(&s, '.');
     first = true;
@@ -300,8 +264,8 @@ static json_object *event_message(const gen_model *m, const gen_event *e, const 
     json_object *o = jobj();
     jstr(o, "name", e->name);
     jown(o, "title", title_of(e->name));
-    jstr(o, "summary", e->summary);
-    jown(o, "description", event_description(e, type));
+    jopt(o, "summary", e->summary);
+    jown(o, "description", event_description(m, e, type));
     jstr(o, "contentType", "application/json");
     json_object *cid = jobj();
     jstr(cid, "description", "The CloudEvents id: the event id.");

@@ -3,50 +3,13 @@
 #include "names/names.h"
 #include "base/util.h"
 #include "c_text.h"
+#include "json_build.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- JSON helpers ---------------------------------------------------------------------------- */
-
-static json_object *jcheck(json_object *o)
-{
-    if (!o) {
-        fputs("eventc: error: out of memory\n", stderr);
-        exit(1);
-    }
-    return o;
-}
-
-static void jset(json_object *o, const char *key, json_object *v)
-{
-    if (json_object_object_add(o, key, v) != 0)
-        jcheck(NULL);
-}
-
-static void jstr(json_object *o, const char *key, const char *s)
-{
-    jset(o, key, s ? jcheck(json_object_new_string(s)) : NULL);
-}
-
-static void jown(json_object *o, const char *key, char *s)
-{
-    jstr(o, key, s);
-    free(s);
-}
-
-static void jpush(json_object *a, json_object *v)
-{
-    if (json_object_array_add(a, v) != 0)
-        jcheck(NULL);
-}
-
-static void jpush_own(json_object *a, char *s)
-{
-    jpush(a, jcheck(json_object_new_string(s)));
-    free(s);
-}
 
 /* `.member = "text",` with the literal split to fit (NULL: `.member = NULL,`). */
 static char *desig_string(unsigned indent, const char *member, const char *text)

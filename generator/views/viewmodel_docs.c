@@ -3,6 +3,7 @@
  * free paragraphs, where the catalog's Markdown is kept as written. Names (events, aggregates,
  * states, fields) match strict patterns, so they need no escaping; Mermaid gets names only. */
 #include "viewmodel_docs.h"
+#include "json_build.h"
 #include "names/file_names.h"
 #include "names/names.h"
 #include "base/util.h"
@@ -128,66 +129,6 @@ static char *md_block(const char *s)
 
 /* ---- JSON helpers -----------------------------------------------------------------------------
  */
-
-static json_object *checked(json_object *o)
-{
-    if (!o) {
-        fputs("eventc: error: out of memory\n", stderr);
-        exit(1);
-    }
-    return o;
-}
-
-static json_object *jobj(void)
-{
-    return checked(json_object_new_object());
-}
-
-static json_object *jarr(void)
-{
-    return checked(json_object_new_array());
-}
-
-static void jset(json_object *o, const char *key, json_object *v)
-{
-    if (json_object_object_add(o, key, v) != 0)
-        checked(NULL);
-}
-
-static void jpush(json_object *a, json_object *v)
-{
-    if (json_object_array_add(a, v) != 0)
-        checked(NULL);
-}
-
-/* A string, or null when `s` is NULL. */
-static void jstr(json_object *o, const char *key, const char *s)
-{
-    jset(o, key, s ? checked(json_object_new_string(s)) : NULL);
-}
-
-/* A malloc'd string (or NULL), freed. */
-static void jown(json_object *o, const char *key, char *s)
-{
-    jstr(o, key, s);
-    free(s);
-}
-
-static void jbool(json_object *o, const char *key, bool v)
-{
-    jset(o, key, checked(json_object_new_boolean(v)));
-}
-
-static void jint(json_object *o, const char *key, int64_t v)
-{
-    jset(o, key, checked(json_object_new_int64(v)));
-}
-
-static void jpush_own(json_object *a, char *s)
-{
-    jpush(a, checked(json_object_new_string(s)));
-    free(s);
-}
 
 /* Catalog text as a paragraph (`key`) and as a table cell (`key_cell`); null when absent. */
 static void jtext(json_object *o, const char *key, const char *text)

@@ -8,6 +8,7 @@
 #include "model/model.h"
 #include "names/names.h"
 #include "base/util.h"
+#include "json_build.h"
 
 #include <json-c/json.h>
 
@@ -18,75 +19,6 @@
 #include <string.h>
 
 /* ---- JSON helpers ---- */
-
-static inline void out_of_memory(void)
-{
-    fputs("eventc: error: out of memory\n", stderr);
-    exit(1);
-}
-
-static inline json_object *jcheck(json_object *o)
-{
-    if (!o)
-        out_of_memory();
-    return o;
-}
-
-static inline json_object *jobj(void)
-{
-    return jcheck(json_object_new_object());
-}
-
-static inline json_object *jarr(void)
-{
-    return jcheck(json_object_new_array());
-}
-
-static inline void jset(json_object *o, const char *key, json_object *v)
-{
-    if (json_object_object_add(o, key, v) != 0)
-        out_of_memory();
-}
-
-static inline void jpush(json_object *a, json_object *v)
-{
-    if (json_object_array_add(a, v) != 0)
-        out_of_memory();
-}
-
-static inline json_object *jstring(const char *s)
-{
-    return jcheck(json_object_new_string(s));
-}
-
-/* Adds a string, or null when `s` is NULL. */
-static inline void jstr(json_object *o, const char *key, const char *s)
-{
-    jset(o, key, s ? jstring(s) : NULL);
-}
-
-/* Adds a malloc'd string and frees it. */
-static inline void jown(json_object *o, const char *key, char *s)
-{
-    jstr(o, key, s);
-    free(s);
-}
-
-static inline void jint(json_object *o, const char *key, int64_t v)
-{
-    jset(o, key, jcheck(json_object_new_int64(v)));
-}
-
-static inline void jbool(json_object *o, const char *key, bool v)
-{
-    jset(o, key, jcheck(json_object_new_boolean(v)));
-}
-
-static inline void jpush_own(json_object *a, char *s)
-{
-    jpush(a, jstring(s));
-    free(s);
-}
 
 /* Adds `key` (raw text), `key_c_comment` (escaped and wrapped for a comment whose continuation
  * lines start at `indent`) and `key_c_string` (escaped for a string literal); all null when the

@@ -23,6 +23,7 @@
 #include <string.h>
 
 static const char *source_dir = ".";
+static int partitions_seen; /* channels whose Kafka binding had to carry partitions */
 
 /* ---- the YAML text against the tree it was written from ---- */
 
@@ -267,6 +268,26 @@ static void structure(const char *catalog, int committed_schemas)
         CHECK(ref_resolves(pref, &f, schemas));
         const char *kref = text(get(get(get(get(msg, "bindings"), "kafka"), "key"), "$ref"));
         CHECK(ref_resolves(kref, &f, schemas));
+        /* The key is the route's partition key field. */
+        const char *kname = strrchr(kref, '/');
+        CHECK(e->route_key != NULL && kname != NULL && strcmp(kname + 1, e->route_key->name) == 0);
+        /* Every field with personal data, the envelope's included, in x-eventc-pii and in the
+         * description text. */
+        const gen_node *pii = get(msg, "x-eventc-pii");
+        const char *desc = text(get(msg, "description"));
+        const char *notes = strstr(desc, "Personal data (pii): ");
+        size_t n_pii = 0;
+        for (size_t j = 0; j < e->n_fields + m->n_envelope; j++) {
+            const gen_field *fd = j < e->n_fields ? &e->fields[j] : &m->envelope[j - e->n_fields];
+            if (!fd->pii)
+                continue;
+            CHECK(pii && n_pii < pii->len && strcmp(text(pii->items[n_pii]), fd->name) == 0);
+            char *quoted = gen_format("`%s`", fd->name);
+            CHECK(notes != NULL && strstr(notes, quoted) != NULL);
+            free(quoted);
+            n_pii++;
+        }
+        CHECK(n_pii > 0 ? pii && pii->len == n_pii : pii == NULL && notes == NULL);
         /* The CloudEvents type, in the headers. */
         const gen_node *ht = get(get(get(msg, "headers"), "properties"), "ce_type");
         CHECK(ht != NULL && strstr(text(get(ht, "const")), ".") != NULL);
@@ -278,11 +299,25 @@ static void structure(const char *catalog, int committed_schemas)
         const char *topic = text(get(ch, "address"));
         const gen_node *ms = get(ch, "messages");
         size_t k = 0;
+        int64_t partitions = 0;
         for (size_t i = 0; i < m->n_events; i++) {
             if (strcmp(m->events[i]->route_topic, topic) != 0)
                 continue;
             CHECK(ms && k < ms->len && strcmp(ms->keys[k]->text, m->events[i]->name) == 0);
+            if (m->events[i]->route_partitions > 0)
+                partitions = m->events[i]->route_partitions;
             k++;
+        }
+        /* The Kafka channel binding: the topic, and its partitions when declared. */
+        const gen_node *kb = get(get(ch, "bindings"), "kafka");
+        CHECK_STR(text(get(kb, "topic")), topic);
+        if (partitions > 0) {
+            char want[32];
+            snprintf(want, sizeof want, "%lld", (long long)partitions);
+            CHECK_STR(text(get(kb, "partitions")), want);
+            partitions_seen++;
+        } else {
+            CHECK(get(kb, "partitions") == NULL);
         }
         events_seen += k;
         CHECK(ms && k + 1 == ms->len);
@@ -366,6 +401,7 @@ int main(int argc, char **argv)
     if (d)
         closedir(d);
     CHECK(cases >= 4);
+    CHECK(partitions_seen > 0);
     structure("docs/examples/library.yaml", 0);
     servers();
     return check_report();
