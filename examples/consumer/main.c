@@ -38,9 +38,11 @@ static int round_trip(void)
     eventc_error err;
     /* The constructor fills the envelope (a fresh ULID, the current time, the event and
      * aggregate names, the catalog version, aggregate_id from order_id), copies every argument
-     * into the event's own memory and validates the result. */
+     * into the event's own memory and validates the result. Like every generated value, the
+     * event is zeroed before its first use. */
     const char *skus[] = {"BOOK-0131103627", "PEN-BLUE"};
     shop_order_placed placed;
+    memset(&placed, 0, sizeof placed);
     if (shop_order_placed_init(&placed, "user_42", "ord_1001", skus, 2, 4599, &err) != EVENTC_OK)
         return report("shop_order_placed_init", &err);
     /* Members can be set afterwards. This string is borrowed: the event points at it but does
@@ -84,6 +86,7 @@ static int enums(void)
 {
     eventc_error err;
     shop_order_shipped shipped;
+    memset(&shipped, 0, sizeof shipped);
     if (shop_order_shipped_init(&shipped, "system", "ord_1001", SHOP_CARRIER_COURIER, &err) !=
         EVENTC_OK)
         return report("shop_order_shipped_init", &err);

@@ -162,9 +162,9 @@ static const char *owner_text(c_idents *t, char *text)
 
 static void struct_idents(c_idents *t, const char *owner, gen_loc loc, const char *c)
 {
-    static const char *const suffixes[] = {"",         "_desc",         "_init",   "_validate",
-                                           "_to_json", "_from_json",    "_equal",  "_clear",
-                                           "_values_", "_from_json_ex", "_fields_"};
+    static const char *const suffixes[] = {"",         "_desc",         "_init",    "_validate",
+                                           "_to_json", "_from_json",    "_equal",   "_clear",
+                                           "_values_", "_from_json_ex", "_fields_", "_copy"};
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
         ident(t, owner, loc, gen_format("%s%s", c, suffixes[i]));
 }
@@ -203,7 +203,7 @@ static void check_identifiers(const gen_model *m, const char *p, const char *up,
                                         "event_kind_from_name",
                                         "event_from_json_ex",
                                         "event_entry_",
-                                        "stamp_",
+                                        "event_copy",
                                         "enum_find_",
                                         "event_to_cloudevent",
                                         "event_from_cloudevent",
@@ -254,6 +254,7 @@ static void check_identifiers(const gen_model *m, const char *p, const char *up,
         const char *owner = owner_text(&t, gen_format("event '%s'", e->name));
         char *c = gen_c_type_name(p, e->name);
         struct_idents(&t, owner, e->loc, c);
+        ident(&t, owner, e->loc, gen_format("%s_init_ex", c));
         ident(&t, owner, e->loc, gen_format("%s_to_cloudevent", c));
         ident(&t, owner, e->loc, gen_format("%s_from_cloudevent", c));
         ident(&t, owner, e->loc, gen_format("%s_publish", c));

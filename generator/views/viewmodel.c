@@ -326,13 +326,11 @@ static json_object *event_json(vm *v, const gen_event *e)
     free(up);
 
     /* Constructor: the envelope roles first, so the stamp and constants read in one place. */
-    char *stamp = gen_format("%s_stamp_", v->p);
     const gen_field *at = v->m->role_fields[GEN_ROLE_OCCURRED_AT];
     char *at_ref = gen_format("&ev->envelope.%s", at ? at->name : "occurred_at");
-    const char *stamp_args[] = {at_ref, "id_"};
-    jown(b.o, "stamp_c_code", gen_vmc_call_stmt(4, "st_ = ", stamp, stamp_args, 2));
+    const char *stamp_args[] = {"stamper", at_ref, "id_", "sizeof id_"};
+    jown(b.o, "stamp_c_code", gen_vmc_call_stmt(4, "st_ = ", "eventc_stamp", stamp_args, 4));
     free(at_ref);
-    free(stamp);
     char *lit = gen_c_string_literal(e->name, 0, 1);
     role_assign(v, &b, GEN_ROLE_EVENT_NAME, lit);
     free(lit);
@@ -465,6 +463,7 @@ static json_object *union_json(vm *v)
     char *p_const = gen_format("const %s *ev", type);
     char *pa = gen_format("const %s *a", type), *pb = gen_format("const %s *b", type);
     char *pk = gen_format("%s kind", kind);
+    char *p_dst = gen_format("%s *dst", type), *p_src = gen_format("const %s *src", type);
     const struct {
         const char *key, *ret, *suffix;
         const char *params[5];
@@ -490,6 +489,7 @@ static json_object *union_json(vm *v)
         {"fn_equal", "int ", "_equal", {pa, pb}, 2},
         {"fn_clear", "void ", "_clear", {p_mut}, 1},
         {"fn_kind_name", "const char *", "_kind_name", {pk}, 1},
+        {"fn_copy", "eventc_status ", "_copy", {p_dst, p_src, "eventc_error *err"}, 3},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         char *name = gen_format("%s%s", type, fns[i].suffix);
@@ -525,6 +525,10 @@ static json_object *union_json(vm *v)
         const char *da[] = {tbl,   cnt,    keylit, "(int *)&ev->kind", "ev", "json",
                             "len", "opts", "err"};
         jown(o, "decode_any_c_code", gen_vmc_call_stmt(4, "return ", "eventc_decode_any", da, 9));
+        const char *cl[] = {tbl, cnt, "(int *)&ev->kind", "ev"};
+        jown(o, "clear_any_c_code", gen_vmc_call_stmt(8, "", "eventc_clear_any", cl, 4));
+        const char *cp[] = {tbl, cnt, "(int *)&dst->kind", "dst", "(int)src->kind", "src", "err"};
+        jown(o, "copy_any_c_code", gen_vmc_call_stmt(4, "return ", "eventc_copy_any", cp, 7));
         free(tbl);
         free(cnt);
         free(keylit);
@@ -549,6 +553,8 @@ static json_object *union_json(vm *v)
     free(pa);
     free(pb);
     free(pk);
+    free(p_dst);
+    free(p_src);
     free(kind);
     free(type);
     free(none);
@@ -633,12 +639,7 @@ json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_
     jown(root, "banner_c_comment", gen_format("/* %s */", wrapped));
     free(wrapped);
     free(banner);
-    char *fn = gen_format("%s_stamp_", v.p);
-    const char *sp[] = {"eventc_timestamp *at", "char id[EVENTC_ULID_LEN + 1]"};
-    jown(root, "stamp_def_c_code",
-         gen_c_layout_function(0, "static eventc_status ", fn, sp, 2, ""));
-    free(fn);
-    fn = gen_format("%s_enum_find_", v.p);
+    char *fn = gen_format("%s_enum_find_", v.p);
     const char *fp[] = {"const eventc_enum_desc *d", "const char *s", "size_t len"};
     jown(root, "enum_find_def_c_code", gen_c_layout_function(0, "static int ", fn, fp, 3, ""));
     free(fn);

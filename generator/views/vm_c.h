@@ -183,6 +183,7 @@ typedef struct params {
     char **names;
     size_t len, cap;
     const char *prefix; /* the catalog's C prefix */
+    size_t n_reserved;  /* the constructor's own names first: self, err (events: stamper) */
 } param_list;
 
 /* Everything the template needs about one struct (object type or event). */

@@ -278,17 +278,40 @@ void gen_vmc_struct_functions(sbuild *b)
     free(pa);
     free(pb);
 
-    /* The constructor. */
-    size_t np = b->params.len - 2; /* the first two are the reserved names */
-    const char **ip = gen_xmalloc((np + 2) * sizeof(*ip));
-    ip[0] = p_mut;
-    for (size_t i = 0; i < np; i++)
-        ip[i + 1] = b->params.decls[i + 2];
-    ip[np + 1] = "eventc_error *err";
-    char *name = gen_format("%s_init", S);
-    json_object *f = gen_vmc_function_json("eventc_status ", name, ip, np + 2);
+    /* The deep copy. */
+    char *name = gen_format("%s_copy", S);
+    char *p_dst = gen_format("%s *dst", S), *p_src = gen_format("const %s *src", S);
+    const char *cp[] = {p_dst, p_src, "eventc_error *err"};
+    json_object *f = gen_vmc_function_json("eventc_status ", name, cp, 3);
+    const char *copy_args[] = {desc, "dst", "src", "err"};
+    jown(f, "body_c_code", gen_vmc_call_stmt(4, "return ", "eventc_copy", copy_args, 4));
+    jset(b->o, "fn_copy", f);
     free(name);
-    free(ip);
+    free(p_dst);
+    free(p_src);
+
+    /* The constructor. An event's takes its time and id from a stamper in the `_init_ex` form,
+     * which holds the body; `_init` calls it with the defaults. */
+    bool event = b->params.n_reserved == 3;
+    size_t np = b->params.len - b->params.n_reserved;
+    const char **ip = gen_xmalloc((np + 3) * sizeof(*ip));
+    const char **args = gen_xmalloc((np + 3) * sizeof(*args));
+    size_t k = 0, na = 0;
+    ip[k++] = p_mut;
+    args[na++] = b->self;
+    if (event) {
+        ip[k++] = "const eventc_stamper *stamper";
+        args[na++] = "NULL";
+    }
+    for (size_t i = 0; i < np; i++) {
+        ip[k++] = b->params.decls[i + b->params.n_reserved];
+        args[na++] = b->params.names[i + b->params.n_reserved];
+    }
+    ip[k++] = "eventc_error *err";
+    args[na++] = "err";
+    name = gen_format(event ? "%s_init_ex" : "%s_init", S);
+    f = gen_vmc_function_json("eventc_status ", name, ip, k);
+    free(name);
     const char *own_args[] = {desc, b->self, "NULL", "err"};
     jown(f, "own_c_code", gen_vmc_call_stmt(4, "st_ = ", "eventc_own", own_args, 4));
     const char *self_err[] = {b->self, "err"};
@@ -299,6 +322,25 @@ void gen_vmc_struct_functions(sbuild *b)
     jown(f, "clear_c_code", gen_vmc_call_stmt(8, "", fn, self_err, 1));
     free(fn);
     jset(f, "assign_c_code", lines_json(&b->assign));
+    if (event) {
+        jset(b->o, "fn_init_ex", f);
+        /* `_init`: the same parameters but the stamper. */
+        const char **ip2 = gen_xmalloc((np + 2) * sizeof(*ip2));
+        size_t k2 = 0;
+        ip2[k2++] = p_mut;
+        for (size_t i = 0; i < np; i++)
+            ip2[k2++] = b->params.decls[i + b->params.n_reserved];
+        ip2[k2++] = "eventc_error *err";
+        name = gen_format("%s_init", S);
+        f = gen_vmc_function_json("eventc_status ", name, ip2, k2);
+        char *callee = gen_format("%s_init_ex", S);
+        jown(f, "call_c_code", gen_vmc_call_stmt(4, "return ", callee, args, na));
+        free(callee);
+        free(name);
+        free(ip2);
+    }
+    free(ip);
+    free(args);
     jset(f, "params", b->init_params);
     size_t n = json_object_array_length(b->init_params);
     for (size_t i = 0; i < n; i++)
@@ -358,9 +400,12 @@ void gen_vmc_sbuild_init(sbuild *b, const char *c_struct, const char *self, cons
     b->self = self;
     b->params.prefix = prefix;
     /* The constructor's own parameter names come first, so that fields named like them get
-     * renamed; struct_functions skips them. */
+     * renamed; struct_functions skips them. An event's constructor also takes a stamper. */
     params_add(&b->params, "", self);
     params_add(&b->params, "", "err");
+    if (strcmp(self, "ev") == 0)
+        params_add(&b->params, "", "stamper");
+    b->params.n_reserved = b->params.len;
 }
 
 void gen_vmc_sbuild_done(sbuild *b)

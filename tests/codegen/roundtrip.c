@@ -89,6 +89,7 @@ static void constructors(void)
 {
     eventc_error err;
     msg_customer_updated cu;
+    memset(&cu, 0, sizeof cu); /* a value is zeroed before its first use, as always */
     const char *fields[] = {"name", "status"};
     eventc_status st = msg_customer_updated_init(&cu, "admin:user_1", "cust_1", fields, 2, &err);
     CHECK(st == EVENTC_OK);
@@ -120,6 +121,7 @@ static void constructors(void)
 
     /* An enum argument. */
     msg_provider_configured pc;
+    memset(&pc, 0, sizeof pc);
     st = msg_provider_configured_init(&pc, "system", "prov_1", "cust_1", MSG_PROVIDER_KIND_EMAIL,
                                       &err);
     CHECK(st == EVENTC_OK && pc.kind == MSG_PROVIDER_KIND_EMAIL);

@@ -277,6 +277,7 @@ static int on_customer_created(const msg_customer_created *ev, const eventc_mess
     if (out != NULL) {
         msg_contact_created c;
         eventc_error err;
+        memset(&c, 0, sizeof c);
         if (msg_contact_created_init(&c, "system", "cont_1", ev->customer_id, &err) == EVENTC_OK) {
             if (msg_contact_created_emit(out, NULL, &c, &err) == EVENTC_OK)
                 s->emitted++;

@@ -124,15 +124,6 @@ static const eventc_value_desc adv_envelope_values_[] = {
     },
 };
 
-/* Reads the clock once for both the event's time and its id, so the id sorts with the time. */
-static eventc_status adv_stamp_(eventc_timestamp *at, char id[EVENTC_ULID_LEN + 1])
-{
-    eventc_status st = eventc_timestamp_now(at);
-    if (st != EVENTC_OK)
-        return st;
-    return eventc_ulid_new_at((uint64_t)eventc_timestamp_to_unix_ms(*at), id);
-}
-
 /* ---- Thing ---- */
 
 static const eventc_value_desc adv_thing_happened_values_[] = {
@@ -313,20 +304,23 @@ const eventc_type_desc adv_thing_happened_desc = {
     .upcast = &adv_thing_happened_upcast_,
 };
 
-eventc_status adv_thing_happened_init(adv_thing_happened *ev, const char *thing_id,
-                                      int64_t int_value, const char *class_name,
-                                      adv_default_kind default_kind, int64_t struct_size,
-                                      const char *ev_, const char *err_,
-                                      const adv_default_kind *new_kinds, size_t n_new_kinds,
-                                      eventc_error *err)
+eventc_status adv_thing_happened_init_ex(adv_thing_happened *ev, const eventc_stamper *stamper,
+                                         const char *thing_id, int64_t int_value,
+                                         const char *class_name, adv_default_kind default_kind,
+                                         int64_t struct_size, const char *ev_, const char *err_,
+                                         const adv_default_kind *new_kinds, size_t n_new_kinds,
+                                         eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = adv_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "ThingHappened";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Thing";
@@ -346,7 +340,25 @@ eventc_status adv_thing_happened_init(adv_thing_happened *ev, const char *thing_
         st_ = adv_thing_happened_validate(ev, err);
     if (st_ != EVENTC_OK)
         adv_thing_happened_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status adv_thing_happened_init(adv_thing_happened *ev, const char *thing_id,
+                                      int64_t int_value, const char *class_name,
+                                      adv_default_kind default_kind, int64_t struct_size,
+                                      const char *ev_, const char *err_,
+                                      const adv_default_kind *new_kinds, size_t n_new_kinds,
+                                      eventc_error *err)
+{
+    return adv_thing_happened_init_ex(ev, NULL, thing_id, int_value, class_name, default_kind,
+                                      struct_size, ev_, err_, new_kinds, n_new_kinds, err);
+}
+
+eventc_status adv_thing_happened_copy(adv_thing_happened *dst, const adv_thing_happened *src,
+                                      eventc_error *err)
+{
+    return eventc_copy(&adv_thing_happened_desc, dst, src, err);
 }
 
 eventc_status adv_thing_happened_validate(const adv_thing_happened *ev, eventc_error *err)
@@ -459,11 +471,13 @@ int adv_event_equal(const adv_event *a, const adv_event *b)
 
 void adv_event_clear(adv_event *ev)
 {
-    const eventc_event_entry *e;
-    if (ev == NULL)
-        return;
-    e = adv_event_entry_(ev->kind);
-    if (e != NULL)
-        eventc_clear(e->desc, (char *)ev + e->union_offset);
-    memset(ev, 0, sizeof *ev);
+    /* Every event keeps its arena right after the envelope: found whatever kind says. */
+    if (ev != NULL)
+        eventc_clear_any(adv_event_types, ADV_EVENT_TYPE_COUNT, (int *)&ev->kind, ev);
+}
+
+eventc_status adv_event_copy(adv_event *dst, const adv_event *src, eventc_error *err)
+{
+    return eventc_copy_any(adv_event_types, ADV_EVENT_TYPE_COUNT, (int *)&dst->kind, dst,
+                           (int)src->kind, src, err);
 }

@@ -110,6 +110,9 @@ typedef struct adv_envelope {
 typedef struct adv_thing_happened {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     adv_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** Id *\/ of the "thing" \ ?\?/. At least 1 character. */
     const char *thing_id;
     /** Ends with a backslash \ */
@@ -130,8 +133,6 @@ typedef struct adv_thing_happened {
     /** Items *\/ of an enum */
     size_t n_new_kinds;
     adv_default_kind *new_kinds;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } adv_thing_happened;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -143,10 +144,12 @@ extern const eventc_type_desc adv_thing_happened_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `thing_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param thing_id Id *\/ of the "thing" \ ?\?/. At least 1 character.
  * @param int_value Ends with a backslash \
  * @param class_name A pattern with *\/, quotes, backslashes and trigraphs. Matches
@@ -164,6 +167,26 @@ EVENTC_NODISCARD eventc_status adv_thing_happened_init(
     adv_thing_happened *ev, const char *thing_id, int64_t int_value, const char *class_name,
     adv_default_kind default_kind, int64_t struct_size, const char *ev_, const char *err_,
     const adv_default_kind *new_kinds, size_t n_new_kinds, eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status adv_thing_happened_init_ex(
+    adv_thing_happened *ev, const eventc_stamper *stamper, const char *thing_id, int64_t int_value,
+    const char *class_name, adv_default_kind default_kind, int64_t struct_size, const char *ev_,
+    const char *err_, const adv_default_kind *new_kinds, size_t n_new_kinds, eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status adv_thing_happened_copy(adv_thing_happened *dst,
+                                                       const adv_thing_happened *src,
+                                                       eventc_error *err);
 
 /**
  * Checks @p ev against every rule a decoder applies (required fields, lengths, patterns,
@@ -208,7 +231,13 @@ void adv_thing_happened_clear(adv_thing_happened *ev);
 
 /* ---- any event of the catalog ---- */
 
-/** Which event a adv_event holds. */
+/**
+ * Which event a adv_event holds. The events are numbered from 1 in catalog order (the order
+ * of the aggregates, then of their events, includes expanded where they stand), so the numbers
+ * change when an event is added before others, removed or moved. They are for this process
+ * only: do not store or send them; store the event's name (the `_kind_name` function, and
+ * `_kind_from_name` to read it back), which compatibility rules keep stable.
+ */
 typedef enum adv_event_kind {
     /** No event (a zeroed or cleared adv_event). */
     ADV_EVENT_NONE = 0,
@@ -269,8 +298,21 @@ EVENTC_NODISCARD eventc_status adv_event_validate(const adv_event *ev, eventc_er
 /** @return 1 when both hold the same kind of event with equal members (or both none), else 0. */
 int adv_event_equal(const adv_event *a, const adv_event *b);
 
-/** Releases what @p ev owns and zeroes it (kind 0). NULL-safe. */
+/**
+ * Releases what @p ev owns and zeroes it (kind 0). NULL-safe. The event is found whatever
+ * @c kind says: one built into a member with its own constructor, kind left unset, is released
+ * too.
+ */
 void adv_event_clear(adv_event *ev);
+
+/**
+ * Makes @p dst a deep copy of @p src (same kind, equal event, memory of its own).
+ * @param dst zero-initialised, or holding an event, which is released once the copy is made
+ * @return EVENTC_OK (a @p src holding no event clears @p dst); EVENTC_E_NOMEM, or
+ *         EVENTC_E_INVALID_ARGUMENT for a kind out of range; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status adv_event_copy(adv_event *dst, const adv_event *src,
+                                              eventc_error *err);
 
 /** @return the event name of @p kind (a static string), or NULL for 0 or an unknown kind. */
 const char *adv_event_kind_name(adv_event_kind kind);

@@ -179,6 +179,7 @@ const eventc_type_desc at_point_desc = {
 
 eventc_status at_point_init(at_point *obj, double x, double y, eventc_error *err)
 {
+    eventc_arena *held_ = obj->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(obj, 0, sizeof *obj);
@@ -189,7 +190,13 @@ eventc_status at_point_init(at_point *obj, double x, double y, eventc_error *err
         st_ = at_point_validate(obj, err);
     if (st_ != EVENTC_OK)
         at_point_clear(obj);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status at_point_copy(at_point *dst, const at_point *src, eventc_error *err)
+{
+    return eventc_copy(&at_point_desc, dst, src, err);
 }
 
 eventc_status at_point_validate(const at_point *obj, eventc_error *err)
@@ -290,6 +297,7 @@ const eventc_type_desc at_shape_desc = {
 eventc_status at_shape_init(at_shape *obj, at_color color, const at_point *points, size_t n_points,
                             eventc_error *err)
 {
+    eventc_arena *held_ = obj->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(obj, 0, sizeof *obj);
@@ -301,7 +309,13 @@ eventc_status at_shape_init(at_shape *obj, at_color color, const at_point *point
         st_ = at_shape_validate(obj, err);
     if (st_ != EVENTC_OK)
         at_shape_clear(obj);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status at_shape_copy(at_shape *dst, const at_shape *src, eventc_error *err)
+{
+    return eventc_copy(&at_shape_desc, dst, src, err);
 }
 
 eventc_status at_shape_validate(const at_shape *obj, eventc_error *err)
@@ -379,15 +393,6 @@ static const eventc_value_desc at_envelope_values_[] = {
         .imax = 9,
     },
 };
-
-/* Reads the clock once for both the event's time and its id, so the id sorts with the time. */
-static eventc_status at_stamp_(eventc_timestamp *at, char id[EVENTC_ULID_LEN + 1])
-{
-    eventc_status st = eventc_timestamp_now(at);
-    if (st != EVENTC_OK)
-        return st;
-    return eventc_ulid_new_at((uint64_t)eventc_timestamp_to_unix_ms(*at), id);
-}
 
 /* ---- Drawing ---- */
 
@@ -823,20 +828,24 @@ const eventc_type_desc at_drawing_created_desc = {
 };
 
 eventc_status
-at_drawing_created_init(at_drawing_created *ev, const char *actor, const char *drawing_id,
-                        const char *title, int64_t width, int64_t height, double scale,
-                        double ratio, bool visible, const char *const *tags, size_t n_tags,
-                        const at_shape *shapes, size_t n_shapes, const at_point *anchor,
-                        const int64_t *scores, size_t n_scores, const bool *flags, size_t n_flags,
-                        const eventc_timestamp *stamps, size_t n_stamps, eventc_error *err)
+at_drawing_created_init_ex(at_drawing_created *ev, const eventc_stamper *stamper, const char *actor,
+                           const char *drawing_id, const char *title, int64_t width, int64_t height,
+                           double scale, double ratio, bool visible, const char *const *tags,
+                           size_t n_tags, const at_shape *shapes, size_t n_shapes,
+                           const at_point *anchor, const int64_t *scores, size_t n_scores,
+                           const bool *flags, size_t n_flags, const eventc_timestamp *stamps,
+                           size_t n_stamps, eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = at_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "DrawingCreated";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Drawing";
@@ -869,7 +878,27 @@ at_drawing_created_init(at_drawing_created *ev, const char *actor, const char *d
         st_ = at_drawing_created_validate(ev, err);
     if (st_ != EVENTC_OK)
         at_drawing_created_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status
+at_drawing_created_init(at_drawing_created *ev, const char *actor, const char *drawing_id,
+                        const char *title, int64_t width, int64_t height, double scale,
+                        double ratio, bool visible, const char *const *tags, size_t n_tags,
+                        const at_shape *shapes, size_t n_shapes, const at_point *anchor,
+                        const int64_t *scores, size_t n_scores, const bool *flags, size_t n_flags,
+                        const eventc_timestamp *stamps, size_t n_stamps, eventc_error *err)
+{
+    return at_drawing_created_init_ex(ev, NULL, actor, drawing_id, title, width, height, scale,
+                                      ratio, visible, tags, n_tags, shapes, n_shapes, anchor,
+                                      scores, n_scores, flags, n_flags, stamps, n_stamps, err);
+}
+
+eventc_status at_drawing_created_copy(at_drawing_created *dst, const at_drawing_created *src,
+                                      eventc_error *err)
+{
+    return eventc_copy(&at_drawing_created_desc, dst, src, err);
 }
 
 eventc_status at_drawing_created_validate(const at_drawing_created *ev, eventc_error *err)
@@ -1027,16 +1056,20 @@ const eventc_type_desc at_drawing_deleted_desc = {
     .upcast = &at_drawing_deleted_upcast_,
 };
 
-eventc_status at_drawing_deleted_init(at_drawing_deleted *ev, const char *actor,
-                                      const char *drawing_id, eventc_error *err)
+eventc_status at_drawing_deleted_init_ex(at_drawing_deleted *ev, const eventc_stamper *stamper,
+                                         const char *actor, const char *drawing_id,
+                                         eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = at_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "DrawingDeleted";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Drawing";
@@ -1049,7 +1082,20 @@ eventc_status at_drawing_deleted_init(at_drawing_deleted *ev, const char *actor,
         st_ = at_drawing_deleted_validate(ev, err);
     if (st_ != EVENTC_OK)
         at_drawing_deleted_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status at_drawing_deleted_init(at_drawing_deleted *ev, const char *actor,
+                                      const char *drawing_id, eventc_error *err)
+{
+    return at_drawing_deleted_init_ex(ev, NULL, actor, drawing_id, err);
+}
+
+eventc_status at_drawing_deleted_copy(at_drawing_deleted *dst, const at_drawing_deleted *src,
+                                      eventc_error *err)
+{
+    return eventc_copy(&at_drawing_deleted_desc, dst, src, err);
 }
 
 eventc_status at_drawing_deleted_validate(const at_drawing_deleted *ev, eventc_error *err)
@@ -1169,11 +1215,13 @@ int at_event_equal(const at_event *a, const at_event *b)
 
 void at_event_clear(at_event *ev)
 {
-    const eventc_event_entry *e;
-    if (ev == NULL)
-        return;
-    e = at_event_entry_(ev->kind);
-    if (e != NULL)
-        eventc_clear(e->desc, (char *)ev + e->union_offset);
-    memset(ev, 0, sizeof *ev);
+    /* Every event keeps its arena right after the envelope: found whatever kind says. */
+    if (ev != NULL)
+        eventc_clear_any(at_event_types, AT_EVENT_TYPE_COUNT, (int *)&ev->kind, ev);
+}
+
+eventc_status at_event_copy(at_event *dst, const at_event *src, eventc_error *err)
+{
+    return eventc_copy_any(at_event_types, AT_EVENT_TYPE_COUNT, (int *)&dst->kind, dst,
+                           (int)src->kind, src, err);
 }

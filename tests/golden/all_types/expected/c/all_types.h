@@ -70,14 +70,14 @@ EVENTC_NODISCARD eventc_status at_color_from_string(const char *s, size_t len, a
 
 /** `Point`: A point on a plane. */
 typedef struct at_point {
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
+    eventc_arena *arena_;
     /** Abscissa. */
     double x;
     /** At least -1000.5, at most 1000.5. */
     double y;
     /** Optional: NULL when absent. At most 16 characters. */
     const char *label;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } at_point;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -89,13 +89,22 @@ extern const eventc_type_desc at_point_desc;
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param obj receives the value; overwritten without being released (clear it first)
+ * @param obj zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param x Abscissa.
  * @param y At least -1000.5, at most 1000.5.
  * @param err receives the failing rule (JSON path and message); may be NULL
  * @return EVENTC_OK, or the failing rule; then @p obj holds nothing.
  */
 EVENTC_NODISCARD eventc_status at_point_init(at_point *obj, double x, double y, eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status at_point_copy(at_point *dst, const at_point *src, eventc_error *err);
 
 /**
  * Checks @p obj against every rule a decoder applies (required fields, lengths, patterns,
@@ -137,6 +146,8 @@ void at_point_clear(at_point *obj);
 
 /** `Shape`: A polygon with a color. */
 typedef struct at_shape {
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
+    eventc_arena *arena_;
     /** `color` */
     at_color color;
     /** 3 to 64 items. */
@@ -145,8 +156,6 @@ typedef struct at_shape {
     /** Optional: `has_origin` is false when absent. */
     bool has_origin;
     at_point origin;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } at_shape;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -158,7 +167,8 @@ extern const eventc_type_desc at_shape_desc;
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param obj receives the value; overwritten without being released (clear it first)
+ * @param obj zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param color `color`
  * @param points 3 to 64 items.
  * @param n_points the number of items of @p points
@@ -167,6 +177,14 @@ extern const eventc_type_desc at_shape_desc;
  */
 EVENTC_NODISCARD eventc_status at_shape_init(at_shape *obj, at_color color, const at_point *points,
                                              size_t n_points, eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status at_shape_copy(at_shape *dst, const at_shape *src, eventc_error *err);
 
 /**
  * Checks @p obj against every rule a decoder applies (required fields, lengths, patterns,
@@ -252,6 +270,9 @@ typedef struct at_envelope {
 typedef struct at_drawing_created {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     at_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** Id of the drawing. 1 to 40 characters. Matches `^d_[a-z0-9]+$`. */
     const char *drawing_id;
     /** Title as typed by the author. At most 200 characters. Personal data (PII). */
@@ -313,8 +334,6 @@ typedef struct at_drawing_created {
     /** Optional: `has_opacity` is false when absent. At least 0, at most 1. Since version 3. */
     bool has_opacity;
     double opacity;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } at_drawing_created;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -326,10 +345,12 @@ extern const eventc_type_desc at_drawing_created_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `drawing_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param actor Who did it. 1 to 64 characters.
  * @param drawing_id Id of the drawing. 1 to 40 characters. Matches `^d_[a-z0-9]+$`.
  * @param title Title as typed by the author. At most 200 characters. Personal data (PII).
@@ -359,6 +380,29 @@ EVENTC_NODISCARD eventc_status at_drawing_created_init(
     const char *const *tags, size_t n_tags, const at_shape *shapes, size_t n_shapes,
     const at_point *anchor, const int64_t *scores, size_t n_scores, const bool *flags,
     size_t n_flags, const eventc_timestamp *stamps, size_t n_stamps, eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status at_drawing_created_init_ex(
+    at_drawing_created *ev, const eventc_stamper *stamper, const char *actor,
+    const char *drawing_id, const char *title, int64_t width, int64_t height, double scale,
+    double ratio, bool visible, const char *const *tags, size_t n_tags, const at_shape *shapes,
+    size_t n_shapes, const at_point *anchor, const int64_t *scores, size_t n_scores,
+    const bool *flags, size_t n_flags, const eventc_timestamp *stamps, size_t n_stamps,
+    eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status at_drawing_created_copy(at_drawing_created *dst,
+                                                       const at_drawing_created *src,
+                                                       eventc_error *err);
 
 /**
  * Checks @p ev against every rule a decoder applies (required fields, lengths, patterns,
@@ -409,12 +453,13 @@ void at_drawing_created_clear(at_drawing_created *ev);
 typedef struct at_drawing_deleted {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     at_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** `drawing_id` */
     const char *drawing_id;
     /** Optional: NULL when absent. JSON null reads as absent. */
     const char *reason;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } at_drawing_deleted;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -426,10 +471,12 @@ extern const eventc_type_desc at_drawing_deleted_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `drawing_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param actor Who did it. 1 to 64 characters.
  * @param drawing_id `drawing_id`
  * @param err receives the failing rule (JSON path and message); may be NULL
@@ -437,6 +484,26 @@ extern const eventc_type_desc at_drawing_deleted_desc;
  */
 EVENTC_NODISCARD eventc_status at_drawing_deleted_init(at_drawing_deleted *ev, const char *actor,
                                                        const char *drawing_id, eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status at_drawing_deleted_init_ex(at_drawing_deleted *ev,
+                                                          const eventc_stamper *stamper,
+                                                          const char *actor, const char *drawing_id,
+                                                          eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status at_drawing_deleted_copy(at_drawing_deleted *dst,
+                                                       const at_drawing_deleted *src,
+                                                       eventc_error *err);
 
 /**
  * Checks @p ev against every rule a decoder applies (required fields, lengths, patterns,
@@ -481,7 +548,13 @@ void at_drawing_deleted_clear(at_drawing_deleted *ev);
 
 /* ---- any event of the catalog ---- */
 
-/** Which event a at_event holds. */
+/**
+ * Which event a at_event holds. The events are numbered from 1 in catalog order (the order
+ * of the aggregates, then of their events, includes expanded where they stand), so the numbers
+ * change when an event is added before others, removed or moved. They are for this process
+ * only: do not store or send them; store the event's name (the `_kind_name` function, and
+ * `_kind_from_name` to read it back), which compatibility rules keep stable.
+ */
 typedef enum at_event_kind {
     /** No event (a zeroed or cleared at_event). */
     AT_EVENT_NONE = 0,
@@ -545,8 +618,20 @@ EVENTC_NODISCARD eventc_status at_event_validate(const at_event *ev, eventc_erro
 /** @return 1 when both hold the same kind of event with equal members (or both none), else 0. */
 int at_event_equal(const at_event *a, const at_event *b);
 
-/** Releases what @p ev owns and zeroes it (kind 0). NULL-safe. */
+/**
+ * Releases what @p ev owns and zeroes it (kind 0). NULL-safe. The event is found whatever
+ * @c kind says: one built into a member with its own constructor, kind left unset, is released
+ * too.
+ */
 void at_event_clear(at_event *ev);
+
+/**
+ * Makes @p dst a deep copy of @p src (same kind, equal event, memory of its own).
+ * @param dst zero-initialised, or holding an event, which is released once the copy is made
+ * @return EVENTC_OK (a @p src holding no event clears @p dst); EVENTC_E_NOMEM, or
+ *         EVENTC_E_INVALID_ARGUMENT for a kind out of range; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status at_event_copy(at_event *dst, const at_event *src, eventc_error *err);
 
 /** @return the event name of @p kind (a static string), or NULL for 0 or an unknown kind. */
 const char *at_event_kind_name(at_event_kind kind);

@@ -196,15 +196,6 @@ static const eventc_value_desc wf_envelope_values_[] = {
     },
 };
 
-/* Reads the clock once for both the event's time and its id, so the id sorts with the time. */
-static eventc_status wf_stamp_(eventc_timestamp *at, char id[EVENTC_ULID_LEN + 1])
-{
-    eventc_status st = eventc_timestamp_now(at);
-    if (st != EVENTC_OK)
-        return st;
-    return eventc_ulid_new_at((uint64_t)eventc_timestamp_to_unix_ms(*at), id);
-}
-
 /* ---- Document ---- */
 
 static const eventc_value_desc wf_document_drafted_values_[] = {
@@ -371,16 +362,20 @@ const eventc_type_desc wf_document_drafted_desc = {
     .upcast = &wf_document_drafted_upcast_,
 };
 
-eventc_status wf_document_drafted_init(wf_document_drafted *ev, const char *document_id,
-                                       const char *title, eventc_error *err)
+eventc_status wf_document_drafted_init_ex(wf_document_drafted *ev, const eventc_stamper *stamper,
+                                          const char *document_id, const char *title,
+                                          eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = wf_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "DocumentDrafted";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Document";
@@ -393,7 +388,20 @@ eventc_status wf_document_drafted_init(wf_document_drafted *ev, const char *docu
         st_ = wf_document_drafted_validate(ev, err);
     if (st_ != EVENTC_OK)
         wf_document_drafted_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status wf_document_drafted_init(wf_document_drafted *ev, const char *document_id,
+                                       const char *title, eventc_error *err)
+{
+    return wf_document_drafted_init_ex(ev, NULL, document_id, title, err);
+}
+
+eventc_status wf_document_drafted_copy(wf_document_drafted *dst, const wf_document_drafted *src,
+                                       eventc_error *err)
+{
+    return eventc_copy(&wf_document_drafted_desc, dst, src, err);
 }
 
 eventc_status wf_document_drafted_validate(const wf_document_drafted *ev, eventc_error *err)
@@ -549,16 +557,20 @@ const eventc_type_desc wf_document_imported_desc = {
     .upcast = &wf_document_imported_upcast_,
 };
 
-eventc_status wf_document_imported_init(wf_document_imported *ev, const char *document_id,
-                                        wf_import_state initial_state, eventc_error *err)
+eventc_status wf_document_imported_init_ex(wf_document_imported *ev, const eventc_stamper *stamper,
+                                           const char *document_id, wf_import_state initial_state,
+                                           eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = wf_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "DocumentImported";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Document";
@@ -571,7 +583,20 @@ eventc_status wf_document_imported_init(wf_document_imported *ev, const char *do
         st_ = wf_document_imported_validate(ev, err);
     if (st_ != EVENTC_OK)
         wf_document_imported_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status wf_document_imported_init(wf_document_imported *ev, const char *document_id,
+                                        wf_import_state initial_state, eventc_error *err)
+{
+    return wf_document_imported_init_ex(ev, NULL, document_id, initial_state, err);
+}
+
+eventc_status wf_document_imported_copy(wf_document_imported *dst, const wf_document_imported *src,
+                                        eventc_error *err)
+{
+    return eventc_copy(&wf_document_imported_desc, dst, src, err);
 }
 
 eventc_status wf_document_imported_validate(const wf_document_imported *ev, eventc_error *err)
@@ -714,16 +739,20 @@ const eventc_type_desc wf_document_noted_desc = {
     .upcast = &wf_document_noted_upcast_,
 };
 
-eventc_status wf_document_noted_init(wf_document_noted *ev, const char *document_id,
-                                     const char *note, eventc_error *err)
+eventc_status wf_document_noted_init_ex(wf_document_noted *ev, const eventc_stamper *stamper,
+                                        const char *document_id, const char *note,
+                                        eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = wf_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "DocumentNoted";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Document";
@@ -736,7 +765,20 @@ eventc_status wf_document_noted_init(wf_document_noted *ev, const char *document
         st_ = wf_document_noted_validate(ev, err);
     if (st_ != EVENTC_OK)
         wf_document_noted_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status wf_document_noted_init(wf_document_noted *ev, const char *document_id,
+                                     const char *note, eventc_error *err)
+{
+    return wf_document_noted_init_ex(ev, NULL, document_id, note, err);
+}
+
+eventc_status wf_document_noted_copy(wf_document_noted *dst, const wf_document_noted *src,
+                                     eventc_error *err)
+{
+    return eventc_copy(&wf_document_noted_desc, dst, src, err);
 }
 
 eventc_status wf_document_noted_validate(const wf_document_noted *ev, eventc_error *err)
@@ -867,16 +909,19 @@ const eventc_type_desc wf_document_styled_desc = {
     .upcast = &wf_document_styled_upcast_,
 };
 
-eventc_status wf_document_styled_init(wf_document_styled *ev, const char *document_id,
-                                      eventc_error *err)
+eventc_status wf_document_styled_init_ex(wf_document_styled *ev, const eventc_stamper *stamper,
+                                         const char *document_id, eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = wf_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "DocumentStyled";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Document";
@@ -888,7 +933,20 @@ eventc_status wf_document_styled_init(wf_document_styled *ev, const char *docume
         st_ = wf_document_styled_validate(ev, err);
     if (st_ != EVENTC_OK)
         wf_document_styled_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status wf_document_styled_init(wf_document_styled *ev, const char *document_id,
+                                      eventc_error *err)
+{
+    return wf_document_styled_init_ex(ev, NULL, document_id, err);
+}
+
+eventc_status wf_document_styled_copy(wf_document_styled *dst, const wf_document_styled *src,
+                                      eventc_error *err)
+{
+    return eventc_copy(&wf_document_styled_desc, dst, src, err);
 }
 
 eventc_status wf_document_styled_validate(const wf_document_styled *ev, eventc_error *err)
@@ -1041,16 +1099,20 @@ const eventc_type_desc wf_document_clicked_desc = {
     .upcast = &wf_document_clicked_upcast_,
 };
 
-eventc_status wf_document_clicked_init(wf_document_clicked *ev, const char *document_id,
-                                       eventc_timestamp at, bool ok, eventc_error *err)
+eventc_status wf_document_clicked_init_ex(wf_document_clicked *ev, const eventc_stamper *stamper,
+                                          const char *document_id, eventc_timestamp at, bool ok,
+                                          eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = wf_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "DocumentClicked";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Document";
@@ -1064,7 +1126,20 @@ eventc_status wf_document_clicked_init(wf_document_clicked *ev, const char *docu
         st_ = wf_document_clicked_validate(ev, err);
     if (st_ != EVENTC_OK)
         wf_document_clicked_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status wf_document_clicked_init(wf_document_clicked *ev, const char *document_id,
+                                       eventc_timestamp at, bool ok, eventc_error *err)
+{
+    return wf_document_clicked_init_ex(ev, NULL, document_id, at, ok, err);
+}
+
+eventc_status wf_document_clicked_copy(wf_document_clicked *dst, const wf_document_clicked *src,
+                                       eventc_error *err)
+{
+    return eventc_copy(&wf_document_clicked_desc, dst, src, err);
 }
 
 eventc_status wf_document_clicked_validate(const wf_document_clicked *ev, eventc_error *err)
@@ -1196,16 +1271,19 @@ const eventc_type_desc wf_document_scaled_desc = {
     .upcast = &wf_document_scaled_upcast_,
 };
 
-eventc_status wf_document_scaled_init(wf_document_scaled *ev, const char *document_id,
-                                      eventc_error *err)
+eventc_status wf_document_scaled_init_ex(wf_document_scaled *ev, const eventc_stamper *stamper,
+                                         const char *document_id, eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = wf_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "DocumentScaled";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Document";
@@ -1217,7 +1295,20 @@ eventc_status wf_document_scaled_init(wf_document_scaled *ev, const char *docume
         st_ = wf_document_scaled_validate(ev, err);
     if (st_ != EVENTC_OK)
         wf_document_scaled_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status wf_document_scaled_init(wf_document_scaled *ev, const char *document_id,
+                                      eventc_error *err)
+{
+    return wf_document_scaled_init_ex(ev, NULL, document_id, err);
+}
+
+eventc_status wf_document_scaled_copy(wf_document_scaled *dst, const wf_document_scaled *src,
+                                      eventc_error *err)
+{
+    return eventc_copy(&wf_document_scaled_desc, dst, src, err);
 }
 
 eventc_status wf_document_scaled_validate(const wf_document_scaled *ev, eventc_error *err)
@@ -1348,16 +1439,20 @@ const eventc_type_desc wf_document_published_desc = {
     .upcast = &wf_document_published_upcast_,
 };
 
-eventc_status wf_document_published_init(wf_document_published *ev, const char *document_id,
-                                         eventc_error *err)
+eventc_status wf_document_published_init_ex(wf_document_published *ev,
+                                            const eventc_stamper *stamper, const char *document_id,
+                                            eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = wf_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "DocumentPublished";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Document";
@@ -1369,7 +1464,20 @@ eventc_status wf_document_published_init(wf_document_published *ev, const char *
         st_ = wf_document_published_validate(ev, err);
     if (st_ != EVENTC_OK)
         wf_document_published_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status wf_document_published_init(wf_document_published *ev, const char *document_id,
+                                         eventc_error *err)
+{
+    return wf_document_published_init_ex(ev, NULL, document_id, err);
+}
+
+eventc_status wf_document_published_copy(wf_document_published *dst,
+                                         const wf_document_published *src, eventc_error *err)
+{
+    return eventc_copy(&wf_document_published_desc, dst, src, err);
 }
 
 eventc_status wf_document_published_validate(const wf_document_published *ev, eventc_error *err)
@@ -1501,16 +1609,19 @@ const eventc_type_desc wf_document_reviewed_desc = {
     .upcast = &wf_document_reviewed_upcast_,
 };
 
-eventc_status wf_document_reviewed_init(wf_document_reviewed *ev, const char *document_id,
-                                        eventc_error *err)
+eventc_status wf_document_reviewed_init_ex(wf_document_reviewed *ev, const eventc_stamper *stamper,
+                                           const char *document_id, eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = wf_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "DocumentReviewed";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Document";
@@ -1522,7 +1633,20 @@ eventc_status wf_document_reviewed_init(wf_document_reviewed *ev, const char *do
         st_ = wf_document_reviewed_validate(ev, err);
     if (st_ != EVENTC_OK)
         wf_document_reviewed_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status wf_document_reviewed_init(wf_document_reviewed *ev, const char *document_id,
+                                        eventc_error *err)
+{
+    return wf_document_reviewed_init_ex(ev, NULL, document_id, err);
+}
+
+eventc_status wf_document_reviewed_copy(wf_document_reviewed *dst, const wf_document_reviewed *src,
+                                        eventc_error *err)
+{
+    return eventc_copy(&wf_document_reviewed_desc, dst, src, err);
 }
 
 eventc_status wf_document_reviewed_validate(const wf_document_reviewed *ev, eventc_error *err)
@@ -1665,16 +1789,20 @@ const eventc_type_desc wf_document_commented_desc = {
     .upcast = &wf_document_commented_upcast_,
 };
 
-eventc_status wf_document_commented_init(wf_document_commented *ev, const char *document_id,
-                                         const char *comment, eventc_error *err)
+eventc_status wf_document_commented_init_ex(wf_document_commented *ev,
+                                            const eventc_stamper *stamper, const char *document_id,
+                                            const char *comment, eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = wf_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "DocumentCommented";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Document";
@@ -1687,7 +1815,20 @@ eventc_status wf_document_commented_init(wf_document_commented *ev, const char *
         st_ = wf_document_commented_validate(ev, err);
     if (st_ != EVENTC_OK)
         wf_document_commented_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status wf_document_commented_init(wf_document_commented *ev, const char *document_id,
+                                         const char *comment, eventc_error *err)
+{
+    return wf_document_commented_init_ex(ev, NULL, document_id, comment, err);
+}
+
+eventc_status wf_document_commented_copy(wf_document_commented *dst,
+                                         const wf_document_commented *src, eventc_error *err)
+{
+    return eventc_copy(&wf_document_commented_desc, dst, src, err);
 }
 
 eventc_status wf_document_commented_validate(const wf_document_commented *ev, eventc_error *err)
@@ -1831,16 +1972,21 @@ const eventc_type_desc wf_document_reclassified_desc = {
     .upcast = &wf_document_reclassified_upcast_,
 };
 
-eventc_status wf_document_reclassified_init(wf_document_reclassified *ev, const char *document_id,
-                                            wf_review_outcome outcome, eventc_error *err)
+eventc_status wf_document_reclassified_init_ex(wf_document_reclassified *ev,
+                                               const eventc_stamper *stamper,
+                                               const char *document_id, wf_review_outcome outcome,
+                                               eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = wf_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "DocumentReclassified";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Document";
@@ -1853,7 +1999,20 @@ eventc_status wf_document_reclassified_init(wf_document_reclassified *ev, const 
         st_ = wf_document_reclassified_validate(ev, err);
     if (st_ != EVENTC_OK)
         wf_document_reclassified_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status wf_document_reclassified_init(wf_document_reclassified *ev, const char *document_id,
+                                            wf_review_outcome outcome, eventc_error *err)
+{
+    return wf_document_reclassified_init_ex(ev, NULL, document_id, outcome, err);
+}
+
+eventc_status wf_document_reclassified_copy(wf_document_reclassified *dst,
+                                            const wf_document_reclassified *src, eventc_error *err)
+{
+    return eventc_copy(&wf_document_reclassified_desc, dst, src, err);
 }
 
 eventc_status wf_document_reclassified_validate(const wf_document_reclassified *ev,
@@ -2003,18 +2162,21 @@ const eventc_type_desc wf_long_lifecycle_aggregate_started_somewhere_desc = {
     .upcast = &wf_long_lifecycle_aggregate_started_somewhere_upcast_,
 };
 
-eventc_status wf_long_lifecycle_aggregate_started_somewhere_init(
-    wf_long_lifecycle_aggregate_started_somewhere *ev,
+eventc_status wf_long_lifecycle_aggregate_started_somewhere_init_ex(
+    wf_long_lifecycle_aggregate_started_somewhere *ev, const eventc_stamper *stamper,
     const char *long_lifecycle_aggregate_identifier,
     wf_long_lifecycle_target where_the_aggregate_starts, eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = wf_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "LongLifecycleAggregateStartedSomewhere";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "LongLifecycleAggregate";
@@ -2027,7 +2189,24 @@ eventc_status wf_long_lifecycle_aggregate_started_somewhere_init(
         st_ = wf_long_lifecycle_aggregate_started_somewhere_validate(ev, err);
     if (st_ != EVENTC_OK)
         wf_long_lifecycle_aggregate_started_somewhere_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status wf_long_lifecycle_aggregate_started_somewhere_init(
+    wf_long_lifecycle_aggregate_started_somewhere *ev,
+    const char *long_lifecycle_aggregate_identifier,
+    wf_long_lifecycle_target where_the_aggregate_starts, eventc_error *err)
+{
+    return wf_long_lifecycle_aggregate_started_somewhere_init_ex(
+        ev, NULL, long_lifecycle_aggregate_identifier, where_the_aggregate_starts, err);
+}
+
+eventc_status wf_long_lifecycle_aggregate_started_somewhere_copy(
+    wf_long_lifecycle_aggregate_started_somewhere *dst,
+    const wf_long_lifecycle_aggregate_started_somewhere *src, eventc_error *err)
+{
+    return eventc_copy(&wf_long_lifecycle_aggregate_started_somewhere_desc, dst, src, err);
 }
 
 eventc_status wf_long_lifecycle_aggregate_started_somewhere_validate(
@@ -2167,18 +2346,20 @@ const eventc_type_desc wf_long_lifecycle_aggregate_moved_across_desc = {
     .upcast = &wf_long_lifecycle_aggregate_moved_across_upcast_,
 };
 
-eventc_status
-wf_long_lifecycle_aggregate_moved_across_init(wf_long_lifecycle_aggregate_moved_across *ev,
-                                              const char *long_lifecycle_aggregate_identifier,
-                                              eventc_error *err)
+eventc_status wf_long_lifecycle_aggregate_moved_across_init_ex(
+    wf_long_lifecycle_aggregate_moved_across *ev, const eventc_stamper *stamper,
+    const char *long_lifecycle_aggregate_identifier, eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = wf_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "LongLifecycleAggregateMovedAcross";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "LongLifecycleAggregate";
@@ -2190,7 +2371,25 @@ wf_long_lifecycle_aggregate_moved_across_init(wf_long_lifecycle_aggregate_moved_
         st_ = wf_long_lifecycle_aggregate_moved_across_validate(ev, err);
     if (st_ != EVENTC_OK)
         wf_long_lifecycle_aggregate_moved_across_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status
+wf_long_lifecycle_aggregate_moved_across_init(wf_long_lifecycle_aggregate_moved_across *ev,
+                                              const char *long_lifecycle_aggregate_identifier,
+                                              eventc_error *err)
+{
+    return wf_long_lifecycle_aggregate_moved_across_init_ex(
+        ev, NULL, long_lifecycle_aggregate_identifier, err);
+}
+
+eventc_status
+wf_long_lifecycle_aggregate_moved_across_copy(wf_long_lifecycle_aggregate_moved_across *dst,
+                                              const wf_long_lifecycle_aggregate_moved_across *src,
+                                              eventc_error *err)
+{
+    return eventc_copy(&wf_long_lifecycle_aggregate_moved_across_desc, dst, src, err);
 }
 
 eventc_status wf_long_lifecycle_aggregate_moved_across_validate(
@@ -2329,15 +2528,19 @@ const eventc_type_desc wf_tag_added_desc = {
     .upcast = &wf_tag_added_upcast_,
 };
 
-eventc_status wf_tag_added_init(wf_tag_added *ev, const char *tag_id, eventc_error *err)
+eventc_status wf_tag_added_init_ex(wf_tag_added *ev, const eventc_stamper *stamper,
+                                   const char *tag_id, eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = wf_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "TagAdded";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Tag";
@@ -2349,7 +2552,18 @@ eventc_status wf_tag_added_init(wf_tag_added *ev, const char *tag_id, eventc_err
         st_ = wf_tag_added_validate(ev, err);
     if (st_ != EVENTC_OK)
         wf_tag_added_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status wf_tag_added_init(wf_tag_added *ev, const char *tag_id, eventc_error *err)
+{
+    return wf_tag_added_init_ex(ev, NULL, tag_id, err);
+}
+
+eventc_status wf_tag_added_copy(wf_tag_added *dst, const wf_tag_added *src, eventc_error *err)
+{
+    return eventc_copy(&wf_tag_added_desc, dst, src, err);
 }
 
 eventc_status wf_tag_added_validate(const wf_tag_added *ev, eventc_error *err)
@@ -2545,13 +2759,15 @@ int wf_event_equal(const wf_event *a, const wf_event *b)
 
 void wf_event_clear(wf_event *ev)
 {
-    const eventc_event_entry *e;
-    if (ev == NULL)
-        return;
-    e = wf_event_entry_(ev->kind);
-    if (e != NULL)
-        eventc_clear(e->desc, (char *)ev + e->union_offset);
-    memset(ev, 0, sizeof *ev);
+    /* Every event keeps its arena right after the envelope: found whatever kind says. */
+    if (ev != NULL)
+        eventc_clear_any(wf_event_types, WF_EVENT_TYPE_COUNT, (int *)&ev->kind, ev);
+}
+
+eventc_status wf_event_copy(wf_event *dst, const wf_event *src, eventc_error *err)
+{
+    return eventc_copy_any(wf_event_types, WF_EVENT_TYPE_COUNT, (int *)&dst->kind, dst,
+                           (int)src->kind, src, err);
 }
 
 /* ---- the lifecycle of Document ---- */

@@ -172,6 +172,9 @@ typedef struct wf_envelope {
 typedef struct wf_document_drafted {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     wf_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** Id of the document. 1 to 64 characters. Matches `^doc_[a-z0-9|]+$`. */
     const char *document_id;
     /** Title with a line break and a | pipe. At least 1 character. */
@@ -188,8 +191,6 @@ typedef struct wf_document_drafted {
     /** Optional: `has_pages` is false when absent. JSON null reads as absent. At least 1. */
     bool has_pages;
     int64_t pages;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } wf_document_drafted;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -201,10 +202,12 @@ extern const eventc_type_desc wf_document_drafted_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `document_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param document_id Id of the document. 1 to 64 characters. Matches `^doc_[a-z0-9|]+$`.
  * @param title Title with a line break and a | pipe. At least 1 character.
  * @param err receives the failing rule (JSON path and message); may be NULL
@@ -212,6 +215,26 @@ extern const eventc_type_desc wf_document_drafted_desc;
  */
 EVENTC_NODISCARD eventc_status wf_document_drafted_init(wf_document_drafted *ev,
                                                         const char *document_id, const char *title,
+                                                        eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status wf_document_drafted_init_ex(wf_document_drafted *ev,
+                                                           const eventc_stamper *stamper,
+                                                           const char *document_id,
+                                                           const char *title, eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status wf_document_drafted_copy(wf_document_drafted *dst,
+                                                        const wf_document_drafted *src,
                                                         eventc_error *err);
 
 /**
@@ -263,14 +286,15 @@ void wf_document_drafted_clear(wf_document_drafted *ev);
 typedef struct wf_document_imported {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     wf_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** `document_id` */
     const char *document_id;
     /** The state the document starts in. */
     wf_import_state initial_state;
     /** Optional: NULL when absent. JSON text (any JSON value, stored minified). */
     const char *source;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } wf_document_imported;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -282,10 +306,12 @@ extern const eventc_type_desc wf_document_imported_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `document_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param document_id `document_id`
  * @param initial_state The state the document starts in.
  * @param err receives the failing rule (JSON path and message); may be NULL
@@ -294,6 +320,27 @@ extern const eventc_type_desc wf_document_imported_desc;
 EVENTC_NODISCARD eventc_status wf_document_imported_init(wf_document_imported *ev,
                                                          const char *document_id,
                                                          wf_import_state initial_state,
+                                                         eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status wf_document_imported_init_ex(wf_document_imported *ev,
+                                                            const eventc_stamper *stamper,
+                                                            const char *document_id,
+                                                            wf_import_state initial_state,
+                                                            eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status wf_document_imported_copy(wf_document_imported *dst,
+                                                         const wf_document_imported *src,
                                                          eventc_error *err);
 
 /**
@@ -341,12 +388,13 @@ void wf_document_imported_clear(wf_document_imported *ev);
 typedef struct wf_document_noted {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     wf_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** `document_id` */
     const char *document_id;
     /** Personal data (PII). Deprecated: Notes move to a separate service. */
     const char *note;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } wf_document_noted;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -358,10 +406,12 @@ extern const eventc_type_desc wf_document_noted_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `document_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param document_id `document_id`
  * @param note Personal data (PII). Deprecated: Notes move to a separate service.
  * @param err receives the failing rule (JSON path and message); may be NULL
@@ -369,6 +419,26 @@ extern const eventc_type_desc wf_document_noted_desc;
  */
 EVENTC_NODISCARD eventc_status wf_document_noted_init(wf_document_noted *ev,
                                                       const char *document_id, const char *note,
+                                                      eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status wf_document_noted_init_ex(wf_document_noted *ev,
+                                                         const eventc_stamper *stamper,
+                                                         const char *document_id, const char *note,
+                                                         eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status wf_document_noted_copy(wf_document_noted *dst,
+                                                      const wf_document_noted *src,
                                                       eventc_error *err);
 
 /**
@@ -419,10 +489,11 @@ void wf_document_noted_clear(wf_document_noted *ev);
 typedef struct wf_document_styled {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     wf_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** `document_id` */
     const char *document_id;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } wf_document_styled;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -434,16 +505,38 @@ extern const eventc_type_desc wf_document_styled_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `document_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param document_id `document_id`
  * @param err receives the failing rule (JSON path and message); may be NULL
  * @return EVENTC_OK, or the failing rule; then @p ev holds nothing.
  */
 EVENTC_NODISCARD eventc_status wf_document_styled_init(wf_document_styled *ev,
                                                        const char *document_id, eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status wf_document_styled_init_ex(wf_document_styled *ev,
+                                                          const eventc_stamper *stamper,
+                                                          const char *document_id,
+                                                          eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status wf_document_styled_copy(wf_document_styled *dst,
+                                                       const wf_document_styled *src,
+                                                       eventc_error *err);
 
 /**
  * Checks @p ev against every rule a decoder applies (required fields, lengths, patterns,
@@ -492,14 +585,15 @@ void wf_document_styled_clear(wf_document_styled *ev);
 typedef struct wf_document_clicked {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     wf_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** `document_id` */
     const char *document_id;
     /** UTC. */
     eventc_timestamp at;
     /** `ok` */
     bool ok;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } wf_document_clicked;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -511,10 +605,12 @@ extern const eventc_type_desc wf_document_clicked_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `document_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param document_id `document_id`
  * @param at UTC.
  * @param ok `ok`
@@ -524,6 +620,27 @@ extern const eventc_type_desc wf_document_clicked_desc;
 EVENTC_NODISCARD eventc_status wf_document_clicked_init(wf_document_clicked *ev,
                                                         const char *document_id,
                                                         eventc_timestamp at, bool ok,
+                                                        eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status wf_document_clicked_init_ex(wf_document_clicked *ev,
+                                                           const eventc_stamper *stamper,
+                                                           const char *document_id,
+                                                           eventc_timestamp at, bool ok,
+                                                           eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status wf_document_clicked_copy(wf_document_clicked *dst,
+                                                        const wf_document_clicked *src,
                                                         eventc_error *err);
 
 /**
@@ -574,10 +691,11 @@ void wf_document_clicked_clear(wf_document_clicked *ev);
 typedef struct wf_document_scaled {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     wf_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** `document_id` */
     const char *document_id;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } wf_document_scaled;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -589,16 +707,38 @@ extern const eventc_type_desc wf_document_scaled_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `document_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param document_id `document_id`
  * @param err receives the failing rule (JSON path and message); may be NULL
  * @return EVENTC_OK, or the failing rule; then @p ev holds nothing.
  */
 EVENTC_NODISCARD eventc_status wf_document_scaled_init(wf_document_scaled *ev,
                                                        const char *document_id, eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status wf_document_scaled_init_ex(wf_document_scaled *ev,
+                                                          const eventc_stamper *stamper,
+                                                          const char *document_id,
+                                                          eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status wf_document_scaled_copy(wf_document_scaled *dst,
+                                                       const wf_document_scaled *src,
+                                                       eventc_error *err);
 
 /**
  * Checks @p ev against every rule a decoder applies (required fields, lengths, patterns,
@@ -645,10 +785,11 @@ void wf_document_scaled_clear(wf_document_scaled *ev);
 typedef struct wf_document_published {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     wf_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** `document_id` */
     const char *document_id;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } wf_document_published;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -660,16 +801,38 @@ extern const eventc_type_desc wf_document_published_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `document_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param document_id `document_id`
  * @param err receives the failing rule (JSON path and message); may be NULL
  * @return EVENTC_OK, or the failing rule; then @p ev holds nothing.
  */
 EVENTC_NODISCARD eventc_status wf_document_published_init(wf_document_published *ev,
                                                           const char *document_id,
+                                                          eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status wf_document_published_init_ex(wf_document_published *ev,
+                                                             const eventc_stamper *stamper,
+                                                             const char *document_id,
+                                                             eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status wf_document_published_copy(wf_document_published *dst,
+                                                          const wf_document_published *src,
                                                           eventc_error *err);
 
 /**
@@ -720,10 +883,11 @@ void wf_document_published_clear(wf_document_published *ev);
 typedef struct wf_document_reviewed {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     wf_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** `document_id` */
     const char *document_id;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } wf_document_reviewed;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -735,16 +899,38 @@ extern const eventc_type_desc wf_document_reviewed_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `document_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param document_id `document_id`
  * @param err receives the failing rule (JSON path and message); may be NULL
  * @return EVENTC_OK, or the failing rule; then @p ev holds nothing.
  */
 EVENTC_NODISCARD eventc_status wf_document_reviewed_init(wf_document_reviewed *ev,
                                                          const char *document_id,
+                                                         eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status wf_document_reviewed_init_ex(wf_document_reviewed *ev,
+                                                            const eventc_stamper *stamper,
+                                                            const char *document_id,
+                                                            eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status wf_document_reviewed_copy(wf_document_reviewed *dst,
+                                                         const wf_document_reviewed *src,
                                                          eventc_error *err);
 
 /**
@@ -795,12 +981,13 @@ void wf_document_reviewed_clear(wf_document_reviewed *ev);
 typedef struct wf_document_commented {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     wf_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** `document_id` */
     const char *document_id;
     /** `comment` */
     const char *comment;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } wf_document_commented;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -812,10 +999,12 @@ extern const eventc_type_desc wf_document_commented_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `document_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param document_id `document_id`
  * @param comment `comment`
  * @param err receives the failing rule (JSON path and message); may be NULL
@@ -824,6 +1013,27 @@ extern const eventc_type_desc wf_document_commented_desc;
 EVENTC_NODISCARD eventc_status wf_document_commented_init(wf_document_commented *ev,
                                                           const char *document_id,
                                                           const char *comment, eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status wf_document_commented_init_ex(wf_document_commented *ev,
+                                                             const eventc_stamper *stamper,
+                                                             const char *document_id,
+                                                             const char *comment,
+                                                             eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status wf_document_commented_copy(wf_document_commented *dst,
+                                                          const wf_document_commented *src,
+                                                          eventc_error *err);
 
 /**
  * Checks @p ev against every rule a decoder applies (required fields, lengths, patterns,
@@ -873,12 +1083,13 @@ void wf_document_commented_clear(wf_document_commented *ev);
 typedef struct wf_document_reclassified {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     wf_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** `document_id` */
     const char *document_id;
     /** `outcome` */
     wf_review_outcome outcome;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } wf_document_reclassified;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -890,10 +1101,12 @@ extern const eventc_type_desc wf_document_reclassified_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `document_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param document_id `document_id`
  * @param outcome `outcome`
  * @param err receives the failing rule (JSON path and message); may be NULL
@@ -902,6 +1115,27 @@ extern const eventc_type_desc wf_document_reclassified_desc;
 EVENTC_NODISCARD eventc_status wf_document_reclassified_init(wf_document_reclassified *ev,
                                                              const char *document_id,
                                                              wf_review_outcome outcome,
+                                                             eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status wf_document_reclassified_init_ex(wf_document_reclassified *ev,
+                                                                const eventc_stamper *stamper,
+                                                                const char *document_id,
+                                                                wf_review_outcome outcome,
+                                                                eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status wf_document_reclassified_copy(wf_document_reclassified *dst,
+                                                             const wf_document_reclassified *src,
                                                              eventc_error *err);
 
 /**
@@ -954,12 +1188,13 @@ void wf_document_reclassified_clear(wf_document_reclassified *ev);
 typedef struct wf_long_lifecycle_aggregate_started_somewhere {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     wf_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** `long_lifecycle_aggregate_identifier` */
     const char *long_lifecycle_aggregate_identifier;
     /** `where_the_aggregate_starts` */
     wf_long_lifecycle_target where_the_aggregate_starts;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } wf_long_lifecycle_aggregate_started_somewhere;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -971,10 +1206,12 @@ extern const eventc_type_desc wf_long_lifecycle_aggregate_started_somewhere_desc
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `long_lifecycle_aggregate_identifier`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param long_lifecycle_aggregate_identifier `long_lifecycle_aggregate_identifier`
  * @param where_the_aggregate_starts `where_the_aggregate_starts`
  * @param err receives the failing rule (JSON path and message); may be NULL
@@ -984,6 +1221,26 @@ EVENTC_NODISCARD eventc_status wf_long_lifecycle_aggregate_started_somewhere_ini
     wf_long_lifecycle_aggregate_started_somewhere *ev,
     const char *long_lifecycle_aggregate_identifier,
     wf_long_lifecycle_target where_the_aggregate_starts, eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status wf_long_lifecycle_aggregate_started_somewhere_init_ex(
+    wf_long_lifecycle_aggregate_started_somewhere *ev, const eventc_stamper *stamper,
+    const char *long_lifecycle_aggregate_identifier,
+    wf_long_lifecycle_target where_the_aggregate_starts, eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status wf_long_lifecycle_aggregate_started_somewhere_copy(
+    wf_long_lifecycle_aggregate_started_somewhere *dst,
+    const wf_long_lifecycle_aggregate_started_somewhere *src, eventc_error *err);
 
 /**
  * Checks @p ev against every rule a decoder applies (required fields, lengths, patterns,
@@ -1034,10 +1291,11 @@ void wf_long_lifecycle_aggregate_started_somewhere_clear(
 typedef struct wf_long_lifecycle_aggregate_moved_across {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     wf_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** `long_lifecycle_aggregate_identifier` */
     const char *long_lifecycle_aggregate_identifier;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } wf_long_lifecycle_aggregate_moved_across;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -1049,10 +1307,12 @@ extern const eventc_type_desc wf_long_lifecycle_aggregate_moved_across_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `long_lifecycle_aggregate_identifier`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param long_lifecycle_aggregate_identifier `long_lifecycle_aggregate_identifier`
  * @param err receives the failing rule (JSON path and message); may be NULL
  * @return EVENTC_OK, or the failing rule; then @p ev holds nothing.
@@ -1060,6 +1320,25 @@ extern const eventc_type_desc wf_long_lifecycle_aggregate_moved_across_desc;
 EVENTC_NODISCARD eventc_status wf_long_lifecycle_aggregate_moved_across_init(
     wf_long_lifecycle_aggregate_moved_across *ev, const char *long_lifecycle_aggregate_identifier,
     eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status wf_long_lifecycle_aggregate_moved_across_init_ex(
+    wf_long_lifecycle_aggregate_moved_across *ev, const eventc_stamper *stamper,
+    const char *long_lifecycle_aggregate_identifier, eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status wf_long_lifecycle_aggregate_moved_across_copy(
+    wf_long_lifecycle_aggregate_moved_across *dst,
+    const wf_long_lifecycle_aggregate_moved_across *src, eventc_error *err);
 
 /**
  * Checks @p ev against every rule a decoder applies (required fields, lengths, patterns,
@@ -1108,10 +1387,11 @@ void wf_long_lifecycle_aggregate_moved_across_clear(wf_long_lifecycle_aggregate_
 typedef struct wf_tag_added {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     wf_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** `tag_id` */
     const char *tag_id;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } wf_tag_added;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -1123,15 +1403,34 @@ extern const eventc_type_desc wf_tag_added_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `tag_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param tag_id `tag_id`
  * @param err receives the failing rule (JSON path and message); may be NULL
  * @return EVENTC_OK, or the failing rule; then @p ev holds nothing.
  */
 EVENTC_NODISCARD eventc_status wf_tag_added_init(wf_tag_added *ev, const char *tag_id,
+                                                 eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status wf_tag_added_init_ex(wf_tag_added *ev, const eventc_stamper *stamper,
+                                                    const char *tag_id, eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status wf_tag_added_copy(wf_tag_added *dst, const wf_tag_added *src,
                                                  eventc_error *err);
 
 /**
@@ -1175,7 +1474,13 @@ void wf_tag_added_clear(wf_tag_added *ev);
 
 /* ---- any event of the catalog ---- */
 
-/** Which event a wf_event holds. */
+/**
+ * Which event a wf_event holds. The events are numbered from 1 in catalog order (the order
+ * of the aggregates, then of their events, includes expanded where they stand), so the numbers
+ * change when an event is added before others, removed or moved. They are for this process
+ * only: do not store or send them; store the event's name (the `_kind_name` function, and
+ * `_kind_from_name` to read it back), which compatibility rules keep stable.
+ */
 typedef enum wf_event_kind {
     /** No event (a zeroed or cleared wf_event). */
     WF_EVENT_NONE = 0,
@@ -1274,8 +1579,20 @@ EVENTC_NODISCARD eventc_status wf_event_validate(const wf_event *ev, eventc_erro
 /** @return 1 when both hold the same kind of event with equal members (or both none), else 0. */
 int wf_event_equal(const wf_event *a, const wf_event *b);
 
-/** Releases what @p ev owns and zeroes it (kind 0). NULL-safe. */
+/**
+ * Releases what @p ev owns and zeroes it (kind 0). NULL-safe. The event is found whatever
+ * @c kind says: one built into a member with its own constructor, kind left unset, is released
+ * too.
+ */
 void wf_event_clear(wf_event *ev);
+
+/**
+ * Makes @p dst a deep copy of @p src (same kind, equal event, memory of its own).
+ * @param dst zero-initialised, or holding an event, which is released once the copy is made
+ * @return EVENTC_OK (a @p src holding no event clears @p dst); EVENTC_E_NOMEM, or
+ *         EVENTC_E_INVALID_ARGUMENT for a kind out of range; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status wf_event_copy(wf_event *dst, const wf_event *src, eventc_error *err);
 
 /** @return the event name of @p kind (a static string), or NULL for 0 or an unknown kind. */
 const char *wf_event_kind_name(wf_event_kind kind);

@@ -134,6 +134,7 @@ eventc_status long_prefix_object_type_with_an_extremely_long_name_init(
     long_prefix_object_type_with_an_extremely_long_name *obj,
     const char *a_field_of_the_object_type_with_a_long_name, eventc_error *err)
 {
+    eventc_arena *held_ = obj->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(obj, 0, sizeof *obj);
@@ -143,7 +144,15 @@ eventc_status long_prefix_object_type_with_an_extremely_long_name_init(
         st_ = long_prefix_object_type_with_an_extremely_long_name_validate(obj, err);
     if (st_ != EVENTC_OK)
         long_prefix_object_type_with_an_extremely_long_name_clear(obj);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status long_prefix_object_type_with_an_extremely_long_name_copy(
+    long_prefix_object_type_with_an_extremely_long_name *dst,
+    const long_prefix_object_type_with_an_extremely_long_name *src, eventc_error *err)
+{
+    return eventc_copy(&long_prefix_object_type_with_an_extremely_long_name_desc, dst, src, err);
 }
 
 eventc_status long_prefix_object_type_with_an_extremely_long_name_validate(
@@ -224,15 +233,6 @@ static const eventc_value_desc long_prefix_envelope_values_[] = {
         .min_length = 1,
     },
 };
-
-/* Reads the clock once for both the event's time and its id, so the id sorts with the time. */
-static eventc_status long_prefix_stamp_(eventc_timestamp *at, char id[EVENTC_ULID_LEN + 1])
-{
-    eventc_status st = eventc_timestamp_now(at);
-    if (st != EVENTC_OK)
-        return st;
-    return eventc_ulid_new_at((uint64_t)eventc_timestamp_to_unix_ms(*at), id);
-}
 
 /* ---- AggregateWithAQuiteLongName ---- */
 
@@ -432,8 +432,8 @@ const eventc_type_desc long_prefix_something_happened_to_the_long_aggregate_desc
     .upcast = &long_prefix_something_happened_to_the_long_aggregate_upcast_,
 };
 
-eventc_status long_prefix_something_happened_to_the_long_aggregate_init(
-    long_prefix_something_happened_to_the_long_aggregate *ev,
+eventc_status long_prefix_something_happened_to_the_long_aggregate_init_ex(
+    long_prefix_something_happened_to_the_long_aggregate *ev, const eventc_stamper *stamper,
     const char *actor_who_made_the_request_happen, const char *identifier_of_the_long_aggregate,
     const long_prefix_object_type_with_an_extremely_long_name
         *a_list_of_objects_with_a_long_field_name,
@@ -444,13 +444,16 @@ eventc_status long_prefix_something_happened_to_the_long_aggregate_init(
     const char *const *a_list_of_strings_with_a_long_field_name,
     size_t n_a_list_of_strings_with_a_long_field_name, eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = long_prefix_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.name_of_the_event_in_long_form = "SomethingHappenedToTheLongAggregate";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "AggregateWithAQuiteLongName";
@@ -473,7 +476,34 @@ eventc_status long_prefix_something_happened_to_the_long_aggregate_init(
         st_ = long_prefix_something_happened_to_the_long_aggregate_validate(ev, err);
     if (st_ != EVENTC_OK)
         long_prefix_something_happened_to_the_long_aggregate_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status long_prefix_something_happened_to_the_long_aggregate_init(
+    long_prefix_something_happened_to_the_long_aggregate *ev,
+    const char *actor_who_made_the_request_happen, const char *identifier_of_the_long_aggregate,
+    const long_prefix_object_type_with_an_extremely_long_name
+        *a_list_of_objects_with_a_long_field_name,
+    size_t n_a_list_of_objects_with_a_long_field_name,
+    long_prefix_status_values_with_a_very_long_type_name status_of_the_aggregate_after_the_event,
+    const long_prefix_object_type_with_an_extremely_long_name
+        *a_nested_object_value_with_a_long_field_name,
+    const char *const *a_list_of_strings_with_a_long_field_name,
+    size_t n_a_list_of_strings_with_a_long_field_name, eventc_error *err)
+{
+    return long_prefix_something_happened_to_the_long_aggregate_init_ex(
+        ev, NULL, actor_who_made_the_request_happen, identifier_of_the_long_aggregate,
+        a_list_of_objects_with_a_long_field_name, n_a_list_of_objects_with_a_long_field_name,
+        status_of_the_aggregate_after_the_event, a_nested_object_value_with_a_long_field_name,
+        a_list_of_strings_with_a_long_field_name, n_a_list_of_strings_with_a_long_field_name, err);
+}
+
+eventc_status long_prefix_something_happened_to_the_long_aggregate_copy(
+    long_prefix_something_happened_to_the_long_aggregate *dst,
+    const long_prefix_something_happened_to_the_long_aggregate *src, eventc_error *err)
+{
+    return eventc_copy(&long_prefix_something_happened_to_the_long_aggregate_desc, dst, src, err);
 }
 
 eventc_status long_prefix_something_happened_to_the_long_aggregate_validate(
@@ -619,18 +649,21 @@ const eventc_type_desc long_prefix_brief_desc = {
     .upcast = &long_prefix_brief_upcast_,
 };
 
-eventc_status long_prefix_brief_init(long_prefix_brief *ev,
-                                     const char *actor_who_made_the_request_happen,
-                                     const char *identifier_of_the_long_aggregate,
-                                     eventc_error *err)
+eventc_status long_prefix_brief_init_ex(long_prefix_brief *ev, const eventc_stamper *stamper,
+                                        const char *actor_who_made_the_request_happen,
+                                        const char *identifier_of_the_long_aggregate,
+                                        eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = long_prefix_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.name_of_the_event_in_long_form = "Brief";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "AggregateWithAQuiteLongName";
@@ -643,7 +676,23 @@ eventc_status long_prefix_brief_init(long_prefix_brief *ev,
         st_ = long_prefix_brief_validate(ev, err);
     if (st_ != EVENTC_OK)
         long_prefix_brief_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status long_prefix_brief_init(long_prefix_brief *ev,
+                                     const char *actor_who_made_the_request_happen,
+                                     const char *identifier_of_the_long_aggregate,
+                                     eventc_error *err)
+{
+    return long_prefix_brief_init_ex(ev, NULL, actor_who_made_the_request_happen,
+                                     identifier_of_the_long_aggregate, err);
+}
+
+eventc_status long_prefix_brief_copy(long_prefix_brief *dst, const long_prefix_brief *src,
+                                     eventc_error *err)
+{
+    return eventc_copy(&long_prefix_brief_desc, dst, src, err);
 }
 
 eventc_status long_prefix_brief_validate(const long_prefix_brief *ev, eventc_error *err)
@@ -766,11 +815,15 @@ int long_prefix_event_equal(const long_prefix_event *a, const long_prefix_event 
 
 void long_prefix_event_clear(long_prefix_event *ev)
 {
-    const eventc_event_entry *e;
-    if (ev == NULL)
-        return;
-    e = long_prefix_event_entry_(ev->kind);
-    if (e != NULL)
-        eventc_clear(e->desc, (char *)ev + e->union_offset);
-    memset(ev, 0, sizeof *ev);
+    /* Every event keeps its arena right after the envelope: found whatever kind says. */
+    if (ev != NULL)
+        eventc_clear_any(long_prefix_event_types, LONG_PREFIX_EVENT_TYPE_COUNT, (int *)&ev->kind,
+                         ev);
+}
+
+eventc_status long_prefix_event_copy(long_prefix_event *dst, const long_prefix_event *src,
+                                     eventc_error *err)
+{
+    return eventc_copy_any(long_prefix_event_types, LONG_PREFIX_EVENT_TYPE_COUNT, (int *)&dst->kind,
+                           dst, (int)src->kind, src, err);
 }

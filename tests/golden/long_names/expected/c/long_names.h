@@ -69,6 +69,8 @@ EVENTC_NODISCARD eventc_status long_prefix_status_values_with_a_very_long_type_n
 
 /** `ObjectTypeWithAnExtremelyLongName` */
 typedef struct long_prefix_object_type_with_an_extremely_long_name {
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
+    eventc_arena *arena_;
     /**
      * Matches `^[A-Za-z0-9_]+( [A-Za-z0-9_]+)*( [A-Za-z0-9_]+)*( [A-Za-z0-9_]+)*(
      * [A-Za-z0-9_]+)*$`.
@@ -79,8 +81,6 @@ typedef struct long_prefix_object_type_with_an_extremely_long_name {
      */
     bool has_another_optional_number_with_a_long_name;
     double another_optional_number_with_a_long_name;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } long_prefix_object_type_with_an_extremely_long_name;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -92,7 +92,8 @@ extern const eventc_type_desc long_prefix_object_type_with_an_extremely_long_nam
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param obj receives the value; overwritten without being released (clear it first)
+ * @param obj zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param a_field_of_the_object_type_with_a_long_name Matches `^[A-Za-z0-9_]+( [A-Za-z0-9_]+)*(
  * [A-Za-z0-9_]+)*( [A-Za-z0-9_]+)*( [A-Za-z0-9_]+)*$`.
  * @param err receives the failing rule (JSON path and message); may be NULL
@@ -101,6 +102,16 @@ extern const eventc_type_desc long_prefix_object_type_with_an_extremely_long_nam
 EVENTC_NODISCARD eventc_status long_prefix_object_type_with_an_extremely_long_name_init(
     long_prefix_object_type_with_an_extremely_long_name *obj,
     const char *a_field_of_the_object_type_with_a_long_name, eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status long_prefix_object_type_with_an_extremely_long_name_copy(
+    long_prefix_object_type_with_an_extremely_long_name *dst,
+    const long_prefix_object_type_with_an_extremely_long_name *src, eventc_error *err);
 
 /**
  * Checks @p obj against every rule a decoder applies (required fields, lengths, patterns,
@@ -179,6 +190,9 @@ typedef struct long_prefix_envelope {
 typedef struct long_prefix_something_happened_to_the_long_aggregate {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     long_prefix_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** At least 1 character. */
     const char *identifier_of_the_long_aggregate;
     /** At least 1 item. */
@@ -198,8 +212,6 @@ typedef struct long_prefix_something_happened_to_the_long_aggregate {
     /** Items are unique. */
     size_t n_a_list_of_strings_with_a_long_field_name;
     const char **a_list_of_strings_with_a_long_field_name;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } long_prefix_something_happened_to_the_long_aggregate;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -211,10 +223,12 @@ extern const eventc_type_desc long_prefix_something_happened_to_the_long_aggrega
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `identifier_of_the_long_aggregate`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param actor_who_made_the_request_happen At least 1 character.
  * @param identifier_of_the_long_aggregate At least 1 character.
  * @param a_list_of_objects_with_a_long_field_name At least 1 item.
@@ -240,6 +254,33 @@ EVENTC_NODISCARD eventc_status long_prefix_something_happened_to_the_long_aggreg
         *a_nested_object_value_with_a_long_field_name,
     const char *const *a_list_of_strings_with_a_long_field_name,
     size_t n_a_list_of_strings_with_a_long_field_name, eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status long_prefix_something_happened_to_the_long_aggregate_init_ex(
+    long_prefix_something_happened_to_the_long_aggregate *ev, const eventc_stamper *stamper,
+    const char *actor_who_made_the_request_happen, const char *identifier_of_the_long_aggregate,
+    const long_prefix_object_type_with_an_extremely_long_name
+        *a_list_of_objects_with_a_long_field_name,
+    size_t n_a_list_of_objects_with_a_long_field_name,
+    long_prefix_status_values_with_a_very_long_type_name status_of_the_aggregate_after_the_event,
+    const long_prefix_object_type_with_an_extremely_long_name
+        *a_nested_object_value_with_a_long_field_name,
+    const char *const *a_list_of_strings_with_a_long_field_name,
+    size_t n_a_list_of_strings_with_a_long_field_name, eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status long_prefix_something_happened_to_the_long_aggregate_copy(
+    long_prefix_something_happened_to_the_long_aggregate *dst,
+    const long_prefix_something_happened_to_the_long_aggregate *src, eventc_error *err);
 
 /**
  * Checks @p ev against every rule a decoder applies (required fields, lengths, patterns,
@@ -289,10 +330,11 @@ void long_prefix_something_happened_to_the_long_aggregate_clear(
 typedef struct long_prefix_brief {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     long_prefix_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** `identifier_of_the_long_aggregate` */
     const char *identifier_of_the_long_aggregate;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } long_prefix_brief;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -304,10 +346,12 @@ extern const eventc_type_desc long_prefix_brief_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `identifier_of_the_long_aggregate`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param actor_who_made_the_request_happen At least 1 character.
  * @param identifier_of_the_long_aggregate `identifier_of_the_long_aggregate`
  * @param err receives the failing rule (JSON path and message); may be NULL
@@ -316,6 +360,26 @@ extern const eventc_type_desc long_prefix_brief_desc;
 EVENTC_NODISCARD eventc_status long_prefix_brief_init(long_prefix_brief *ev,
                                                       const char *actor_who_made_the_request_happen,
                                                       const char *identifier_of_the_long_aggregate,
+                                                      eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status
+long_prefix_brief_init_ex(long_prefix_brief *ev, const eventc_stamper *stamper,
+                          const char *actor_who_made_the_request_happen,
+                          const char *identifier_of_the_long_aggregate, eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status long_prefix_brief_copy(long_prefix_brief *dst,
+                                                      const long_prefix_brief *src,
                                                       eventc_error *err);
 
 /**
@@ -360,7 +424,13 @@ void long_prefix_brief_clear(long_prefix_brief *ev);
 
 /* ---- any event of the catalog ---- */
 
-/** Which event a long_prefix_event holds. */
+/**
+ * Which event a long_prefix_event holds. The events are numbered from 1 in catalog order (the order
+ * of the aggregates, then of their events, includes expanded where they stand), so the numbers
+ * change when an event is added before others, removed or moved. They are for this process
+ * only: do not store or send them; store the event's name (the `_kind_name` function, and
+ * `_kind_from_name` to read it back), which compatibility rules keep stable.
+ */
 typedef enum long_prefix_event_kind {
     /** No event (a zeroed or cleared long_prefix_event). */
     LONG_PREFIX_EVENT_NONE = 0,
@@ -430,8 +500,22 @@ EVENTC_NODISCARD eventc_status long_prefix_event_validate(const long_prefix_even
 /** @return 1 when both hold the same kind of event with equal members (or both none), else 0. */
 int long_prefix_event_equal(const long_prefix_event *a, const long_prefix_event *b);
 
-/** Releases what @p ev owns and zeroes it (kind 0). NULL-safe. */
+/**
+ * Releases what @p ev owns and zeroes it (kind 0). NULL-safe. The event is found whatever
+ * @c kind says: one built into a member with its own constructor, kind left unset, is released
+ * too.
+ */
 void long_prefix_event_clear(long_prefix_event *ev);
+
+/**
+ * Makes @p dst a deep copy of @p src (same kind, equal event, memory of its own).
+ * @param dst zero-initialised, or holding an event, which is released once the copy is made
+ * @return EVENTC_OK (a @p src holding no event clears @p dst); EVENTC_E_NOMEM, or
+ *         EVENTC_E_INVALID_ARGUMENT for a kind out of range; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status long_prefix_event_copy(long_prefix_event *dst,
+                                                      const long_prefix_event *src,
+                                                      eventc_error *err);
 
 /** @return the event name of @p kind (a static string), or NULL for 0 or an unknown kind. */
 const char *long_prefix_event_kind_name(long_prefix_event_kind kind);

@@ -91,15 +91,6 @@ static const eventc_value_desc shop_envelope_values_[] = {
     },
 };
 
-/* Reads the clock once for both the event's time and its id, so the id sorts with the time. */
-static eventc_status shop_stamp_(eventc_timestamp *at, char id[EVENTC_ULID_LEN + 1])
-{
-    eventc_status st = eventc_timestamp_now(at);
-    if (st != EVENTC_OK)
-        return st;
-    return eventc_ulid_new_at((uint64_t)eventc_timestamp_to_unix_ms(*at), id);
-}
-
 /* ---- Order ---- */
 
 static const eventc_value_desc shop_order_placed_values_[] = {
@@ -305,17 +296,20 @@ const eventc_type_desc shop_order_placed_desc = {
     .upcast = &shop_order_placed_upcast_,
 };
 
-eventc_status shop_order_placed_init(shop_order_placed *ev, const char *order_id,
-                                     int64_t amount_cents, shop_tier tier, const char *const *tags,
-                                     size_t n_tags, eventc_error *err)
+eventc_status shop_order_placed_init_ex(shop_order_placed *ev, const eventc_stamper *stamper,
+                                        const char *order_id, int64_t amount_cents, shop_tier tier,
+                                        const char *const *tags, size_t n_tags, eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = shop_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "OrderPlaced";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Order";
@@ -331,7 +325,21 @@ eventc_status shop_order_placed_init(shop_order_placed *ev, const char *order_id
         st_ = shop_order_placed_validate(ev, err);
     if (st_ != EVENTC_OK)
         shop_order_placed_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status shop_order_placed_init(shop_order_placed *ev, const char *order_id,
+                                     int64_t amount_cents, shop_tier tier, const char *const *tags,
+                                     size_t n_tags, eventc_error *err)
+{
+    return shop_order_placed_init_ex(ev, NULL, order_id, amount_cents, tier, tags, n_tags, err);
+}
+
+eventc_status shop_order_placed_copy(shop_order_placed *dst, const shop_order_placed *src,
+                                     eventc_error *err)
+{
+    return eventc_copy(&shop_order_placed_desc, dst, src, err);
 }
 
 eventc_status shop_order_placed_validate(const shop_order_placed *ev, eventc_error *err)
@@ -468,16 +476,19 @@ const eventc_type_desc shop_order_shipped_desc = {
     .upcast = &shop_order_shipped_upcast_,
 };
 
-eventc_status shop_order_shipped_init(shop_order_shipped *ev, const char *order_id,
-                                      eventc_error *err)
+eventc_status shop_order_shipped_init_ex(shop_order_shipped *ev, const eventc_stamper *stamper,
+                                         const char *order_id, eventc_error *err)
 {
-    char id_[EVENTC_ULID_LEN + 1];
+    char id_[EVENTC_STAMP_ID_MAX];
+    eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
     eventc_status st_;
 
     memset(ev, 0, sizeof *ev);
-    st_ = shop_stamp_(&ev->envelope.occurred_at, id_);
-    if (st_ != EVENTC_OK)
-        return eventc_error_set(err, st_, NULL, "no event id: %s", eventc_strerror(st_));
+    st_ = eventc_stamp(stamper, &ev->envelope.occurred_at, id_, sizeof id_);
+    if (st_ != EVENTC_OK) {
+        eventc_release(held_);
+        return eventc_error_set(err, st_, NULL, "no event time or id: %s", eventc_strerror(st_));
+    }
     ev->envelope.event_name = "OrderShipped";
     ev->envelope.event_id = id_;
     ev->envelope.aggregate_type = "Order";
@@ -489,7 +500,20 @@ eventc_status shop_order_shipped_init(shop_order_shipped *ev, const char *order_
         st_ = shop_order_shipped_validate(ev, err);
     if (st_ != EVENTC_OK)
         shop_order_shipped_clear(ev);
+    eventc_release(held_);
     return st_;
+}
+
+eventc_status shop_order_shipped_init(shop_order_shipped *ev, const char *order_id,
+                                      eventc_error *err)
+{
+    return shop_order_shipped_init_ex(ev, NULL, order_id, err);
+}
+
+eventc_status shop_order_shipped_copy(shop_order_shipped *dst, const shop_order_shipped *src,
+                                      eventc_error *err)
+{
+    return eventc_copy(&shop_order_shipped_desc, dst, src, err);
 }
 
 eventc_status shop_order_shipped_validate(const shop_order_shipped *ev, eventc_error *err)
@@ -609,11 +633,13 @@ int shop_event_equal(const shop_event *a, const shop_event *b)
 
 void shop_event_clear(shop_event *ev)
 {
-    const eventc_event_entry *e;
-    if (ev == NULL)
-        return;
-    e = shop_event_entry_(ev->kind);
-    if (e != NULL)
-        eventc_clear(e->desc, (char *)ev + e->union_offset);
-    memset(ev, 0, sizeof *ev);
+    /* Every event keeps its arena right after the envelope: found whatever kind says. */
+    if (ev != NULL)
+        eventc_clear_any(shop_event_types, SHOP_EVENT_TYPE_COUNT, (int *)&ev->kind, ev);
+}
+
+eventc_status shop_event_copy(shop_event *dst, const shop_event *src, eventc_error *err)
+{
+    return eventc_copy_any(shop_event_types, SHOP_EVENT_TYPE_COUNT, (int *)&dst->kind, dst,
+                           (int)src->kind, src, err);
 }

@@ -90,6 +90,9 @@ typedef struct shop_envelope {
 typedef struct shop_order_placed {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     shop_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** At least 1 character. */
     const char *order_id;
     /** At least 0. */
@@ -99,8 +102,6 @@ typedef struct shop_order_placed {
     /** Each item: At least 1 character. */
     size_t n_tags;
     const char **tags;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } shop_order_placed;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -112,10 +113,12 @@ extern const eventc_type_desc shop_order_placed_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `order_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param order_id At least 1 character.
  * @param amount_cents At least 0.
  * @param tier `tier`
@@ -127,6 +130,27 @@ extern const eventc_type_desc shop_order_placed_desc;
 EVENTC_NODISCARD eventc_status shop_order_placed_init(shop_order_placed *ev, const char *order_id,
                                                       int64_t amount_cents, shop_tier tier,
                                                       const char *const *tags, size_t n_tags,
+                                                      eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status shop_order_placed_init_ex(shop_order_placed *ev,
+                                                         const eventc_stamper *stamper,
+                                                         const char *order_id, int64_t amount_cents,
+                                                         shop_tier tier, const char *const *tags,
+                                                         size_t n_tags, eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status shop_order_placed_copy(shop_order_placed *dst,
+                                                      const shop_order_placed *src,
                                                       eventc_error *err);
 
 /**
@@ -173,12 +197,13 @@ void shop_order_placed_clear(shop_order_placed *ev);
 typedef struct shop_order_shipped {
     /** The envelope: event name and id, aggregate, time, version and the other common fields. */
     shop_envelope envelope;
+    /** Private: the arena that owns what this value points to; NULL when it owns nothing. Right
+     *  after the envelope in every event, so an event union finds it whatever its kind says. */
+    eventc_arena *arena_;
     /** At least 1 character. */
     const char *order_id;
     /** Optional: NULL when absent. */
     const char *carrier;
-    /** Private: the arena that owns what this value points to; NULL when it owns nothing. */
-    eventc_arena *arena_;
 } shop_order_shipped;
 
 /** Describes the struct above to the codec functions of eventc/codec.h. */
@@ -190,15 +215,36 @@ extern const eventc_type_desc shop_order_shipped_desc;
  * copies everything into the event's own arena (the arguments may be released afterwards) and
  * validates the result. The aggregate id is the value of the field
  * `order_id`.
+ * The `_init_ex` form below takes the time and id from a stamper.
  * Optional fields are left absent; a string or array set on the struct later is borrowed, not
  * copied.
  *
- * @param ev receives the value; overwritten without being released (clear it first)
+ * @param ev zero-initialised, or holding a value, which is released once the arguments
+ *           are copied (they may point into it)
  * @param order_id At least 1 character.
  * @param err receives the failing rule (JSON path and message); may be NULL
  * @return EVENTC_OK, or the failing rule; then @p ev holds nothing.
  */
 EVENTC_NODISCARD eventc_status shop_order_shipped_init(shop_order_shipped *ev, const char *order_id,
+                                                       eventc_error *err);
+
+/**
+ * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
+ * real-time clock and a fresh ULID; see eventc/stamp.h): reproducible events in tests, or a
+ * clock of the caller's. A stamper that fails makes the constructor fail with its status.
+ */
+EVENTC_NODISCARD eventc_status shop_order_shipped_init_ex(shop_order_shipped *ev,
+                                                          const eventc_stamper *stamper,
+                                                          const char *order_id, eventc_error *err);
+
+/**
+ * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
+ * cleared without the other. A struct assignment is no copy: it shares the arena.
+ * @param dst zero-initialised, or holding a value, which is released once the copy is made
+ * @return EVENTC_OK, or EVENTC_E_NOMEM; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status shop_order_shipped_copy(shop_order_shipped *dst,
+                                                       const shop_order_shipped *src,
                                                        eventc_error *err);
 
 /**
@@ -244,7 +290,13 @@ void shop_order_shipped_clear(shop_order_shipped *ev);
 
 /* ---- any event of the catalog ---- */
 
-/** Which event a shop_event holds. */
+/**
+ * Which event a shop_event holds. The events are numbered from 1 in catalog order (the order
+ * of the aggregates, then of their events, includes expanded where they stand), so the numbers
+ * change when an event is added before others, removed or moved. They are for this process
+ * only: do not store or send them; store the event's name (the `_kind_name` function, and
+ * `_kind_from_name` to read it back), which compatibility rules keep stable.
+ */
 typedef enum shop_event_kind {
     /** No event (a zeroed or cleared shop_event). */
     SHOP_EVENT_NONE = 0,
@@ -308,8 +360,21 @@ EVENTC_NODISCARD eventc_status shop_event_validate(const shop_event *ev, eventc_
 /** @return 1 when both hold the same kind of event with equal members (or both none), else 0. */
 int shop_event_equal(const shop_event *a, const shop_event *b);
 
-/** Releases what @p ev owns and zeroes it (kind 0). NULL-safe. */
+/**
+ * Releases what @p ev owns and zeroes it (kind 0). NULL-safe. The event is found whatever
+ * @c kind says: one built into a member with its own constructor, kind left unset, is released
+ * too.
+ */
 void shop_event_clear(shop_event *ev);
+
+/**
+ * Makes @p dst a deep copy of @p src (same kind, equal event, memory of its own).
+ * @param dst zero-initialised, or holding an event, which is released once the copy is made
+ * @return EVENTC_OK (a @p src holding no event clears @p dst); EVENTC_E_NOMEM, or
+ *         EVENTC_E_INVALID_ARGUMENT for a kind out of range; then @p dst is cleared.
+ */
+EVENTC_NODISCARD eventc_status shop_event_copy(shop_event *dst, const shop_event *src,
+                                               eventc_error *err);
 
 /** @return the event name of @p kind (a static string), or NULL for 0 or an unknown kind. */
 const char *shop_event_kind_name(shop_event_kind kind);
