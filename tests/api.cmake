@@ -2,7 +2,8 @@
 #
 #   api.traps                     copies, eventc_own on a shallow copy, an event union built
 #                                 without its kind, constructors and decoders on values that hold
-#                                 one, injected stamps, kinds
+#                                 one, typed lifecycle applies and replays over an iterator,
+#                                 injected stamps, kinds
 #   memcheck.api.test_api_traps   the same under valgrind: no leak, no use of freed or
 #                                 uninitialised memory (label "memcheck")
 #   memcheck.api.test_ownership   the runtime's ownership unit test (unit.test_ownership) under

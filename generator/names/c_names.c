@@ -51,6 +51,7 @@ void gen_lifecycle_names_init(gen_lifecycle_names *n, const gen_aggregate *a, co
     n->none = gen_format("%s_NONE", n->upper);
     n->apply = gen_format("%s_%s_apply", p, n->snake);
     n->replay = gen_format("%s_%s_replay", p, n->snake);
+    n->replay_from = gen_format("%s_%s_replay_from", p, n->snake);
     n->to_string = gen_format("%s_%s_state_to_string", p, n->snake);
     n->from_string = gen_format("%s_%s_state_from_string", p, n->snake);
     n->state_names = gen_format("%s_%s_state_names_", p, n->snake);
@@ -61,9 +62,10 @@ void gen_lifecycle_names_init(gen_lifecycle_names *n, const gen_aggregate *a, co
 
 void gen_lifecycle_names_free(gen_lifecycle_names *n)
 {
-    char **all[] = {&n->snake,  &n->upper_prefix, &n->upper,     &n->type,        &n->none,
-                    &n->apply,  &n->replay,       &n->to_string, &n->from_string, &n->state_names,
-                    &n->states, &n->rules,        &n->desc};
+    char **all[] = {&n->snake,     &n->upper_prefix, &n->upper,       &n->type,
+                    &n->none,      &n->apply,        &n->replay,      &n->replay_from,
+                    &n->to_string, &n->from_string,  &n->state_names, &n->states,
+                    &n->rules,     &n->desc};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         free(*all[i]);
         *all[i] = NULL;
@@ -116,7 +118,7 @@ char **gen_lifecycle_identifiers(const gen_aggregate *a, const char *prefix)
     gen_lifecycle_names n;
     gen_lifecycle_names_init(&n, a, prefix);
     char *const fixed[GEN_LIFECYCLE_FIXED_NAMES] = {
-        n.type,        n.none,        n.apply,  n.replay, n.to_string,
+        n.type,        n.none,        n.apply,  n.replay, n.replay_from, n.to_string,
         n.from_string, n.state_names, n.states, n.rules,  n.desc};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         out[len++] = gen_xstrdup(fixed[i]);
@@ -255,6 +257,7 @@ static void check_identifiers(const gen_model *m, const char *p, const char *up,
         char *c = gen_c_type_name(p, e->name);
         struct_idents(&t, owner, e->loc, c);
         ident(&t, owner, e->loc, gen_format("%s_init_ex", c));
+        ident(&t, owner, e->loc, gen_format("%s_apply", c));
         ident(&t, owner, e->loc, gen_format("%s_to_cloudevent", c));
         ident(&t, owner, e->loc, gen_format("%s_from_cloudevent", c));
         ident(&t, owner, e->loc, gen_format("%s_publish", c));

@@ -23,7 +23,7 @@ char *gen_c_type_name(const char *prefix, const char *name);
 typedef struct gen_lifecycle_names {
     char *snake, *upper_prefix, *upper; /* conversation, MSG, MSG_CONVERSATION */
     char *type, *none;                  /* msg_conversation_state, MSG_CONVERSATION_NONE */
-    char *apply, *replay, *to_string, *from_string;
+    char *apply, *replay, *replay_from, *to_string, *from_string;
     char *state_names, *states, *rules; /* private tables */
     char *desc;                         /* msg_conversation_lifecycle, the descriptor */
 } gen_lifecycle_names;
@@ -37,7 +37,7 @@ void gen_lifecycle_names_free(gen_lifecycle_names *n);
 char *gen_lifecycle_state_const(const gen_lifecycle_names *n, const gen_aggregate *a, size_t s);
 
 /** How many names gen_lifecycle_identifiers lists before the states' enumerators. */
-#define GEN_LIFECYCLE_FIXED_NAMES 10
+#define GEN_LIFECYCLE_FIXED_NAMES 11
 
 /**
  * The file-scope identifiers the generated lifecycle code of `a` declares, public and private

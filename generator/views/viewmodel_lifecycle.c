@@ -44,6 +44,14 @@ static void set_own(json_object *o, const char *key, char *s)
     free(s);
 }
 
+/* The statement that stores the runtime's int result `out` through @p target, as @p type. */
+static void set_store(json_object *f, const char *target, const char *type)
+{
+    char *store = gen_format("(%s)out;", type);
+    set_own(f, "store_c_code", gen_c_layout_split(8, target, " = ", store));
+    free(store);
+}
+
 static void set_int(json_object *o, const char *key, size_t v)
 {
     set(o, key, checked(json_object_new_int64((int64_t)v)));
@@ -394,9 +402,7 @@ json_object *gen_vm_lifecycle(const gen_model *m, const gen_aggregate *a, const 
     f = function_json("eventc_status ", n.apply, p3, 4);
     const char *a3[] = {ref, "(int)state", "(int)ev->kind", "&ev->as", "&out", "err"};
     set_own(f, "call_c_code", gen_c_layout_call(4, "st = ", "eventc_lifecycle_apply", a3, 6, ";"));
-    store = gen_format("(%s)out;", n.type);
-    set_own(f, "store_c_code", gen_c_layout_split(8, "*next", " = ", store));
-    free(store);
+    set_store(f, "*next", n.type);
     set(o, "fn_apply", f);
     doc = gen_format(
         "Applies event @p ev to a %s in state @p state: the lifecycle of the catalog says whether "
@@ -413,10 +419,7 @@ json_object *gen_vm_lifecycle(const gen_model *m, const gen_aggregate *a, const 
         a->name, a->name);
     set_own(o, "apply_doc_c_comment", gen_c_doc_comment(doc, 0));
     free(doc);
-    free(p_state);
     free(p_ev);
-    free(p_next);
-
     char *p_events = gen_format("const %s *events", event_type);
     char *p_final = gen_format("%s *final", n.type);
     const char *p4[] = {p_events, "size_t n", p_final, "size_t *failed_index", "eventc_error *err"};
@@ -439,6 +442,59 @@ json_object *gen_vm_lifecycle(const gen_model *m, const gen_aggregate *a, const 
         a->name, n.none);
     set_own(o, "replay_doc_c_comment", gen_c_doc_comment(doc, 0));
     free(doc);
+
+    /* The replay over an iterator. */
+    const char *p5[] = {"eventc_event_next next", "void *ctx", p_final, "size_t *failed_index",
+                        "eventc_error *err"};
+    f = function_json("eventc_status ", n.replay_from, p5, 5);
+    const char *a5[] = {ref, "next", "ctx", "&out", "failed_index", "err"};
+    set_own(f, "call_c_code",
+            gen_c_layout_call(4, "eventc_status st = ", "eventc_lifecycle_replay", a5, 6, ";"));
+    set_store(f, "*final", n.type);
+    set(o, "fn_replay_from", f);
+    doc = gen_format(
+        "Folds a history given one event at a time by @p next (see eventc_event_next in "
+        "eventc/lifecycle.h: the events may be unions or typed structs, anywhere), starting from "
+        "%s, and stops at the first error.\n"
+        "@param final receives the state after the last event applied (on error: the state before "
+        "the failing event); may be NULL\n"
+        "@param failed_index receives the index of the failing event on error; may be NULL\n"
+        "@return EVENTC_OK; the error of the first event that cannot be applied (as the `_apply` "
+        "function above reports it); EVENTC_E_IO when @p next fails.",
+        n.none);
+    set_own(o, "replay_from_doc_c_comment", gen_c_doc_comment(doc, 0));
+    free(doc);
+
+    /* One typed apply per event of the aggregate: no union, no kind to set. */
+    json_object *applies = checked(json_object_new_array());
+    for (size_t i = 0; i < a->n_events; i++) {
+        const gen_event *e = a->events[i];
+        char *es = gen_snake(e->name), *eu = gen_upper(e->name);
+        char *fname = gen_format("%s_%s_apply", p, es);
+        char *p_typed = gen_format("const %s_%s *ev", p, es);
+        const char *pe[] = {p_state, p_typed, p_next, "eventc_error *err"};
+        json_object *fe = function_json("eventc_status ", fname, pe, 4);
+        char *kind = gen_format("%s_EVENT_%s", n.upper_prefix, eu);
+        const char *ae[] = {ref, "(int)state", kind, "ev", "&out", "err"};
+        set_own(fe, "call_c_code",
+                gen_c_layout_call(4, "st = ", "eventc_lifecycle_apply", ae, 6, ";"));
+        set_store(fe, "*next", n.type);
+        doc = gen_format("Applies a `%s` to a %s in state @p state, as the `_apply` function "
+                         "above does with the event in a union, without one.",
+                         e->name, a->name);
+        set_own(fe, "doc_c_comment", gen_c_doc_comment(doc, 0));
+        free(doc);
+        set_str(fe, "event", e->name);
+        push(applies, fe);
+        free(kind);
+        free(p_typed);
+        free(fname);
+        free(es);
+        free(eu);
+    }
+    set(o, "event_applies", applies);
+    free(p_state);
+    free(p_next);
     free(p_events);
     free(p_final);
     free(event_type);

@@ -1,8 +1,9 @@
 /* The traps of the generated C API, each written the way a user falls into it, on the messaging
  * catalog's generated code: copies and eventc_own on a shallow copy, an event union whose kind
- * was never set, constructors and decoders on values that already hold one, injected clocks and
- * ids, and the numbering of kinds. The test passes only when it also runs clean under valgrind
- * (memcheck.api.test_api_traps): no leak, no read of freed memory, no uninitialised value. */
+ * was never set, constructors and decoders on values that already hold one, lifecycles without
+ * unions or arrays, injected clocks and ids, and the numbering of kinds. The test passes only
+ * when it also runs clean under valgrind (memcheck.api.test_api_traps): no leak, no read of freed
+ * memory, no uninitialised value. */
 #include "check.h"
 #include "messaging.h"
 
@@ -152,6 +153,86 @@ static void test_reuse(void)
     eventc_buf_free(&out);
 }
 
+/* ---- lifecycles without unions or arrays ---- */
+
+/* A history kept as a list of typed events, which the replay reads through an iterator. */
+typedef struct history_item {
+    msg_event_kind kind;
+    const void *event;
+    struct history_item *next;
+} history_item;
+
+static int next_event(void *ctx, int *kind, const void **event)
+{
+    history_item **cursor = ctx;
+    if (*cursor == NULL)
+        return 0;
+    *kind = (int)(*cursor)->kind;
+    *event = (*cursor)->event;
+    *cursor = (*cursor)->next;
+    return 1;
+}
+
+static int broken_source(void *ctx, int *kind, const void **event)
+{
+    (void)ctx;
+    (void)kind;
+    (void)event;
+    return -1;
+}
+
+static void test_lifecycle(void)
+{
+    eventc_error err;
+    msg_conversation_created created;
+    msg_conversation_closed closed;
+    msg_conversation_reopened reopened;
+    memset(&created, 0, sizeof created);
+    memset(&closed, 0, sizeof closed);
+    memset(&reopened, 0, sizeof reopened);
+    CHECK(msg_conversation_created_init(&created, "agent", "conv_1", "cust_1", "chan_1", "cont_1",
+                                        MSG_CONVERSATION_STATUS_OPEN, &err) == EVENTC_OK);
+    CHECK(msg_conversation_closed_init(&closed, "agent", "conv_1", "cust_1", &err) == EVENTC_OK);
+    CHECK(msg_conversation_reopened_init(&reopened, "agent", "conv_1", "cust_1", &err) ==
+          EVENTC_OK);
+
+    /* Typed apply: no union, no kind to set by hand. */
+    msg_conversation_state s = MSG_CONVERSATION_NONE;
+    CHECK(msg_conversation_created_apply(s, &created, &s, &err) == EVENTC_OK);
+    CHECK(s == MSG_CONVERSATION_OPEN);
+    CHECK(msg_conversation_closed_apply(s, &closed, &s, &err) == EVENTC_OK);
+    CHECK(s == MSG_CONVERSATION_CLOSED);
+    CHECK(msg_conversation_closed_apply(s, &closed, &s, &err) == EVENTC_E_STATE);
+    CHECK_STR(err.message, "ConversationClosed is not allowed in state closed (allowed in: open)");
+    CHECK(s == MSG_CONVERSATION_CLOSED);
+    CHECK(msg_conversation_closed_apply(s, NULL, &s, &err) == EVENTC_E_INVALID_ARGUMENT);
+
+    /* A replay over an iterator: typed events in a linked list. */
+    history_item h3 = {MSG_EVENT_CONVERSATION_REOPENED, &reopened, NULL};
+    history_item h2 = {MSG_EVENT_CONVERSATION_CLOSED, &closed, &h3};
+    history_item h1 = {MSG_EVENT_CONVERSATION_CREATED, &created, &h2};
+    history_item *cursor = &h1;
+    msg_conversation_state final = MSG_CONVERSATION_NONE;
+    size_t failed = 99;
+    CHECK(msg_conversation_replay_from(next_event, &cursor, &final, &failed, &err) == EVENTC_OK);
+    CHECK(final == MSG_CONVERSATION_OPEN && failed == 99);
+    /* The first event that cannot be applied stops it, with its index and the state before. */
+    history_item bad2 = {MSG_EVENT_CONVERSATION_REOPENED, &reopened, NULL};
+    history_item bad1 = {MSG_EVENT_CONVERSATION_CREATED, &created, &bad2};
+    cursor = &bad1;
+    CHECK(msg_conversation_replay_from(next_event, &cursor, &final, &failed, &err) ==
+          EVENTC_E_STATE);
+    CHECK(final == MSG_CONVERSATION_OPEN && failed == 1);
+    CHECK(msg_conversation_replay_from(broken_source, NULL, &final, &failed, &err) == EVENTC_E_IO);
+    CHECK(final == MSG_CONVERSATION_NONE && failed == 0);
+    CHECK(msg_conversation_replay_from(NULL, NULL, &final, NULL, &err) ==
+          EVENTC_E_INVALID_ARGUMENT);
+
+    msg_conversation_created_clear(&created);
+    msg_conversation_closed_clear(&closed);
+    msg_conversation_reopened_clear(&reopened);
+}
+
 /* ---- injected clock and ids ---- */
 
 static eventc_status no_clock(void *ctx, eventc_timestamp *at)
@@ -218,6 +299,7 @@ int main(void)
     test_own_on_shallow_copy();
     test_union_without_kind();
     test_reuse();
+    test_lifecycle();
     test_stamps();
     test_kinds();
     return check_report();

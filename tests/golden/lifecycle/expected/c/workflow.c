@@ -2976,6 +2976,158 @@ eventc_status wf_document_replay(const wf_event *events, size_t n, wf_document_s
     return EVENTC_OK;
 }
 
+eventc_status wf_document_replay_from(eventc_event_next next, void *ctx, wf_document_state *final,
+                                      size_t *failed_index, eventc_error *err)
+{
+    int out = 0;
+    eventc_status st =
+        eventc_lifecycle_replay(&wf_document_lifecycle, next, ctx, &out, failed_index, err);
+    if (final != NULL)
+        *final = (wf_document_state)out;
+    return st;
+}
+
+eventc_status wf_document_drafted_apply(wf_document_state state, const wf_document_drafted *ev,
+                                        wf_document_state *next, eventc_error *err)
+{
+    int out = 0;
+    eventc_status st;
+    if (ev == NULL || next == NULL)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "no event or no output");
+    st = eventc_lifecycle_apply(&wf_document_lifecycle, (int)state, WF_EVENT_DOCUMENT_DRAFTED, ev,
+                                &out, err);
+    if (st == EVENTC_OK)
+        *next = (wf_document_state)out;
+    return st;
+}
+
+eventc_status wf_document_imported_apply(wf_document_state state, const wf_document_imported *ev,
+                                         wf_document_state *next, eventc_error *err)
+{
+    int out = 0;
+    eventc_status st;
+    if (ev == NULL || next == NULL)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "no event or no output");
+    st = eventc_lifecycle_apply(&wf_document_lifecycle, (int)state, WF_EVENT_DOCUMENT_IMPORTED, ev,
+                                &out, err);
+    if (st == EVENTC_OK)
+        *next = (wf_document_state)out;
+    return st;
+}
+
+eventc_status wf_document_noted_apply(wf_document_state state, const wf_document_noted *ev,
+                                      wf_document_state *next, eventc_error *err)
+{
+    int out = 0;
+    eventc_status st;
+    if (ev == NULL || next == NULL)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "no event or no output");
+    st = eventc_lifecycle_apply(&wf_document_lifecycle, (int)state, WF_EVENT_DOCUMENT_NOTED, ev,
+                                &out, err);
+    if (st == EVENTC_OK)
+        *next = (wf_document_state)out;
+    return st;
+}
+
+eventc_status wf_document_styled_apply(wf_document_state state, const wf_document_styled *ev,
+                                       wf_document_state *next, eventc_error *err)
+{
+    int out = 0;
+    eventc_status st;
+    if (ev == NULL || next == NULL)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "no event or no output");
+    st = eventc_lifecycle_apply(&wf_document_lifecycle, (int)state, WF_EVENT_DOCUMENT_STYLED, ev,
+                                &out, err);
+    if (st == EVENTC_OK)
+        *next = (wf_document_state)out;
+    return st;
+}
+
+eventc_status wf_document_clicked_apply(wf_document_state state, const wf_document_clicked *ev,
+                                        wf_document_state *next, eventc_error *err)
+{
+    int out = 0;
+    eventc_status st;
+    if (ev == NULL || next == NULL)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "no event or no output");
+    st = eventc_lifecycle_apply(&wf_document_lifecycle, (int)state, WF_EVENT_DOCUMENT_CLICKED, ev,
+                                &out, err);
+    if (st == EVENTC_OK)
+        *next = (wf_document_state)out;
+    return st;
+}
+
+eventc_status wf_document_scaled_apply(wf_document_state state, const wf_document_scaled *ev,
+                                       wf_document_state *next, eventc_error *err)
+{
+    int out = 0;
+    eventc_status st;
+    if (ev == NULL || next == NULL)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "no event or no output");
+    st = eventc_lifecycle_apply(&wf_document_lifecycle, (int)state, WF_EVENT_DOCUMENT_SCALED, ev,
+                                &out, err);
+    if (st == EVENTC_OK)
+        *next = (wf_document_state)out;
+    return st;
+}
+
+eventc_status wf_document_published_apply(wf_document_state state, const wf_document_published *ev,
+                                          wf_document_state *next, eventc_error *err)
+{
+    int out = 0;
+    eventc_status st;
+    if (ev == NULL || next == NULL)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "no event or no output");
+    st = eventc_lifecycle_apply(&wf_document_lifecycle, (int)state, WF_EVENT_DOCUMENT_PUBLISHED, ev,
+                                &out, err);
+    if (st == EVENTC_OK)
+        *next = (wf_document_state)out;
+    return st;
+}
+
+eventc_status wf_document_reviewed_apply(wf_document_state state, const wf_document_reviewed *ev,
+                                         wf_document_state *next, eventc_error *err)
+{
+    int out = 0;
+    eventc_status st;
+    if (ev == NULL || next == NULL)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "no event or no output");
+    st = eventc_lifecycle_apply(&wf_document_lifecycle, (int)state, WF_EVENT_DOCUMENT_REVIEWED, ev,
+                                &out, err);
+    if (st == EVENTC_OK)
+        *next = (wf_document_state)out;
+    return st;
+}
+
+eventc_status wf_document_commented_apply(wf_document_state state, const wf_document_commented *ev,
+                                          wf_document_state *next, eventc_error *err)
+{
+    int out = 0;
+    eventc_status st;
+    if (ev == NULL || next == NULL)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "no event or no output");
+    st = eventc_lifecycle_apply(&wf_document_lifecycle, (int)state, WF_EVENT_DOCUMENT_COMMENTED, ev,
+                                &out, err);
+    if (st == EVENTC_OK)
+        *next = (wf_document_state)out;
+    return st;
+}
+
+eventc_status wf_document_reclassified_apply(wf_document_state state,
+                                             const wf_document_reclassified *ev,
+                                             wf_document_state *next, eventc_error *err)
+{
+    int out = 0;
+    eventc_status st;
+    if (ev == NULL || next == NULL)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "no event or no output");
+    st = eventc_lifecycle_apply(&wf_document_lifecycle, (int)state, WF_EVENT_DOCUMENT_RECLASSIFIED,
+                                ev, &out, err);
+    if (st == EVENTC_OK)
+        *next = (wf_document_state)out;
+    return st;
+}
+
 /* ---- the lifecycle of LongLifecycleAggregate ---- */
 
 static const char *const wf_long_lifecycle_aggregate_state_names_[] = {
@@ -3084,4 +3236,47 @@ eventc_status wf_long_lifecycle_aggregate_replay(const wf_event *events, size_t 
     if (final != NULL)
         *final = state;
     return EVENTC_OK;
+}
+
+eventc_status wf_long_lifecycle_aggregate_replay_from(eventc_event_next next, void *ctx,
+                                                      wf_long_lifecycle_aggregate_state *final,
+                                                      size_t *failed_index, eventc_error *err)
+{
+    int out = 0;
+    eventc_status st = eventc_lifecycle_replay(&wf_long_lifecycle_aggregate_lifecycle, next, ctx,
+                                               &out, failed_index, err);
+    if (final != NULL)
+        *final = (wf_long_lifecycle_aggregate_state)out;
+    return st;
+}
+
+eventc_status wf_long_lifecycle_aggregate_started_somewhere_apply(
+    wf_long_lifecycle_aggregate_state state,
+    const wf_long_lifecycle_aggregate_started_somewhere *ev,
+    wf_long_lifecycle_aggregate_state *next, eventc_error *err)
+{
+    int out = 0;
+    eventc_status st;
+    if (ev == NULL || next == NULL)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "no event or no output");
+    st = eventc_lifecycle_apply(&wf_long_lifecycle_aggregate_lifecycle, (int)state,
+                                WF_EVENT_LONG_LIFECYCLE_AGGREGATE_STARTED_SOMEWHERE, ev, &out, err);
+    if (st == EVENTC_OK)
+        *next = (wf_long_lifecycle_aggregate_state)out;
+    return st;
+}
+
+eventc_status wf_long_lifecycle_aggregate_moved_across_apply(
+    wf_long_lifecycle_aggregate_state state, const wf_long_lifecycle_aggregate_moved_across *ev,
+    wf_long_lifecycle_aggregate_state *next, eventc_error *err)
+{
+    int out = 0;
+    eventc_status st;
+    if (ev == NULL || next == NULL)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "no event or no output");
+    st = eventc_lifecycle_apply(&wf_long_lifecycle_aggregate_lifecycle, (int)state,
+                                WF_EVENT_LONG_LIFECYCLE_AGGREGATE_MOVED_ACROSS, ev, &out, err);
+    if (st == EVENTC_OK)
+        *next = (wf_long_lifecycle_aggregate_state)out;
+    return st;
 }

@@ -1673,6 +1673,107 @@ EVENTC_NODISCARD eventc_status wf_document_replay(const wf_event *events, size_t
                                                   wf_document_state *final, size_t *failed_index,
                                                   eventc_error *err);
 
+/**
+ * Folds a history given one event at a time by @p next (see eventc_event_next in
+ * eventc/lifecycle.h: the events may be unions or typed structs, anywhere), starting from
+ * WF_DOCUMENT_NONE, and stops at the first error.
+ * @param final receives the state after the last event applied (on error: the state before the
+ * failing event); may be NULL
+ * @param failed_index receives the index of the failing event on error; may be NULL
+ * @return EVENTC_OK; the error of the first event that cannot be applied (as the `_apply`
+ * function above reports it); EVENTC_E_IO when @p next fails.
+ */
+EVENTC_NODISCARD eventc_status wf_document_replay_from(eventc_event_next next, void *ctx,
+                                                       wf_document_state *final,
+                                                       size_t *failed_index, eventc_error *err);
+
+/**
+ * Applies a `DocumentDrafted` to a Document in state @p state, as the `_apply` function above
+ * does with the event in a union, without one.
+ */
+EVENTC_NODISCARD eventc_status wf_document_drafted_apply(wf_document_state state,
+                                                         const wf_document_drafted *ev,
+                                                         wf_document_state *next,
+                                                         eventc_error *err);
+
+/**
+ * Applies a `DocumentImported` to a Document in state @p state, as the `_apply` function above
+ * does with the event in a union, without one.
+ */
+EVENTC_NODISCARD eventc_status wf_document_imported_apply(wf_document_state state,
+                                                          const wf_document_imported *ev,
+                                                          wf_document_state *next,
+                                                          eventc_error *err);
+
+/**
+ * Applies a `DocumentNoted` to a Document in state @p state, as the `_apply` function above
+ * does with the event in a union, without one.
+ */
+EVENTC_NODISCARD eventc_status wf_document_noted_apply(wf_document_state state,
+                                                       const wf_document_noted *ev,
+                                                       wf_document_state *next, eventc_error *err);
+
+/**
+ * Applies a `DocumentStyled` to a Document in state @p state, as the `_apply` function above
+ * does with the event in a union, without one.
+ */
+EVENTC_NODISCARD eventc_status wf_document_styled_apply(wf_document_state state,
+                                                        const wf_document_styled *ev,
+                                                        wf_document_state *next, eventc_error *err);
+
+/**
+ * Applies a `DocumentClicked` to a Document in state @p state, as the `_apply` function above
+ * does with the event in a union, without one.
+ */
+EVENTC_NODISCARD eventc_status wf_document_clicked_apply(wf_document_state state,
+                                                         const wf_document_clicked *ev,
+                                                         wf_document_state *next,
+                                                         eventc_error *err);
+
+/**
+ * Applies a `DocumentScaled` to a Document in state @p state, as the `_apply` function above
+ * does with the event in a union, without one.
+ */
+EVENTC_NODISCARD eventc_status wf_document_scaled_apply(wf_document_state state,
+                                                        const wf_document_scaled *ev,
+                                                        wf_document_state *next, eventc_error *err);
+
+/**
+ * Applies a `DocumentPublished` to a Document in state @p state, as the `_apply` function above
+ * does with the event in a union, without one.
+ */
+EVENTC_NODISCARD eventc_status wf_document_published_apply(wf_document_state state,
+                                                           const wf_document_published *ev,
+                                                           wf_document_state *next,
+                                                           eventc_error *err);
+
+/**
+ * Applies a `DocumentReviewed` to a Document in state @p state, as the `_apply` function above
+ * does with the event in a union, without one.
+ */
+EVENTC_NODISCARD eventc_status wf_document_reviewed_apply(wf_document_state state,
+                                                          const wf_document_reviewed *ev,
+                                                          wf_document_state *next,
+                                                          eventc_error *err);
+
+/**
+ * Applies a `DocumentCommented` to a Document in state @p state, as the `_apply` function above
+ * does with the event in a union, without one.
+ */
+EVENTC_NODISCARD eventc_status wf_document_commented_apply(wf_document_state state,
+                                                           const wf_document_commented *ev,
+                                                           wf_document_state *next,
+                                                           eventc_error *err);
+
+/**
+ * Applies a `DocumentReclassified` to a Document in state @p state, as the `_apply` function
+ * above does with the event in a union, without one.
+ */
+EVENTC_NODISCARD eventc_status wf_document_reclassified_apply(wf_document_state state,
+                                                              const wf_document_reclassified *ev,
+                                                              wf_document_state *next,
+                                                              eventc_error *err);
+
 /* ---- the lifecycle of LongLifecycleAggregate ---- */
 
 /**
@@ -1740,6 +1841,37 @@ wf_long_lifecycle_aggregate_apply(wf_long_lifecycle_aggregate_state state, const
 EVENTC_NODISCARD eventc_status wf_long_lifecycle_aggregate_replay(
     const wf_event *events, size_t n, wf_long_lifecycle_aggregate_state *final,
     size_t *failed_index, eventc_error *err);
+
+/**
+ * Folds a history given one event at a time by @p next (see eventc_event_next in
+ * eventc/lifecycle.h: the events may be unions or typed structs, anywhere), starting from
+ * WF_LONG_LIFECYCLE_AGGREGATE_NONE, and stops at the first error.
+ * @param final receives the state after the last event applied (on error: the state before the
+ * failing event); may be NULL
+ * @param failed_index receives the index of the failing event on error; may be NULL
+ * @return EVENTC_OK; the error of the first event that cannot be applied (as the `_apply`
+ * function above reports it); EVENTC_E_IO when @p next fails.
+ */
+EVENTC_NODISCARD eventc_status wf_long_lifecycle_aggregate_replay_from(
+    eventc_event_next next, void *ctx, wf_long_lifecycle_aggregate_state *final,
+    size_t *failed_index, eventc_error *err);
+
+/**
+ * Applies a `LongLifecycleAggregateStartedSomewhere` to a LongLifecycleAggregate in state @p
+ * state, as the `_apply` function above does with the event in a union, without one.
+ */
+EVENTC_NODISCARD eventc_status wf_long_lifecycle_aggregate_started_somewhere_apply(
+    wf_long_lifecycle_aggregate_state state,
+    const wf_long_lifecycle_aggregate_started_somewhere *ev,
+    wf_long_lifecycle_aggregate_state *next, eventc_error *err);
+
+/**
+ * Applies a `LongLifecycleAggregateMovedAcross` to a LongLifecycleAggregate in state @p state,
+ * as the `_apply` function above does with the event in a union, without one.
+ */
+EVENTC_NODISCARD eventc_status wf_long_lifecycle_aggregate_moved_across_apply(
+    wf_long_lifecycle_aggregate_state state, const wf_long_lifecycle_aggregate_moved_across *ev,
+    wf_long_lifecycle_aggregate_state *next, eventc_error *err);
 
 #ifdef __cplusplus
 }
