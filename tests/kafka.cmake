@@ -9,7 +9,7 @@
 #   kafka.cli                messaging-events publish / consume, one process each
 #   memcheck.*.kafka*        under valgrind
 if(NOT TARGET eventc_kafka)
-  foreach(_name conformance.kafka kafka.test_kafka kafka.test_kafka_faults)
+  foreach(_name conformance.kafka kafka.test_kafka kafka.test_kafka_faults kafka.cli)
     add_test(NAME ${_name} COMMAND ${CMAKE_COMMAND} -E echo "SKIPPED: no librdkafka")
     set_tests_properties(${_name} PROPERTIES LABELS "kafka" SKIP_REGULAR_EXPRESSION "SKIPPED")
   endforeach()
@@ -67,4 +67,11 @@ if(EVENTC_TSAN)
   set_tests_properties(${_kafka_tests} PROPERTIES ENVIRONMENT
     "TSAN_OPTIONS=halt_on_error=1 second_deadlock_stack=1 suppressions=${CMAKE_CURRENT_SOURCE_DIR}/kafka/tsan.supp")
 endif()
+
+# messaging-events publish / consume against eventc-kafka-mock, each in a process of its own.
+add_test(NAME kafka.cli
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kafka/test_cli.sh
+                 $<TARGET_FILE_DIR:messaging-events> ${CMAKE_SOURCE_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/kafka-cli)
+set_tests_properties(kafka.cli PROPERTIES LABELS "kafka;tools" TIMEOUT 600)
 

@@ -4,6 +4,7 @@
  * check a history against the lifecycles, `pipe` to run events through the delivery chain. */
 #include "messaging.h"
 #include "messaging_events_ce.h"
+#include "messaging_events_io.h"
 #include "messaging_events_pipe.h"
 
 #include <errno.h>
@@ -23,6 +24,9 @@ static const char usage_text[] =
     "       messaging-events from-cloudevent [--strict] --binding http|kafka|json FILE\n"
     "       messaging-events pipe [--filter EXPR] [--max-attempts N] [--dead-letter FILE]\n"
     "                             FILE...\n"
+    "       messaging-events publish --to URL [--topic T] [--mode binary|structured] FILE...\n"
+    "       messaging-events consume --from URL --group NAME [--topic T] [--max N]\n"
+    "                                [--timeout SECONDS] [--dedupe sqlite:PATH]\n"
     "\n"
     "Checks messaging events (JSON, one event per file) against the messaging catalog, with the\n"
     "C bindings eventc generates from it. `-` reads standard input.\n"
@@ -45,6 +49,10 @@ static const char usage_text[] =
     "                         in-memory bus to a router with dead letter, deduplicator and\n"
     "                         lifecycle guard; print each handled event's canonical JSON\n"
     "                         (see messaging-events pipe --help)\n"
+    "  publish FILE...        publish the events to a broker (kafka://HOST:PORT) as routed\n"
+    "                         CloudEvents (see messaging-events publish --help)\n"
+    "  consume                print the events a consumer group receives from a broker\n"
+    "                         (see messaging-events consume --help)\n"
     "\n"
     "options:\n"
     "  --strict           refuse members the catalog does not declare, even where it allows them\n"
@@ -347,6 +355,10 @@ int main(int argc, char **argv)
         return me_from_cloudevent(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "pipe") == 0)
         return me_pipe(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "publish") == 0)
+        return me_publish(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "consume") == 0)
+        return me_consume(argc - 1, argv + 1);
     const char *command = NULL;
     char **files = malloc(sizeof(char *) * (size_t)(argc > 0 ? argc : 1));
     if (!files) {

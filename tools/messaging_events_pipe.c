@@ -3,6 +3,7 @@
  * filter, deduplicator, lifecycle guard, retry) whose typed handlers print each event they
  * handle; dead letters go to a file as structured CloudEvents. */
 #include "messaging_events_pipe.h"
+#include "messaging_events_input.h"
 #include "messaging_messaging.h"
 
 #include <eventc/bus.h>
@@ -20,8 +21,6 @@
 /* Where dead letters are published on the bus, and the handlers' consumer group. */
 #define DEAD_TOPIC "messaging-events.deadletter"
 #define GROUP "pipe"
-/* Largest input file. */
-#define MAX_FILE (64u << 20)
 
 static const char pipe_usage[] =
     "usage: messaging-events pipe [--filter EXPR] [--max-attempts N] [--dead-letter FILE] FILE...\n"
@@ -49,125 +48,6 @@ static int usage(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fputs("\nTry 'messaging-events pipe --help'.\n", stderr);
     return EXIT_USAGE;
-}
-
-/* ---- input ---- */
-
-typedef struct doc {
-    const char *file;
-    size_t line; /* 1-based; 0 for a whole-file document */
-    const char *json;
-    size_t len;
-} doc;
-
-typedef struct input {
-    char **buffers;
-    size_t n_buffers;
-    doc *docs;
-    size_t n_docs, cap;
-} input;
-
-static int read_file(const char *path, char **data, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (f == NULL)
-        return -1;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    int rc = buf ? 0 : -1;
-    while (rc == 0) {
-        if (n == cap) {
-            char *bigger = cap < MAX_FILE ? realloc(buf, cap * 2) : NULL;
-            if (bigger == NULL) {
-                rc = -1;
-                errno = cap < MAX_FILE ? ENOMEM : EFBIG;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f))
-                rc = -1;
-            break;
-        }
-    }
-    int saved = errno;
-    if (f != stdin)
-        fclose(f);
-    if (rc != 0) {
-        free(buf);
-        errno = saved ? saved : EIO;
-        return -1;
-    }
-    *data = buf;
-    *len = n;
-    return 0;
-}
-
-static void add_doc(input *in, doc d)
-{
-    if (in->n_docs == in->cap) {
-        in->cap = in->cap ? in->cap * 2 : 64;
-        doc *grown = realloc(in->docs, in->cap * sizeof(*grown));
-        if (grown == NULL) {
-            fputs("messaging-events: out of memory\n", stderr);
-            exit(EXIT_USAGE);
-        }
-        in->docs = grown;
-    }
-    in->docs[in->n_docs++] = d;
-}
-
-static bool blank(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
-            return false;
-    return true;
-}
-
-/* Splits a file into its documents: the whole file when it is one JSON value, else one per
- * non-blank line. Returns 0, or EXIT_INVALID after printing why. */
-static int split(input *in, const char *path, const char *data, size_t len)
-{
-    if (blank(data, len)) {
-        fprintf(stderr, "%s: error: no JSON document\n", path);
-        return EXIT_INVALID;
-    }
-    if (eventc_json_check(data, len) == EVENTC_OK) {
-        add_doc(in, (doc){path, 0, data, len});
-        return 0;
-    }
-    size_t line = 1;
-    for (size_t i = 0; i < len; line++) {
-        size_t end = i;
-        while (end < len && data[end] != '\n')
-            end++;
-        if (!blank(data + i, end - i)) {
-            eventc_status st = eventc_json_check(data + i, end - i);
-            if (st != EVENTC_OK) {
-                fprintf(stderr,
-                        "%s:%zu: error: not JSON (%s): a file holds one JSON document, or one "
-                        "per line\n",
-                        path, line, eventc_strerror(st));
-                return EXIT_INVALID;
-            }
-            add_doc(in, (doc){path, line, data + i, end - i});
-        }
-        i = end < len ? end + 1 : end;
-    }
-    return 0;
-}
-
-static void input_free(input *in)
-{
-    for (size_t i = 0; i < in->n_buffers; i++)
-        free(in->buffers[i]);
-    free(in->buffers);
-    free(in->docs);
 }
 
 /* ---- the run ---- */
@@ -249,15 +129,12 @@ static void flush_dead(run *r)
 
 /* An input document that is no valid messaging event: a stand-in CloudEvent holding it, with
  * the reason, written with the dead letters. It never reaches the bus. */
-static void dead_input(run *r, const doc *d, const eventc_error *why)
+static void dead_input(run *r, const me_doc *d, const eventc_error *why)
 {
     eventc_ce_event ev;
     eventc_ce_init(&ev, NULL);
     char id[64], where[4200], reason[EVENTC_ERROR_PATH_MAX + EVENTC_ERROR_MESSAGE_MAX + 16];
-    if (d->line > 0)
-        snprintf(where, sizeof where, "%s:%zu", d->file, d->line);
-    else
-        snprintf(where, sizeof where, "%s", d->file);
+    me_doc_where(d, where, sizeof where);
     eventc_error_format(why, reason, sizeof reason);
     eventc_error err;
     const char *event_id = NULL;
@@ -377,7 +254,7 @@ static void close_run(run *r)
 }
 
 /* Publishes one document and lets the router handle everything that follows from it. */
-static void pipe_one(run *r, const doc *d, msg_event *ev)
+static void pipe_one(run *r, const me_doc *d, msg_event *ev)
 {
     eventc_error err;
     eventc_status st = msg_event_from_json(ev, d->json, d->len, &err);
@@ -447,21 +324,8 @@ int me_pipe(int argc, char **argv)
     }
 
     /* Every input is read and split before anything is published. */
-    input in;
-    memset(&in, 0, sizeof in);
-    in.buffers = calloc((size_t)n_files, sizeof(char *));
-    int status = in.buffers ? 0 : EXIT_USAGE;
-    for (int i = 0; i < n_files && status == 0; i++) {
-        size_t len;
-        errno = 0;
-        if (read_file(files[i], &in.buffers[i], &len) != 0) {
-            fprintf(stderr, "%s: error: cannot read: %s\n", files[i], strerror(errno));
-            status = EXIT_INVALID;
-            break;
-        }
-        in.n_buffers++;
-        status = split(&in, files[i], in.buffers[i], len);
-    }
+    me_input in;
+    int status = me_input_read(&in, files, n_files) == 0 ? 0 : EXIT_INVALID;
 
     run r;
     memset(&r, 0, sizeof r);
@@ -498,7 +362,7 @@ int me_pipe(int argc, char **argv)
         fprintf(stderr, "messaging-events pipe: cannot write output: %s\n", strerror(errno));
         status = EXIT_USAGE;
     }
-    input_free(&in);
+    me_input_free(&in);
     free(files);
     return status;
 }
