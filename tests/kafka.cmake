@@ -9,7 +9,8 @@
 #   kafka.cli                messaging-events publish / consume, one process each
 #   memcheck.*.kafka*        under valgrind
 if(NOT TARGET eventc_kafka)
-  foreach(_name conformance.kafka kafka.test_kafka kafka.test_kafka_faults kafka.cli)
+  foreach(_name conformance.kafka kafka.test_kafka kafka.test_kafka_faults kafka.cli
+                kafka.scaling_doc)
     add_test(NAME ${_name} COMMAND ${CMAKE_COMMAND} -E echo "SKIPPED: no librdkafka")
     set_tests_properties(${_name} PROPERTIES LABELS "kafka" SKIP_REGULAR_EXPRESSION "SKIPPED")
   endforeach()
@@ -75,3 +76,9 @@ add_test(NAME kafka.cli
                  ${CMAKE_CURRENT_BINARY_DIR}/kafka-cli)
 set_tests_properties(kafka.cli PROPERTIES LABELS "kafka;tools" TIMEOUT 600)
 
+# The worked example of docs/scaling.md, run as written.
+add_test(NAME kafka.scaling_doc
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kafka/test_scaling_doc.sh
+                 $<TARGET_FILE_DIR:messaging-events> ${CMAKE_SOURCE_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/kafka-scaling-doc)
+set_tests_properties(kafka.scaling_doc PROPERTIES LABELS "kafka;tools;docs" TIMEOUT 600)
