@@ -127,11 +127,7 @@ set_tests_properties(compat.build PROPERTIES LABELS "integration" TIMEOUT 300
 eventc_generate(TARGET messaging_v2_c CATALOG compat/messaging_v2/messaging.yaml NAME messaging
                 TARGETS c messaging OUTPUT_DIR ${CMAKE_CURRENT_BINARY_DIR}/generated-v2
                 COMPAT_AGAINST ../catalog/messaging.yaml)
-add_executable(messaging-events-v2 ${PROJECT_SOURCE_DIR}/tools/messaging_events.c
-                                   ${PROJECT_SOURCE_DIR}/tools/messaging_events_ce.c
-                                   ${PROJECT_SOURCE_DIR}/tools/messaging_events_pipe.c)
-target_link_libraries(messaging-events-v2 PRIVATE messaging_v2_c eventc_ce_files)
-target_compile_options(messaging-events-v2 PRIVATE ${EVENTC_WARNINGS})
+eventc_messaging_events_tool(messaging-events-v2 messaging_v2_c)
 set_target_properties(messaging-events-v2 PROPERTIES RUNTIME_OUTPUT_DIRECTORY
                                                      ${CMAKE_BINARY_DIR}/tests)
 add_test(NAME compat.messaging_v2.normalize
