@@ -60,9 +60,12 @@ if(EVENTC_VALGRIND AND NOT EVENTC_SANITIZE AND NOT EVENTC_TSAN)
                 --errors-for-leak-kinds=definite,indirect)
   add_test(NAME memcheck.kafka.test_kafka COMMAND ${_kafka_vg} $<TARGET_FILE:test_kafka>)
   add_test(NAME memcheck.conformance.kafka
-           COMMAND ${_kafka_vg} $<TARGET_FILE:test_conformance_kafka> --quick)
+           COMMAND ${_kafka_vg} $<TARGET_FILE:test_conformance_kafka> --quick
+                   --idle-limit 90000)
+  # A slow client heartbeats late: a longer session keeps the group from expelling it.
   set_tests_properties(memcheck.kafka.test_kafka memcheck.conformance.kafka PROPERTIES
-                       LABELS "memcheck;kafka" TIMEOUT 900)
+                       LABELS "memcheck;kafka" TIMEOUT 900
+                       ENVIRONMENT "KAFKA_TEST_SESSION_MS=10000")
 endif()
 if(EVENTC_TSAN)
   set_tests_properties(${_kafka_tests} PROPERTIES ENVIRONMENT

@@ -14,8 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-/* How long a consumer waits with nothing new before it gives up (a failure, never a pass). */
-#define IDLE_LIMIT_MS 15000
+/* How long a consumer waits with nothing new before it gives up (a failure, never a pass);
+ * --idle-limit MS raises it for slow runs (valgrind). */
+static int idle_limit_ms = 15000;
 
 typedef struct suite {
     const eventc_conformance_adapter *a;
@@ -247,12 +248,12 @@ typedef struct consumer {
     pthread_t thread;
 } consumer;
 
-/* Fetches and acks until the tally is complete or nothing came for IDLE_LIMIT_MS. */
+/* Fetches and acks until the tally is complete or nothing came for idle_limit_ms. */
 static void *consume(void *arg)
 {
     consumer *c = arg;
     int idle = 0;
-    while (!tally_done(c->tl) && idle < IDLE_LIMIT_MS) {
+    while (!tally_done(c->tl) && idle < idle_limit_ms) {
         eventc_message *m[32];
         size_t n = 0;
         eventc_error err;
@@ -457,12 +458,12 @@ static void t_nack_redelivery(test *t)
     eventc_error err;
     if (sub != NULL && pub != NULL) {
         publish_range(t, pub, topic, 0, 1, 1, 0);
-        eventc_message *m = fetch_one(t, sub, IDLE_LIMIT_MS, "first delivery");
+        eventc_message *m = fetch_one(t, sub, idle_limit_ms, "first delivery");
         uint32_t attempt = m != NULL ? m->attempt : 0;
         if (m != NULL && eventc_subscriber_nack(sub, m, 0, &err) != EVENTC_OK) {
             fail_err(t, "nack", &err);
         }
-        m = fetch_one(t, sub, IDLE_LIMIT_MS, "redelivery after nack");
+        m = fetch_one(t, sub, idle_limit_ms, "redelivery after nack");
         if (m != NULL) {
             EXPECT(t, strcmp(m->event.id, "conf-0") == 0);
             EXPECT(t, m->attempt == attempt + 1);
@@ -471,7 +472,7 @@ static void t_nack_redelivery(test *t)
                 fail_err(t, "nack with delay", &err);
             }
         }
-        m = fetch_one(t, sub, IDLE_LIMIT_MS, "redelivery after a delayed nack");
+        m = fetch_one(t, sub, idle_limit_ms, "redelivery after a delayed nack");
         if (m != NULL) {
             EXPECT(t, m->attempt == attempt + 1);
             if (eventc_subscriber_ack(sub, m, &err) != EVENTC_OK) {
@@ -496,7 +497,7 @@ static void t_visibility_timeout(test *t)
     int wait = (int)t->s->a->features.visibility_timeout_ms * 20 + 10000;
     if (sub != NULL && pub != NULL) {
         publish_range(t, pub, topic, 0, 1, 1, 0);
-        eventc_message *first = fetch_one(t, sub, IDLE_LIMIT_MS, "first delivery");
+        eventc_message *first = fetch_one(t, sub, idle_limit_ms, "first delivery");
         eventc_message *again = first != NULL ? fetch_one(t, sub, wait, "redelivery") : NULL;
         if (again != NULL) {
             EXPECT(t, strcmp(again->event.id, "conf-0") == 0);
@@ -550,11 +551,11 @@ static void t_close_during_fetch(test *t)
     eventc_publisher *pub = new_pub(t);
     if (a != NULL && pub != NULL) {
         publish_range(t, pub, topic, 0, 1, 1, 0);
-        eventc_message *m = fetch_one(t, a, IDLE_LIMIT_MS, "delivery before close");
+        eventc_message *m = fetch_one(t, a, idle_limit_ms, "delivery before close");
         eventc_subscriber_close(a);
         eventc_subscriber *b2 = new_sub(t, topic, "g2");
         if (m != NULL && b2 != NULL) {
-            eventc_message *again = fetch_one(t, b2, IDLE_LIMIT_MS, "redelivery after close");
+            eventc_message *again = fetch_one(t, b2, idle_limit_ms, "redelivery after close");
             if (again != NULL) {
                 EXPECT(t, strcmp(again->event.id, "conf-0") == 0);
                 EXPECT(t, eventc_subscriber_ack(b2, again, NULL) == EVENTC_OK);
@@ -645,7 +646,7 @@ static void t_large_payload(test *t)
         if (eventc_publisher_publish1(pub, topic, &m, &err) != EVENTC_OK) {
             fail_err(t, "publish 1 MiB", &err);
         } else {
-            eventc_message *got = fetch_one(t, sub, IDLE_LIMIT_MS, "1 MiB delivery");
+            eventc_message *got = fetch_one(t, sub, idle_limit_ms, "1 MiB delivery");
             if (got != NULL) {
                 EXPECT(t, strcmp(got->event.id, "conf-big") == 0);
                 EXPECT(t, got->event.data_len == size);
@@ -692,7 +693,7 @@ static eventc_status count_calls(const eventc_message *in, eventc_emitter *out, 
 static void drive(test *t, eventc_router *r, bool (*enough)(void *), void *ctx)
 {
     int idle = 0;
-    while (!enough(ctx) && idle < IDLE_LIMIT_MS) {
+    while (!enough(ctx) && idle < idle_limit_ms) {
         size_t n = 0;
         eventc_error err;
         eventc_error_clear(&err);
@@ -886,7 +887,7 @@ static void t_topic_isolation(test *t)
     eventc_publisher *pub = new_pub(t);
     if (sa != NULL && sb != NULL && pub != NULL) {
         publish_range(t, pub, a, 0, 1, 1, 0);
-        eventc_message *m = fetch_one(t, sa, IDLE_LIMIT_MS, "delivery on its topic");
+        eventc_message *m = fetch_one(t, sa, idle_limit_ms, "delivery on its topic");
         if (m != NULL) {
             EXPECT(t, eventc_subscriber_ack(sa, m, NULL) == EVENTC_OK);
         }
@@ -956,6 +957,11 @@ int eventc_conformance_run(const eventc_conformance_adapter *a, int argc, char *
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
             s.quick = true;
+        } else if (strcmp(argv[i], "--idle-limit") == 0 && i + 1 < argc) {
+            idle_limit_ms = atoi(argv[++i]);
+            if (idle_limit_ms < 1000) {
+                idle_limit_ms = 1000;
+            }
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
             only = argv[++i];
         } else if (strcmp(argv[i], "--list") == 0) {

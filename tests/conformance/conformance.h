@@ -18,7 +18,9 @@
  * (`conf.<test>.<pid>.<n>`), so a broker that keeps data between tests is fine. Tests that need
  * a feature the adapter lacks are skipped, not failed.
  *
- * Options: `--quick` (fewer events: for valgrind and sanitizer runs), `--only <test>`, `--list`.
+ * Options: `--quick` (fewer events: for valgrind and sanitizer runs), `--only <test>`, `--list`,
+ * `--idle-limit <ms>` (how long a consumer waits for something new before the test fails; default
+ * 15000: raise it where the broker's client runs slowly, as under valgrind).
  * The last line printed is `N passed, N failed, N skipped`; the exit status is 0 when nothing
  * failed. No test asserts elapsed time: waits have generous limits and only bound a failure.
  */

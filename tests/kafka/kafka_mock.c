@@ -70,6 +70,11 @@ eventc_kafka_config kafka_mock_config(const kafka_mock *m)
         c.on_log = log_line;
     }
     c.session_timeout_ms = 3000;
+    /* Under valgrind, heartbeats may come late: KAFKA_TEST_SESSION_MS gives more room. */
+    const char *session = getenv("KAFKA_TEST_SESSION_MS");
+    if (session != NULL && atoi(session) > 0) {
+        c.session_timeout_ms = atoi(session);
+    }
     c.commit_interval_ms = 100;
     return c;
 }
