@@ -39,7 +39,7 @@ props="session.timeout.ms=3000&linger.ms=0&max.in.flight=1"
 "$bin/eventc-kafka-mock" --brokers 3 >mock.out 2>mock.err &
 mock=$!
 pids+=("$mock")
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do
   [ -s mock.out ] && break
   sleep 0.1
 done

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the worked example of docs/scaling.md as written (the shell block between the
 # `<!-- example:begin -->` and `<!-- example:end -->` markers) and checks what it says: all 180
-# events handled once by the group's three consumers, each customer's three events by one
-# consumer, in order.
+# events handled once by the group's three consumers (which share a deduplicator), each consumer
+# printing a customer's events in order.
 #
 #   test_scaling_doc.sh BIN_DIR SOURCE_DIR WORK_DIR
 #
@@ -43,13 +43,22 @@ out=$(ls -d "$work"/tmp/*/)
 cat "$out"/consumer-*.txt >"$work/all.txt"
 [ "$(wc -l <"$work/all.txt")" -eq 180 ] || fail "$(wc -l <"$work/all.txt") events handled"
 [ "$(sort -u "$work/all.txt" | wc -l)" -eq 180 ] || fail "an event handled twice"
+# Each consumer printed a customer's events in publish order (a rebalance while they flow may
+# hand the rest of them to another consumer: each file then holds a part, in order).
+split=0
 for i in $(seq 10 69); do
-  files=$(grep -l "\"aggregate_id\":\"cust_$i\"" "$out"/consumer-*.txt | wc -l)
-  [ "$files" -eq 1 ] || fail "cust_$i handled by $files consumers"
-  order=$(grep -h "\"aggregate_id\":\"cust_$i\"" "$out"/consumer-*.txt |
-    sed 's/^{"event_name":"\([A-Za-z]*\)".*/\1/' | tr '\n' ' ')
-  [ "$order" = "CustomerCreated CustomerUpdated CustomerDisabled " ] ||
-    fail "cust_$i in the order $order"
+  files=$(grep -l "\"aggregate_id\":\"cust_$i\"" "$out"/consumer-*.txt)
+  [ "$(echo "$files" | wc -l)" -eq 1 ] || split=$((split + 1))
+  for f in $files; do
+    order=$(grep -h "\"aggregate_id\":\"cust_$i\"" "$f" |
+      sed 's/^{"event_name":"Customer\([A-Za-z]*\)".*/\1/' | tr '\n' ' ')
+    case "$order" in
+      "Created Updated Disabled " | "Created Updated " | "Updated Disabled " | "Created " | \
+        "Updated " | "Disabled " | "Created Disabled ") ;;
+      *) fail "cust_$i in the order $order in $(basename "$f")" ;;
+    esac
+  done
 done
+echo "customers whose events more than one consumer printed (after a rebalance): $split"
 grep -q '^0$' "$work/example.out" || fail "the example's duplicate count is not 0"
 echo "scaling example: all checks passed"
