@@ -15,6 +15,12 @@
 # and the matching `:end -->` markers. Results: $build/bench/delivery.json (time) and
 # $build/bench-instructions/delivery.json.
 #
+#   scripts/bench.sh --nats [eventc_bench_nats options]
+#       typed events through the NATS JetStream adapter against the bare NATS C client on the same
+#       nats-server, started for the run (tests/support/with_nats_server.sh; needs nats-server and
+#       libnats-dev). Puts its table into docs/benchmarks.md between `<!-- nats-time:begin -->`
+#       and `<!-- nats-time:end -->`. Results: $build/bench/nats.json.
+#
 # Warnings are not made errors here: the test builds guard them, and a benchmark should not stop
 # on a diagnostic that only a higher optimisation level brings out.
 set -euo pipefail
@@ -22,10 +28,13 @@ cd "$(dirname "$0")/.."
 build=${BENCH_BUILD_DIR:-build-bench}
 instructions=0
 generator=0
+nats=0
 args=()
 for a in "$@"; do
   if [ "$a" = "--instructions" ]; then
     instructions=1
+  elif [ "$a" = "--nats" ]; then
+    nats=1
   elif [ "$a" = "--generator" ]; then
     generator=1
   else
@@ -35,7 +44,7 @@ done
 
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DEVENTC_WERROR=OFF -DEVENTC_BUILD_BENCH=ON \
   >/dev/null
-cmake --build "$build" -j"$(nproc)" --target eventc_bench eventc_bench_delivery
+[ "$nats" -eq 1 ] || cmake --build "$build" -j"$(nproc)" --target eventc_bench eventc_bench_delivery
 
 doc=docs/benchmarks.md
 # Replaces the lines between `<!-- NAME:begin -->` and `<!-- NAME:end -->` of the doc with FILE.
@@ -59,6 +68,16 @@ delivery_args=()
 if [ "$generator" -eq 1 ]; then
   cmake --build "$build" -j"$(nproc)" --target eventc
   exec bash scripts/bench_generator.sh "$build/bin/eventc" "${args[@]}"
+fi
+
+if [ "$nats" -eq 1 ]; then
+  cmake --build "$build" -j"$(nproc)" --target eventc_bench_nats
+  mkdir -p "$build/bench"
+  bash tests/support/with_nats_server.sh "$build/bin/eventc_bench_nats" --examples catalog/examples \
+    --json "$build/bench/nats.json" "${args[@]}" | tee "$build/bench/nats.out"
+  grep '^|' "$build/bench/nats.out" >"$build/bench/nats.md" || true
+  [ "$smoke" -eq 1 ] || [ ! -s "$build/bench/nats.md" ] || splice nats-time "$build/bench/nats.md"
+  exit 0
 fi
 
 if [ "$instructions" -eq 0 ]; then

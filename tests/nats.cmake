@@ -9,6 +9,7 @@
 #   fault.nats_kill                nats-server killed (SIGKILL) and restarted on its store in the
 #                                  middle of a stream: every acknowledged event handled, once
 #   memcheck.conformance.nats      the quick suite under valgrind (label memcheck)
+#   bench.nats_smoke               eventc_bench_nats --smoke (label bench; no speed asserted)
 #
 # eventc_test_nats_server (tests/support/nats_server.c) is built whenever the tests are: other
 # suites (the event store's relay crash test) start their own servers with it.
@@ -64,5 +65,16 @@ if(EVENTC_VALGRIND AND NOT EVENTC_SANITIZE AND NOT EVENTC_TSAN)
                    --errors-for-leak-kinds=definite,indirect
                    $<TARGET_FILE:test_conformance_nats> --quick)
   set_tests_properties(memcheck.conformance.nats PROPERTIES LABELS "memcheck;nats" TIMEOUT 900
+                       SKIP_REGULAR_EXPRESSION "SKIPPED")
+endif()
+
+# The NATS benchmark in smoke mode on a nats-server of its own (tests/support/with_nats_server.sh):
+# both paths run and every event arrives; no speed is asserted. scripts/bench.sh --nats measures.
+if(TARGET eventc_bench_nats)
+  add_test(NAME bench.nats_smoke
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/support/with_nats_server.sh
+                   $<TARGET_FILE:eventc_bench_nats> --smoke
+                   --examples ${CMAKE_SOURCE_DIR}/catalog/examples)
+  set_tests_properties(bench.nats_smoke PROPERTIES LABELS "bench;nats" TIMEOUT 300
                        SKIP_REGULAR_EXPRESSION "SKIPPED")
 endif()
