@@ -6,6 +6,7 @@
  * memory, no uninitialised value. */
 #include "check.h"
 #include "messaging.h"
+#include "messaging_cloudevents.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,36 @@ static void test_union_without_kind(void)
     CHECK(msg_event_from_json(&ev, json, strlen(json), &err) == EVENTC_OK);
     CHECK(ev.kind == MSG_EVENT_CUSTOMER_ENABLED && ev.as.customer_enabled.arena_ == arena);
     msg_event_clear(&ev);
+}
+
+/* The same union read from a CloudEvent: the member built without kind is released, and so it
+ * is when the CloudEvent is refused. */
+static void test_union_without_kind_from_cloudevent(void)
+{
+    eventc_error err;
+    msg_event ev, src;
+    eventc_ce_event ce;
+    memset(&ev, 0, sizeof ev);
+    memset(&src, 0, sizeof src);
+    eventc_ce_init(&ce, NULL);
+    CHECK(msg_customer_created_init(&src.as.customer_created, "system", "cust_2", "Bolt", &err) ==
+          EVENTC_OK);
+    src.kind = MSG_EVENT_CUSTOMER_CREATED;
+    CHECK(msg_event_to_cloudevent(&src, &ce, &err) == EVENTC_OK);
+
+    CHECK(msg_customer_enabled_init(&ev.as.customer_enabled, "system", "cust_1", &err) ==
+          EVENTC_OK);
+    CHECK(msg_event_from_cloudevent(&ev, &ce, NULL, &err) == EVENTC_OK);
+    CHECK(ev.kind == MSG_EVENT_CUSTOMER_CREATED && msg_event_equal(&ev, &src));
+
+    ev.kind = MSG_EVENT_NONE; /* forgotten again, then a CloudEvent of no event of the catalog */
+    CHECK(eventc_ce_set_type(&ce, "com.example.unknown", &err) == EVENTC_OK);
+    CHECK(msg_event_from_cloudevent(&ev, &ce, NULL, &err) == EVENTC_E_ENUM);
+    CHECK(ev.kind == MSG_EVENT_NONE && ev.as.customer_created.arena_ == NULL);
+
+    msg_event_clear(&ev);
+    msg_event_clear(&src);
+    eventc_ce_clear(&ce);
 }
 
 /* ---- one reuse rule for every entry point ---- */
@@ -298,6 +329,7 @@ int main(void)
     test_copy();
     test_own_on_shallow_copy();
     test_union_without_kind();
+    test_union_without_kind_from_cloudevent();
     test_reuse();
     test_lifecycle();
     test_stamps();

@@ -112,7 +112,9 @@ EVENTC_API EVENTC_NODISCARD eventc_status eventc_ce_from_domain(const eventc_ce_
  * be any URI-reference; a `dataschema`, when present, must be the event's.
  *
  * @param kind  the union's kind member (int-sized), set to the decoded kind, or 0 on error
- * @param value the event union; what it held is released (or its arena reused)
+ * @param value the event union; what it held is released (or its arena reused), found without
+ *              trusting @p kind when the mapping lists the catalog's event table in order (as
+ *              generated mappings do)
  * @param opts  NULL for the defaults
  * @return EVENTC_OK; EVENTC_E_ENUM at `type` for a type that is not one of the catalog's;
  *         EVENTC_E_REQUIRED for a missing attribute or data; EVENTC_E_TYPE for data that is not

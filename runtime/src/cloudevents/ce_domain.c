@@ -25,6 +25,25 @@ static const eventc_ce_event_map *event_of(const eventc_ce_mapping *map, int kin
     return em;
 }
 
+/* Releases what the event union at `base` holds and zeroes it (kind 0). A generated mapping
+ * lists the catalog's event table in order: the union's arena is then found whatever its kind
+ * says (eventc_clear_any), so an event built into a member without setting the kind goes too. */
+static void release_union(const eventc_ce_mapping *map, int *kind, unsigned char *base)
+{
+    const eventc_event_entry *table = map && map->n_events ? map->events[0].entry : NULL;
+    for (size_t i = 1; table != NULL && i < map->n_events; i++)
+        if (map->events[i].entry != table + i)
+            table = NULL;
+    if (table != NULL) {
+        eventc_clear_any(table, map->n_events, kind, base);
+        return;
+    }
+    const eventc_ce_event_map *held = event_of(map, *kind);
+    if (held != NULL)
+        eventc_clear(held->entry->desc, base + held->entry->union_offset);
+    *kind = 0;
+}
+
 /* True when the descriptor starts with the mapping's envelope fields, in order. */
 static bool fits(const eventc_ce_mapping *map, const eventc_type_desc *d)
 {
@@ -635,9 +654,7 @@ eventc_status eventc_ce_to_domain(const eventc_ce_mapping *map, const eventc_ce_
         if (old != em) {
             /* Another kind (or none) was held: release it, and start the new member from
              * zero bytes, as the codec expects. */
-            if (old != NULL)
-                eventc_clear(old->entry->desc, base + old->entry->union_offset);
-            *kind = 0;
+            release_union(map, kind, base);
             memset(base + e->union_offset, 0, e->desc->size);
         }
         st = eventc_decode(e->desc, base + e->union_offset, doc.data, doc.len, opts, err);
@@ -647,13 +664,8 @@ eventc_status eventc_ce_to_domain(const eventc_ce_mapping *map, const eventc_ce_
             domain_path(map, err);
     }
     eventc_buf_free(&doc);
-    if (st != EVENTC_OK) {
-        /* The codec clears what it decoded into; clear what an early failure left. */
-        const eventc_ce_event_map *held = event_of(map, *kind);
-        if (held != NULL)
-            eventc_clear(held->entry->desc, base + held->entry->union_offset);
-        *kind = 0;
-    }
+    if (st != EVENTC_OK) /* what an early failure left (the codec clears what it decoded) */
+        release_union(map, kind, base);
     return st;
 }
 
