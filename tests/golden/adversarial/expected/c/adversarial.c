@@ -174,15 +174,19 @@ static const eventc_value_desc adv_thing_happened_values_[] = {
     {
         .type = EVENTC_FT_STRING,
     },
-    /* [9] new_kinds items */
+    /* [9] stamper */
+    {
+        .type = EVENTC_FT_STRING,
+    },
+    /* [10] new_kinds items */
     {
         .type = EVENTC_FT_ENUM,
         .enum_desc = &adv_default_kind_desc,
     },
-    /* [10] new_kinds */
+    /* [11] new_kinds */
     {
         .type = EVENTC_FT_ARRAY,
-        .items = &adv_thing_happened_values_[9],
+        .items = &adv_thing_happened_values_[10],
         .item_size = sizeof(adv_default_kind),
     },
 };
@@ -280,11 +284,18 @@ static const eventc_field_desc adv_thing_happened_fields_[] = {
         .value = &adv_thing_happened_values_[8],
     },
     {
+        .name = "stamper",
+        .name_len = 7,
+        .offset = offsetof(adv_thing_happened, stamper),
+        .aux_offset = SIZE_MAX,
+        .value = &adv_thing_happened_values_[9],
+    },
+    {
         .name = "new_kinds",
         .name_len = 9,
         .offset = offsetof(adv_thing_happened, new_kinds),
         .aux_offset = offsetof(adv_thing_happened, n_new_kinds),
-        .value = &adv_thing_happened_values_[10],
+        .value = &adv_thing_happened_values_[11],
     },
 };
 
@@ -299,7 +310,7 @@ const eventc_type_desc adv_thing_happened_desc = {
     .size = sizeof(adv_thing_happened),
     .arena_offset = offsetof(adv_thing_happened, arena_),
     .fields = adv_thing_happened_fields_,
-    .n_fields = 14,
+    .n_fields = 15,
     .additional_properties = 1,
     .upcast = &adv_thing_happened_upcast_,
 };
@@ -308,8 +319,8 @@ eventc_status adv_thing_happened_init_ex(adv_thing_happened *ev, const eventc_st
                                          const char *thing_id, int64_t int_value,
                                          const char *class_name, adv_default_kind default_kind,
                                          int64_t struct_size, const char *ev_, const char *err_,
-                                         const adv_default_kind *new_kinds, size_t n_new_kinds,
-                                         eventc_error *err)
+                                         const char *stamper_, const adv_default_kind *new_kinds,
+                                         size_t n_new_kinds, eventc_error *err)
 {
     char id_[EVENTC_STAMP_ID_MAX];
     eventc_arena *held_ = ev->arena_; /* released once the arguments are copied */
@@ -332,6 +343,7 @@ eventc_status adv_thing_happened_init_ex(adv_thing_happened *ev, const eventc_st
     ev->struct_size = struct_size;
     ev->ev = ev_;
     ev->err = err_;
+    ev->stamper = stamper_;
     ev->n_new_kinds = n_new_kinds;
     ev->new_kinds = (void *)new_kinds;
     ev->envelope.aggregate_id = ev->thing_id;
@@ -347,12 +359,13 @@ eventc_status adv_thing_happened_init_ex(adv_thing_happened *ev, const eventc_st
 eventc_status adv_thing_happened_init(adv_thing_happened *ev, const char *thing_id,
                                       int64_t int_value, const char *class_name,
                                       adv_default_kind default_kind, int64_t struct_size,
-                                      const char *ev_, const char *err_,
+                                      const char *ev_, const char *err_, const char *stamper_,
                                       const adv_default_kind *new_kinds, size_t n_new_kinds,
                                       eventc_error *err)
 {
     return adv_thing_happened_init_ex(ev, NULL, thing_id, int_value, class_name, default_kind,
-                                      struct_size, ev_, err_, new_kinds, n_new_kinds, err);
+                                      struct_size, ev_, err_, stamper_, new_kinds, n_new_kinds,
+                                      err);
 }
 
 eventc_status adv_thing_happened_copy(adv_thing_happened *dst, const adv_thing_happened *src,

@@ -130,6 +130,8 @@ typedef struct adv_thing_happened {
     const char *ev;
     /** The same name as the constructor's error parameter. */
     const char *err;
+    /** The same name as the stamper of `_init_ex`. */
+    const char *stamper;
     /** Items *\/ of an enum */
     size_t n_new_kinds;
     adv_default_kind *new_kinds;
@@ -158,6 +160,7 @@ extern const eventc_type_desc adv_thing_happened_desc;
  * @param struct_size Named after a keyword prefix. At least -5.
  * @param ev_ The same name as the constructor's event parameter.
  * @param err_ The same name as the constructor's error parameter.
+ * @param stamper_ The same name as the stamper of `_init_ex`.
  * @param new_kinds Items *\/ of an enum
  * @param n_new_kinds the number of items of @p new_kinds
  * @param err receives the failing rule (JSON path and message); may be NULL
@@ -166,7 +169,7 @@ extern const eventc_type_desc adv_thing_happened_desc;
 EVENTC_NODISCARD eventc_status adv_thing_happened_init(
     adv_thing_happened *ev, const char *thing_id, int64_t int_value, const char *class_name,
     adv_default_kind default_kind, int64_t struct_size, const char *ev_, const char *err_,
-    const adv_default_kind *new_kinds, size_t n_new_kinds, eventc_error *err);
+    const char *stamper_, const adv_default_kind *new_kinds, size_t n_new_kinds, eventc_error *err);
 
 /**
  * Same as the `_init` function above, with the event's time and id from @p stamper (NULL: the
@@ -176,7 +179,8 @@ EVENTC_NODISCARD eventc_status adv_thing_happened_init(
 EVENTC_NODISCARD eventc_status adv_thing_happened_init_ex(
     adv_thing_happened *ev, const eventc_stamper *stamper, const char *thing_id, int64_t int_value,
     const char *class_name, adv_default_kind default_kind, int64_t struct_size, const char *ev_,
-    const char *err_, const adv_default_kind *new_kinds, size_t n_new_kinds, eventc_error *err);
+    const char *err_, const char *stamper_, const adv_default_kind *new_kinds, size_t n_new_kinds,
+    eventc_error *err);
 
 /**
  * Makes @p dst a deep copy of @p src, with memory of its own: either may then be changed or
