@@ -10,8 +10,10 @@
 #                             clang in -std=c11, gnu11, c2x and gnu2x
 #   promise.<case>.run        the driver, linked with the sources and libeventc, decodes every
 #                             example, builds the same event with its constructor from the decoded
-#                             values and converts it with its _to_cloudevent; and builds every
-#                             object type that has an example with its constructor
+#                             values, again with _init_ex and a sequence stamper, copies it and
+#                             the union (_copy, compared with _equal) and converts the copy with
+#                             its _to_cloudevent; and builds and copies every object type that has
+#                             an example
 #
 # Included from tests/CMakeLists.txt, this file registers the tests; run with `cmake -P`, it is the
 # driver (MODE=generate, compile or run).
@@ -113,10 +115,10 @@ elseif(MODE STREQUAL "run")
           ${OUT}/c/${_name}_cloudevents.c ${LIB} -lm -o ${OUT}/driver)
   _pr_run(${OUT}/driver ${SRC} ${_examples})
   list(LENGTH _examples _n)
-  string(REGEX MATCHALL "constructed and converted" _ok "${_pr_out}")
+  string(REGEX MATCHALL "constructed, stamped, copied and converted" _ok "${_pr_out}")
   list(LENGTH _ok _n_ok)
   if(NOT _n_ok EQUAL _n)
-    message(FATAL_ERROR "${_n} examples, ${_n_ok} constructed and converted:\n${_pr_out}")
+    message(FATAL_ERROR "${_n} examples, ${_n_ok} constructed, stamped, copied and converted:\n${_pr_out}")
   endif()
   message("${_pr_out}")
 else()
