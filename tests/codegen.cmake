@@ -5,9 +5,9 @@
 #                              project's warnings
 #   codegen.<case>.cxx         the header compiles as C++17 in a file that uses its structs
 #   codegen.<case>.format      the generated files are clang-format clean (root .clang-format)
-#   codegen.messaging.run      decodes, re-encodes and compares every example of the messaging
-#                              catalog through the event union, and builds events with the
-#                              constructors (only once runtime/src has the codec)
+#   codegen.messaging.run      decodes, re-encodes, copies and compares every example of the
+#                              messaging catalog through the event union, and builds events with
+#                              the constructors (only once runtime/src has the codec)
 #   codegen.adversarial.run    prints the catalog texts and enum spellings of the adversarial golden
 #                              case and compares them with tests/golden/adversarial/run.expected
 #   codegen.versioned.run      decodes events of earlier versions of the versioned golden case

@@ -74,6 +74,16 @@ static void round_trip(const char *path, msg_event *reused)
         print_error(path, &err);
     CHECK(msg_event_equal(&ev, reused));
 
+    /* A deep copy is equal and independent: it outlives the original, and copying it back into
+     * the reused union (which holds an event) replaces that event. */
+    msg_event copy;
+    memset(&copy, 0, sizeof copy);
+    CHECK(msg_event_copy(&copy, &ev, &err) == EVENTC_OK);
+    CHECK(copy.kind == ev.kind && msg_event_equal(&copy, &ev));
+    CHECK(msg_event_copy(reused, &copy, &err) == EVENTC_OK);
+    msg_event_clear(&copy);
+    CHECK(msg_event_equal(reused, &ev));
+
     /* The type table agrees with the union. */
     const eventc_event_entry *entry = &msg_event_types[ev.kind - 1];
     CHECK(entry->kind == (int)ev.kind);
