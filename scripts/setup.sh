@@ -6,6 +6,7 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-dev clang-format valgrind
   libyaml-dev libjson-c-dev libcjson-dev libyajl-dev libsimdjson-dev libsqlite3-dev libssl-dev
   librdkafka-dev
+  libcurl4-openssl-dev libmicrohttpd-dev curl
   nodejs npm python3 python3-jsonschema chromium locales
   nats-server libnats-dev
 )

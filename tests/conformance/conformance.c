@@ -163,6 +163,65 @@ static void publish_range(test *t, eventc_publisher *p, const char *topic, size_
     }
 }
 
+/* A publish the test makes before it consumes. When the adapter's publish waits for a consumer
+ * (features.publish_waits_for_consumer), it runs on a thread of its own, joined by
+ * publish_wait; otherwise right away. `msg` set: that one message, else publish_range's. */
+typedef struct later {
+    test *t;
+    eventc_publisher *pub;
+    const char *topic;
+    size_t first, count;
+    int keys, times;
+    const eventc_message *msg;
+    pthread_t thread;
+    bool started;
+} later;
+
+static void *later_run(void *arg)
+{
+    later *l = arg;
+    for (int i = 0; i < l->times; i++) {
+        if (l->msg != NULL) {
+            eventc_error err;
+            eventc_error_clear(&err);
+            if (eventc_publisher_publish1(l->pub, l->topic, l->msg, &err) != EVENTC_OK) {
+                fail_err(l->t, "publish", &err);
+            }
+        } else {
+            publish_range(l->t, l->pub, l->topic, l->first, l->count, l->keys, 0);
+        }
+    }
+    return NULL;
+}
+
+static void publish_start(later *l, test *t, eventc_publisher *pub, const char *topic, size_t count,
+                          int keys, int times, const eventc_message *msg)
+{
+    memset(l, 0, sizeof(*l));
+    l->t = t;
+    l->pub = pub;
+    l->topic = topic;
+    l->count = count;
+    l->keys = keys;
+    l->times = times;
+    l->msg = msg;
+    if (!t->s->a->features.publish_waits_for_consumer) {
+        later_run(l);
+    } else if (pthread_create(&l->thread, NULL, later_run, l) == 0) {
+        l->started = true;
+    } else {
+        fail(t, "cannot start a publisher thread");
+    }
+}
+
+static void publish_wait(later *l)
+{
+    if (l->started) {
+        pthread_join(l->thread, NULL);
+        l->started = false;
+    }
+}
+
 /* ---- consuming into a shared tally ---- */
 
 typedef struct tally {
@@ -457,7 +516,8 @@ static void t_nack_redelivery(test *t)
     eventc_publisher *pub = new_pub(t);
     eventc_error err;
     if (sub != NULL && pub != NULL) {
-        publish_range(t, pub, topic, 0, 1, 1, 0);
+        later l;
+        publish_start(&l, t, pub, topic, 1, 1, 1, NULL);
         eventc_message *m = fetch_one(t, sub, idle_limit_ms, "first delivery");
         uint32_t attempt = m != NULL ? m->attempt : 0;
         if (m != NULL && eventc_subscriber_nack(sub, m, 0, &err) != EVENTC_OK) {
@@ -482,6 +542,7 @@ static void t_nack_redelivery(test *t)
         size_t n = 0;
         eventc_message *none[1];
         EXPECT(t, eventc_subscriber_fetch(sub, 1, 300, none, &n, NULL) == EVENTC_E_TIMEOUT);
+        publish_wait(&l);
     }
     eventc_publisher_close(pub);
     eventc_subscriber_destroy(sub);
@@ -496,7 +557,8 @@ static void t_visibility_timeout(test *t)
     eventc_publisher *pub = new_pub(t);
     int wait = (int)t->s->a->features.visibility_timeout_ms * 20 + 10000;
     if (sub != NULL && pub != NULL) {
-        publish_range(t, pub, topic, 0, 1, 1, 0);
+        later l;
+        publish_start(&l, t, pub, topic, 1, 1, 1, NULL);
         eventc_message *first = fetch_one(t, sub, idle_limit_ms, "first delivery");
         eventc_message *again = first != NULL ? fetch_one(t, sub, wait, "redelivery") : NULL;
         if (again != NULL) {
@@ -507,6 +569,7 @@ static void t_visibility_timeout(test *t)
                 fail_err(t, "ack of the redelivery", &err);
             }
         }
+        publish_wait(&l);
     }
     eventc_publisher_close(pub);
     eventc_subscriber_destroy(sub);
@@ -550,7 +613,8 @@ static void t_close_during_fetch(test *t)
     eventc_subscriber *a = new_sub(t, topic, "g2");
     eventc_publisher *pub = new_pub(t);
     if (a != NULL && pub != NULL) {
-        publish_range(t, pub, topic, 0, 1, 1, 0);
+        later l;
+        publish_start(&l, t, pub, topic, 1, 1, 1, NULL);
         eventc_message *m = fetch_one(t, a, idle_limit_ms, "delivery before close");
         eventc_subscriber_close(a);
         eventc_subscriber *b2 = new_sub(t, topic, "g2");
@@ -561,6 +625,7 @@ static void t_close_during_fetch(test *t)
                 EXPECT(t, eventc_subscriber_ack(b2, again, NULL) == EVENTC_OK);
             }
         }
+        publish_wait(&l);
         eventc_subscriber_destroy(b2);
     }
     eventc_subscriber_destroy(a);
@@ -635,7 +700,6 @@ static void t_large_payload(test *t)
             data[i] = (unsigned char)((i * 2654435761u) >> 13);
         }
         eventc_message m;
-        eventc_error err;
         eventc_message_init(&m, NULL);
         EXPECT(t, eventc_ce_init_json(&m.event, NULL, "conf-big", "/eventc/conformance",
                                       "com.example.conformance.large", "{}", 2, NULL) == EVENTC_OK);
@@ -643,17 +707,16 @@ static void t_large_payload(test *t)
                       EVENTC_OK);
         EXPECT(t, eventc_ce_set_data_binary(&m.event, data, size, NULL) == EVENTC_OK);
         EXPECT(t, eventc_message_set_key(&m, "big", NULL) == EVENTC_OK);
-        if (eventc_publisher_publish1(pub, topic, &m, &err) != EVENTC_OK) {
-            fail_err(t, "publish 1 MiB", &err);
-        } else {
-            eventc_message *got = fetch_one(t, sub, idle_limit_ms, "1 MiB delivery");
-            if (got != NULL) {
-                EXPECT(t, strcmp(got->event.id, "conf-big") == 0);
-                EXPECT(t, got->event.data_len == size);
-                EXPECT(t, got->event.data_len == size && memcmp(got->event.data, data, size) == 0);
-                EXPECT(t, eventc_subscriber_ack(sub, got, NULL) == EVENTC_OK);
-            }
+        later l;
+        publish_start(&l, t, pub, topic, 0, 0, 1, &m);
+        eventc_message *got = fetch_one(t, sub, idle_limit_ms, "1 MiB delivery");
+        if (got != NULL) {
+            EXPECT(t, strcmp(got->event.id, "conf-big") == 0);
+            EXPECT(t, got->event.data_len == size);
+            EXPECT(t, got->event.data_len == size && memcmp(got->event.data, data, size) == 0);
+            EXPECT(t, eventc_subscriber_ack(sub, got, NULL) == EVENTC_OK);
         }
+        publish_wait(&l);
         eventc_message_clear(&m);
     }
     free(data);
@@ -754,12 +817,13 @@ static void t_dedupe_exactly_once(test *t)
     } else if (eventc_router_add_handler(r, &h, &err) != EVENTC_OK) {
         fail_err(t, "add_handler", &err);
     } else {
-        publish_range(t, pub, topic, 0, n, 8, 0);
-        publish_range(t, pub, topic, 0, n, 8, 0);
+        later l;
+        publish_start(&l, t, pub, topic, n, 8, 2, NULL);
         /* A transport that drops the second copy on publish delivers each event once. */
         size_t deliveries = t->s->a->features.publish_dedupe ? n : 2 * n;
         settled s = {r, deliveries};
         drive(t, r, all_settled, &s);
+        publish_wait(&l);
         size_t once = 0;
         for (size_t i = 0; i < n; i++) {
             once += calls[i] == 1;
@@ -780,11 +844,37 @@ typedef struct dlq_wait {
     test *t;
     eventc_subscriber *dlq;
     eventc_message *got;
+    /* When publish waits for a consumer, a thread takes the dead letter (the router's dead-letter
+     * publish waits for it), keeps a copy and acks it. */
+    eventc_message copy;
+    atomic_bool have, stop;
+    pthread_t thread;
+    bool threaded;
 } dlq_wait;
+
+static void *dlq_watch(void *arg)
+{
+    dlq_wait *w = arg;
+    while (!atomic_load(&w->stop) && !atomic_load(&w->have)) {
+        eventc_message *m[1];
+        size_t n;
+        if (eventc_subscriber_fetch(w->dlq, 1, 250, m, &n, NULL) == EVENTC_OK) {
+            if (eventc_message_copy(&w->copy, m[0], NULL) != EVENTC_OK) {
+                fail(w->t, "cannot copy the dead letter");
+            }
+            EXPECT(w->t, eventc_subscriber_ack(w->dlq, m[0], NULL) == EVENTC_OK);
+            atomic_store(&w->have, true);
+        }
+    }
+    return NULL;
+}
 
 static bool dead_lettered(void *ctx)
 {
     dlq_wait *w = ctx;
+    if (w->threaded) {
+        return atomic_load(&w->have);
+    }
     if (w->got == NULL) {
         eventc_message *m[1];
         size_t n;
@@ -830,9 +920,27 @@ static void t_dead_letter(test *t)
     } else if (eventc_router_add_handler(r, &h, &err) != EVENTC_OK) {
         fail_err(t, "add_handler", &err);
     } else {
-        publish_range(t, pub, topic, 0, 1, 1, 0);
-        dlq_wait w = {t, dlq, NULL};
+        later l;
+        publish_start(&l, t, pub, topic, 1, 1, 1, NULL);
+        dlq_wait w;
+        memset(&w, 0, sizeof(w));
+        w.t = t;
+        w.dlq = dlq;
+        eventc_message_init(&w.copy, NULL);
+        atomic_init(&w.have, false);
+        atomic_init(&w.stop, false);
+        if (t->s->a->features.publish_waits_for_consumer) {
+            w.threaded = pthread_create(&w.thread, NULL, dlq_watch, &w) == 0;
+            EXPECT(t, w.threaded);
+        }
         drive(t, r, dead_lettered, &w);
+        if (w.threaded) {
+            atomic_store(&w.stop, true);
+            pthread_join(w.thread, NULL);
+            if (atomic_load(&w.have)) {
+                w.got = &w.copy;
+            }
+        }
         if (w.got == NULL) {
             fail(t, "nothing was dead-lettered (%d handler calls)", calls[0]);
         } else {
@@ -843,8 +951,12 @@ static void t_dead_letter(test *t)
                               EVENTC_OK &&
                           delivery == 5);
             EXPECT(t, eventc_ce_get_ext(&w.got->event, EVENTC_DLQ_REASON) != NULL);
-            EXPECT(t, eventc_subscriber_ack(dlq, w.got, NULL) == EVENTC_OK);
+            if (!w.threaded) {
+                EXPECT(t, eventc_subscriber_ack(dlq, w.got, NULL) == EVENTC_OK);
+            }
         }
+        publish_wait(&l);
+        eventc_message_clear(&w.copy);
         EXPECT(t, atomic_load(&errors) == 4);
     }
     eventc_router_free(r);
@@ -863,11 +975,19 @@ static void t_publisher_close(test *t)
     eventc_publisher *pub = new_pub(t);
     tally tl;
     if (sub != NULL && pub != NULL && tally_init(&tl, n, 4, false)) {
-        publish_range(t, pub, topic, 0, n, 4, 0);
-        eventc_publisher_close(pub);
-        pub = NULL;
         consumer c;
-        start_consumer(&c, t, &tl, sub);
+        if (t->s->a->features.publish_waits_for_consumer) {
+            /* publish returns once consumed: consume while publishing, then close */
+            start_consumer(&c, t, &tl, sub);
+            publish_range(t, pub, topic, 0, n, 4, 0);
+            eventc_publisher_close(pub);
+            pub = NULL;
+        } else {
+            publish_range(t, pub, topic, 0, n, 4, 0);
+            eventc_publisher_close(pub);
+            pub = NULL;
+            start_consumer(&c, t, &tl, sub);
+        }
         join_consumer(&c);
         expect_complete(t, &tl, "after close");
         tally_free(&tl);
@@ -886,7 +1006,8 @@ static void t_topic_isolation(test *t)
     eventc_subscriber *sb = new_sub(t, b, "g");
     eventc_publisher *pub = new_pub(t);
     if (sa != NULL && sb != NULL && pub != NULL) {
-        publish_range(t, pub, a, 0, 1, 1, 0);
+        later l;
+        publish_start(&l, t, pub, a, 1, 1, 1, NULL);
         eventc_message *m = fetch_one(t, sa, idle_limit_ms, "delivery on its topic");
         if (m != NULL) {
             EXPECT(t, eventc_subscriber_ack(sa, m, NULL) == EVENTC_OK);
@@ -894,6 +1015,7 @@ static void t_topic_isolation(test *t)
         eventc_message *none[1];
         size_t n = 0;
         EXPECT(t, eventc_subscriber_fetch(sb, 1, 300, none, &n, NULL) == EVENTC_E_TIMEOUT);
+        publish_wait(&l);
     }
     eventc_publisher_close(pub);
     eventc_subscriber_destroy(sa);

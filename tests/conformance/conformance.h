@@ -56,6 +56,11 @@ typedef struct eventc_conformance_features {
      *  (eventc_dedupe_key) within its window, as JetStream does by Nats-Msg-Id: the second copy
      *  is acknowledged to the publisher and never delivered. */
     bool publish_dedupe;
+    /** A publish returns only once a consumer settled the message (an HTTP webhook answers a
+     *  delivery when its handler is done): the suite then publishes from a thread of its own
+     *  wherever it would otherwise publish before it consumes, and watches the dead-letter topic
+     *  from a thread too. */
+    bool publish_waits_for_consumer;
 } eventc_conformance_features;
 
 /** An adapter under test. */

@@ -50,14 +50,17 @@ static void teardown(void *ctx)
 int main(int argc, char **argv)
 {
     bus_factory f = {NULL};
+    eventc_conformance_features features = {0};
+    features.consumer_groups = true;
+    features.competing_consumers = true;
+    features.order_per_key = true;
+    features.nack_redelivery = true;
+    features.visibility_timeout = true;
+    features.visibility_timeout_ms = 300;
+    features.redeliver_on_close = true;
+    features.max_payload = (size_t)64 << 20;
     eventc_conformance_adapter a = {
-        "memory",
-        {true, true, true, true, true, 300, true, (size_t)64 << 20, false},
-        &f,
-        setup,
-        new_publisher,
-        new_subscriber,
-        teardown,
+        "memory", features, &f, setup, new_publisher, new_subscriber, teardown,
     };
     return eventc_conformance_run(&a, argc, argv);
 }

@@ -50,7 +50,7 @@ int main(int argc, char **argv)
     kafka_factory f;
     eventc_conformance_adapter a = {
         "kafka",
-        {true, true, true, true, false, 0, true, (size_t)4 << 20, false},
+        {true, true, true, true, false, 0, true, (size_t)4 << 20, false, false},
         &f,
         setup,
         new_publisher,

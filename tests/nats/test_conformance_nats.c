@@ -61,7 +61,7 @@ int main(int argc, char **argv)
     bool ordered = f.partitions > 0;
     eventc_conformance_adapter a = {
         ordered ? "nats" : "nats (unpartitioned)",
-        {true, true, ordered, true, true, 1000, true, (size_t)8 << 20, true},
+        {true, true, ordered, true, true, 1000, true, (size_t)8 << 20, true, false},
         &f,
         NULL,
         new_publisher,
