@@ -6,6 +6,9 @@
 #include "messaging_events_ce.h"
 #include "messaging_events_io.h"
 #include "messaging_events_pipe.h"
+#ifdef ME_HAVE_HTTP
+#include "messaging_events_serve.h"
+#endif
 
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +30,8 @@ static const char usage_text[] =
     "       messaging-events publish --to URL [--topic T] [--mode binary|structured] FILE...\n"
     "       messaging-events consume --from URL --group NAME [--topic T] [--max N]\n"
     "                                [--timeout SECONDS] [--dedupe sqlite:PATH]\n"
+    "       messaging-events serve --listen ADDRESS:PORT [--path /events] [--token T]\n"
+    "                              [--allowed-origin ORIGIN] [--max N] [--timeout SECONDS]\n"
     "\n"
     "Checks messaging events (JSON, one event per file) against the messaging catalog, with the\n"
     "C bindings eventc generates from it. `-` reads standard input.\n"
@@ -53,6 +58,8 @@ static const char usage_text[] =
     "                         CloudEvents (see messaging-events publish --help)\n"
     "  consume                print the events a consumer group receives from a broker\n"
     "                         (see messaging-events consume --help)\n"
+    "  serve                  receive events as CloudEvents over HTTP (webhooks) and print each\n"
+    "                         one's canonical JSON (see messaging-events serve --help)\n"
     "\n"
     "options:\n"
     "  --strict           refuse members the catalog does not declare, even where it allows them\n"
@@ -359,6 +366,16 @@ int main(int argc, char **argv)
         return me_publish(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "consume") == 0)
         return me_consume(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "serve") == 0) {
+#ifdef ME_HAVE_HTTP
+        return me_serve(argc - 1, argv + 1);
+#else
+        fputs("messaging-events serve: not available: this build has no HTTP adapter (libcurl "
+              "and libmicrohttpd were not found)\n",
+              stderr);
+        return EXIT_USAGE;
+#endif
+    }
     const char *command = NULL;
     char **files = malloc(sizeof(char *) * (size_t)(argc > 0 ? argc : 1));
     if (!files) {
