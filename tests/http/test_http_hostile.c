@@ -2,7 +2,8 @@
  * (raw_client.h), which sends exactly the bytes it is given: oversized bodies (declared and
  * chunked), truncated bodies, a slow-loris client, 10,000 header fields, one huge header field,
  * invalid percent-encoding in ce- headers, wrong content types, a missing ce-specversion, a
- * batch holding one invalid event, and garbage instead of a request line. Each answer is
+ * batch holding one invalid event, garbage instead of a request line, and more connections
+ * than the limit (the extra one waits, unanswered, until a slot frees). Each answer is
  * checked, and after all of them a consumer finds nothing was queued and an honest request
  * still goes through. No check depends on how fast the machine is: timeouts are generous
  * failure guards only. */
@@ -112,6 +113,7 @@ static void test_bodies(void)
 {
     eventc_http_receiver_config c = eventc_http_receiver_config_default();
     c.max_body = 4096;
+    c.idle_timeout_ms = 1000; /* a truncated body ends with the idle timeout */
     env e;
     env_start(&e, &c);
     raw_response r;
@@ -158,7 +160,8 @@ static void test_bodies(void)
         close(fd);
     }
 
-    /* truncated: a declared body that never comes, the client half-closes */
+    /* truncated: a declared body that never comes, the client half-closes; the connection is
+     * closed (at the latest by the idle timeout) and nothing delivered */
     fd = raw_connect(e.port);
     CHECK(fd >= 0);
     if (fd >= 0) {
@@ -369,11 +372,49 @@ static void test_contents(void)
     env_stop(&e);
 }
 
+/* ---- connections ---- */
+
+static void test_connections(void)
+{
+    eventc_http_receiver_config c = eventc_http_receiver_config_default();
+    c.max_connections = 4;
+    c.idle_timeout_ms = 120000; /* the held connections stay */
+    env e;
+    env_start(&e, &c);
+    /* four idle connections hold every slot */
+    int held[4];
+    for (int i = 0; i < 4; i++) {
+        held[i] = raw_connect(e.port);
+        CHECK(held[i] >= 0);
+    }
+    /* a fifth waits in the listen queue, unanswered, while the four are open */
+    int fifth = raw_connect(e.port);
+    CHECK(fifth >= 0);
+    const char *get = "GET /events HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
+    CHECK(fifth >= 0 && raw_send(fifth, get, strlen(get)) == 0);
+    raw_response r;
+    CHECK(fifth >= 0 && raw_read(fifth, &r, 500) != 0);
+    raw_response_free(&r);
+    /* one of the four closes: the fifth is served */
+    close(held[0]);
+    CHECK(fifth >= 0 && raw_read(fifth, &r, WAIT_MS) == 0 && r.status == 405);
+    raw_response_free(&r);
+    if (fifth >= 0) {
+        close(fifth);
+    }
+    for (int i = 1; i < 4; i++) {
+        close(held[i]);
+    }
+    env_check_clean(&e);
+    env_stop(&e);
+}
+
 int main(void)
 {
     test_bodies();
     test_slow_loris();
     test_headers();
     test_contents();
+    test_connections();
     return check_report();
 }

@@ -162,7 +162,9 @@ typedef struct eventc_http_receiver_config {
      *  together (default 16 KiB): 431 beyond either. */
     unsigned max_headers;
     size_t max_header_bytes;
-    /** Most connections at once (default 256); further ones are closed at once. */
+    /** Most connections at once (default 256); further ones wait in the listen queue,
+     *  unanswered, until one of them closes (idle_timeout_ms and request_timeout_ms bound how
+     *  long that takes). */
     unsigned max_connections;
     /** A connection with nothing to read for this long is closed (default 10000 ms; rounded up
      *  to whole seconds). */
