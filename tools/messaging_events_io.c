@@ -30,7 +30,8 @@
 #define DEAD_TOPIC "messaging-events.deadletter"
 
 static const char publish_usage[] =
-    "usage: messaging-events publish --to URL [--topic T] [--mode binary|structured] FILE...\n"
+    "usage: messaging-events publish --to URL [--topic T] [--mode binary|structured|batch]\n"
+    "                                [--token T] FILE...\n"
     "\n"
     "Publishes the messaging events in the files (one JSON document per file, or one per line;\n"
     "`-` reads standard input) as CloudEvents, each to its catalog topic keyed by its aggregate\n"
@@ -38,9 +39,13 @@ static const char publish_usage[] =
     "with a line `FILE[:LINE]: error: ...` per event that is invalid or was not confirmed.\n"
     "\n"
     "URL: kafka://HOST:PORT[,HOST:PORT...] (query parameters: librdkafka properties)\n"
+    "     http://HOST:PORT/PATH, https://... (a CloudEvents webhook; {topic} in the path: the\n"
+    "     event's topic)\n"
     "options:\n"
     "  --topic T            publish every event to T instead of its catalog topic\n"
-    "  --mode MODE          the binding's content mode: binary (default) or structured\n"
+    "  --mode MODE          the binding's content mode: binary (default) or structured; for\n"
+    "                       http also batch (consecutive events in one request)\n"
+    "  --token T            http: send Authorization: Bearer T\n"
     "\n"
     "exit status: 0 all confirmed, 1 a failure, 2 usage error\n";
 
@@ -117,7 +122,7 @@ static size_t publish_pending(eventc_publisher *pub, const char *topic, pending 
 int me_publish(int argc, char **argv)
 {
     const char *url = NULL, *topic = NULL;
-    me_options opts = {EVENTC_CE_MODE_BINARY};
+    me_options opts = {EVENTC_CE_MODE_BINARY, NULL};
     char **files = malloc(sizeof(char *) * (size_t)(argc > 0 ? argc : 1));
     int n_files = 0;
     if (files == NULL)
@@ -135,11 +140,13 @@ int me_publish(int argc, char **argv)
             free(files);
             return fflush(stdout) == 0 ? 0 : EXIT_USAGE;
         } else if (strcmp(a, "--to") == 0 || strcmp(a, "--topic") == 0 ||
-                   strcmp(a, "--mode") == 0) {
+                   strcmp(a, "--mode") == 0 || strcmp(a, "--token") == 0) {
             if (i + 1 >= argc) {
                 rc = usage("publish", "option '%s' needs a value", a);
             } else if (strcmp(a, "--to") == 0) {
                 url = argv[++i];
+            } else if (strcmp(a, "--token") == 0) {
+                opts.token = argv[++i];
             } else if (strcmp(a, "--topic") == 0) {
                 topic = argv[++i];
                 if (topic[0] == '\0')
@@ -148,8 +155,11 @@ int me_publish(int argc, char **argv)
                 opts.mode = EVENTC_CE_MODE_BINARY;
             } else if (strcmp(argv[i], "structured") == 0) {
                 opts.mode = EVENTC_CE_MODE_STRUCTURED;
+            } else if (strcmp(argv[i], "batch") == 0) {
+                opts.mode = EVENTC_CE_MODE_BATCH;
             } else {
-                rc = usage("publish", "--mode wants binary or structured, not '%s'", argv[i]);
+                rc =
+                    usage("publish", "--mode wants binary, structured or batch, not '%s'", argv[i]);
             }
         } else {
             rc = usage("publish", "unknown option '%s'", a);
@@ -163,6 +173,12 @@ int me_publish(int argc, char **argv)
     const me_transport *t = rc == 0 ? me_transport_find("publish", url, &rest) : NULL;
     if (rc == 0 && t == NULL)
         rc = EXIT_USAGE;
+    bool http = t != NULL && strncmp(t->scheme, "http", 4) == 0;
+    if (rc == 0 && !http && opts.mode == EVENTC_CE_MODE_BATCH)
+        rc = usage("publish", "--mode batch is for http:// and https:// only (not %s://)",
+                   t->scheme);
+    if (rc == 0 && !http && opts.token != NULL)
+        rc = usage("publish", "--token is for http:// and https:// only (not %s://)", t->scheme);
     if (rc != 0) {
         free(files);
         return rc;
@@ -453,7 +469,7 @@ int me_consume(int argc, char **argv)
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
 
-    me_options opts = {EVENTC_CE_MODE_BINARY};
+    me_options opts = {EVENTC_CE_MODE_BINARY, NULL};
     consumer c = {&msg_catalog_desc, NULL, {0}, a.max, 0, false};
     eventc_buf_init(&c.line, NULL);
     eventc_buf topics;

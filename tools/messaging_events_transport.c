@@ -8,16 +8,24 @@
 #ifdef ME_HAVE_KAFKA
 extern const me_transport me_kafka_transport;
 #endif
+#ifdef ME_HAVE_HTTP
+extern const me_transport me_http_transport;
+extern const me_transport me_https_transport;
+#endif
 
 static const me_transport *const transports[] = {
 #ifdef ME_HAVE_KAFKA
     &me_kafka_transport,
 #endif
+#ifdef ME_HAVE_HTTP
+    &me_http_transport,
+    &me_https_transport,
+#endif
     NULL,
 };
 
 /* Every scheme the tool knows, built or not, for a helpful message. */
-static const char *const known[] = {"kafka"};
+static const char *const known[] = {"kafka", "http", "https"};
 
 const me_transport *me_transport_find(const char *command, const char *url, const char **rest)
 {

@@ -10,7 +10,8 @@
 
 /* What the command line says about the connection. */
 typedef struct me_options {
-    eventc_ce_mode mode; /* publish --mode: binary (default) or structured */
+    eventc_ce_mode mode; /* publish --mode: binary (default), structured, or batch (http) */
+    const char *token;   /* publish --token: a bearer token (http); NULL: none */
 } me_options;
 
 typedef struct me_transport {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # messaging-events serve: the exit statuses (3 when the timeout passes before N events, 0 after
 # N, 2 for usage errors, 1 when the address cannot be bound), what it prints, and a batch
-# delivery (curl) printed event by event, in order.
+# delivery (curl) printed event by event, in order; messaging-events publish to http:// in batch
+# and binary mode with a bearer token (and refused without it).
 #
 #   test_cli_serve.sh MESSAGING_EVENTS SOURCE_DIR WORK_DIR
 #
@@ -70,4 +71,33 @@ rc=0
 wait "${pids[0]}" || rc=$?
 [ "$rc" = 0 ] || fail "serve exited $rc after 3 events"
 diff -u "$work/want.out" "$work/batch.out" || fail "the batch's events, as printed"
+
+# messaging-events publish to http://: batch then binary mode, with a bearer token
+"$me" serve --listen 127.0.0.1:0 --token s3cret --max 6 --timeout 120 >"$work/pub.out" \
+  2>"$work/pub.err" &
+pids+=($!)
+port=""
+for _ in $(seq 1 600); do
+  port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/events|\1|p' "$work/pub.err")
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || fail "the second serve did not say where it listens"
+files=()
+for f in customer_created customer_updated customer_disabled; do
+  files+=("$src/catalog/examples/$f.example.json")
+done
+[ "$(status "$me" publish --to "http://127.0.0.1:$port/events" "${files[@]}")" = 1 ] ||
+  fail "publish without the token"
+grep -q "HTTP 401" "$work/out" || fail "no 401 named: $(cat "$work/out")"
+for mode in batch binary; do
+  [ "$(status "$me" publish --to "http://127.0.0.1:$port/events" --mode "$mode" \
+    --token s3cret "${files[@]}")" = 0 ] || fail "publish --mode $mode: $(cat "$work/out")"
+done
+rc=0
+wait "${pids[1]}" || rc=$?
+[ "$rc" = 0 ] || fail "serve exited $rc after 6 events"
+cat "$work/want.out" "$work/want.out" | diff -u - "$work/pub.out" || fail "published events"
+[ "$(status "$me" publish --to "kafka://127.0.0.1:1" --mode batch "${files[@]}")" = 2 ] ||
+  fail "--mode batch to kafka://"
 echo "serve: all checks passed"
