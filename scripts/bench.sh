@@ -20,6 +20,12 @@
 #       nats-server, started for the run (tests/support/with_nats_server.sh; needs nats-server and
 #       libnats-dev). Puts its table into docs/benchmarks.md between `<!-- nats-time:begin -->`
 #       and `<!-- nats-time:end -->`. Results: $build/bench/nats.json.
+#   scripts/bench.sh --kafka [harness options]
+#       only the Kafka benchmark (bench/kafka_bench.c, needs librdkafka-dev): typed publish and
+#       consume through eventc::kafka against the bare librdkafka client on the same records and
+#       broker (librdkafka's mock cluster in the process, or --brokers), and puts its table into
+#       docs/benchmarks.md between `<!-- kafka:begin -->` and `<!-- kafka:end -->`. Results:
+#       $build/bench/kafka.md. `--smoke` runs a few thousand events once, writing nothing.
 #
 # Warnings are not made errors here: the test builds guard them, and a benchmark should not stop
 # on a diagnostic that only a higher optimisation level brings out.
@@ -29,6 +35,7 @@ build=${BENCH_BUILD_DIR:-build-bench}
 instructions=0
 generator=0
 nats=0
+kafka=0
 args=()
 for a in "$@"; do
   if [ "$a" = "--instructions" ]; then
@@ -37,6 +44,8 @@ for a in "$@"; do
     nats=1
   elif [ "$a" = "--generator" ]; then
     generator=1
+  elif [ "$a" = "--kafka" ]; then
+    kafka=1
   else
     args+=("$a")
   fi
@@ -44,7 +53,9 @@ done
 
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DEVENTC_WERROR=OFF -DEVENTC_BUILD_BENCH=ON \
   >/dev/null
-[ "$nats" -eq 1 ] || cmake --build "$build" -j"$(nproc)" --target eventc_bench eventc_bench_delivery
+if [ "$nats" -eq 0 ] && [ "$kafka" -eq 0 ]; then
+  cmake --build "$build" -j"$(nproc)" --target eventc_bench eventc_bench_delivery
+fi
 
 doc=docs/benchmarks.md
 # Replaces the lines between `<!-- NAME:begin -->` and `<!-- NAME:end -->` of the doc with FILE.
@@ -77,6 +88,17 @@ if [ "$nats" -eq 1 ]; then
     --json "$build/bench/nats.json" "${args[@]}" | tee "$build/bench/nats.out"
   grep '^|' "$build/bench/nats.out" >"$build/bench/nats.md" || true
   [ "$smoke" -eq 1 ] || [ ! -s "$build/bench/nats.md" ] || splice nats-time "$build/bench/nats.md"
+  exit 0
+fi
+
+if [ "$kafka" -eq 1 ]; then
+  cmake --build "$build" -j"$(nproc)" --target eventc_kafka_bench ||
+    { echo "bench: --kafka needs librdkafka (librdkafka-dev)" >&2; exit 1; }
+  mkdir -p "$build/bench"
+  rm -f "$build/bench/kafka.md"
+  "$build/bin/eventc_kafka_bench" --examples catalog/examples --markdown "$build/bench/kafka.md" \
+    "${args[@]}"
+  [ "$smoke" -eq 1 ] || splice kafka "$build/bench/kafka.md"
   exit 0
 fi
 

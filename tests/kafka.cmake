@@ -8,6 +8,7 @@
 #   kafka.test_kafka_faults  malformed records, injected broker faults, rebalances
 #   kafka.cli                messaging-events publish / consume, one process each
 #   memcheck.*.kafka*        under valgrind
+#   bench.kafka              the Kafka benchmark in smoke mode
 if(NOT TARGET eventc_kafka)
   foreach(_name conformance.kafka kafka.test_kafka kafka.test_kafka_faults kafka.cli
                 kafka.scaling_doc)
@@ -85,3 +86,11 @@ add_test(NAME kafka.scaling_doc
                  $<TARGET_FILE_DIR:messaging-events> ${CMAKE_SOURCE_DIR}
                  ${CMAKE_CURRENT_BINARY_DIR}/kafka-scaling-doc)
 set_tests_properties(kafka.scaling_doc PROPERTIES LABELS "kafka;tools;docs" TIMEOUT 600)
+
+# The Kafka benchmark in smoke mode (bench/kafka_bench.c; no speed asserted): both clients publish
+# and consume a few thousand records on a mock cluster of their own, nothing lost.
+if(TARGET eventc_kafka_bench)
+  add_test(NAME bench.kafka
+           COMMAND eventc_kafka_bench --smoke --examples ${CMAKE_SOURCE_DIR}/catalog/examples)
+  set_tests_properties(bench.kafka PROPERTIES LABELS "bench;kafka" TIMEOUT 300)
+endif()
