@@ -64,7 +64,8 @@ static const char *const history[] = {"customer_created",
 typedef struct dataset {
     msg_event *events;
     size_t n;
-    char *strings; /* the ids the events point to */
+    char *strings;    /* the ids the events point to */
+    msg_event *proto; /* the decoded examples, owning the strings the events borrow */
 } dataset;
 
 static uint64_t sink;
@@ -91,8 +92,10 @@ static void set_field(const eventc_type_desc *d, void *e, const char *field, con
 /* `rounds` histories, numbered from `first`: every aggregate and every event gets a fresh id. */
 static int make_dataset(const char *examples, size_t first, size_t rounds, dataset *out)
 {
-    msg_event proto[HISTORY];
-    memset(proto, 0, sizeof proto);
+    msg_event *proto = calloc(HISTORY, sizeof(msg_event));
+    out->proto = proto;
+    if (proto == NULL)
+        return -1;
     for (size_t i = 0; i < HISTORY; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s.example.json", examples, history[i]);
@@ -134,8 +137,20 @@ static int make_dataset(const char *examples, size_t first, size_t rounds, datas
             memcpy((char *)e + ce->entry->desc->arena_offset, &none, sizeof none);
         }
     }
-    /* The prototypes keep owning the strings the copies borrow: they live until exit. */
+    /* The prototypes keep owning the strings the copies borrow, until dataset_free. */
     return 0;
+}
+
+/* The copies borrow every string, so only the prototypes are cleared. */
+static void dataset_free(dataset *d)
+{
+    if (d->proto != NULL)
+        for (size_t i = 0; i < HISTORY; i++)
+            msg_event_clear(&d->proto[i]);
+    free(d->proto);
+    free(d->events);
+    free(d->strings);
+    memset(d, 0, sizeof *d);
 }
 
 /* ---- the codec ---- */
@@ -358,58 +373,11 @@ static const char *const run_labels[N_RUNS] = {
     "codec: to CloudEvent, JSON format encode + decode, from CloudEvent",
     "converters alone: to CloudEvent, copy, from CloudEvent (no binding)"};
 
-int main(int argc, char **argv)
+/* Runs every path on the data sets (sets[0] warms up, sets[r + 1] is repetition r), writes
+ * the report into `out` and prints it. */
+static int measure(dataset *sets, int reps, size_t events, const char *only,
+                   const char *instructions, const char *out)
 {
-    const char *examples = NULL, *out = ".", *instructions = NULL, *only = NULL;
-    size_t events = 105000;
-    int reps = 5, smoke = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--examples") == 0 && i + 1 < argc)
-            examples = argv[++i];
-        else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
-            out = argv[++i];
-        else if (strcmp(argv[i], "--events") == 0 && i + 1 < argc)
-            events = strtoul(argv[++i], NULL, 10);
-        else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc)
-            reps = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--instructions") == 0 && i + 1 < argc)
-            instructions = argv[++i];
-        else if (strcmp(argv[i], "--smoke") == 0)
-            smoke = 1;
-        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
-            only = argv[++i];
-        else {
-            fprintf(stderr, "usage: eventc_bench_delivery --examples DIR [--events N] [--reps N]"
-                            " [--out DIR] [--smoke] [--instructions CALLGRIND_OUT]"
-                            " [--only PATH]\n"
-                            "  --only PATH  run one path (delivery, codec_kafka_binary,"
-                            " codec_json, converters), for a profiler; no report\n");
-            return 2;
-        }
-    }
-    if (examples == NULL) {
-        fprintf(stderr, "eventc_bench_delivery: --examples DIR is required\n");
-        return 2;
-    }
-    if (smoke)
-        events = 2 * HISTORY, reps = 1;
-    if (instructions)
-        reps = 1;
-    if (events < HISTORY)
-        events = HISTORY;
-    size_t rounds = events / HISTORY;
-    events = rounds * HISTORY;
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(0, &one);
-    (void)sched_setaffinity(0, sizeof one, &one);
-
-    /* One warm-up set and one set per repetition: every event the chain sees is new to it. */
-    dataset *sets = calloc((size_t)reps + 1, sizeof(dataset));
-    for (int r = 0; r <= reps; r++)
-        if (make_dataset(examples, (size_t)r * rounds, rounds, &sets[r]) != 0)
-            return 1;
-
     double ns[N_RUNS][64], instr[N_RUNS] = {0};
     size_t errors = 0, handled = 0;
     for (int run = 0; run < N_RUNS; run++) {
@@ -534,4 +502,64 @@ int main(int argc, char **argv)
         fclose(again);
     printf("(%zu events per repetition; sink %llu)\n", events, (unsigned long long)sink);
     return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *examples = NULL, *out = ".", *instructions = NULL, *only = NULL;
+    size_t events = 105000;
+    int reps = 5, smoke = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--examples") == 0 && i + 1 < argc)
+            examples = argv[++i];
+        else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (strcmp(argv[i], "--events") == 0 && i + 1 < argc)
+            events = strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc)
+            reps = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--instructions") == 0 && i + 1 < argc)
+            instructions = argv[++i];
+        else if (strcmp(argv[i], "--smoke") == 0)
+            smoke = 1;
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            only = argv[++i];
+        else {
+            fprintf(stderr, "usage: eventc_bench_delivery --examples DIR [--events N] [--reps N]"
+                            " [--out DIR] [--smoke] [--instructions CALLGRIND_OUT]"
+                            " [--only PATH]\n"
+                            "  --only PATH  run one path (delivery, codec_kafka_binary,"
+                            " codec_json, converters), for a profiler; no report\n");
+            return 2;
+        }
+    }
+    if (examples == NULL) {
+        fprintf(stderr, "eventc_bench_delivery: --examples DIR is required\n");
+        return 2;
+    }
+    if (smoke)
+        events = 2 * HISTORY, reps = 1;
+    if (instructions)
+        reps = 1;
+    if (events < HISTORY)
+        events = HISTORY;
+    size_t rounds = events / HISTORY;
+    events = rounds * HISTORY;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(0, &one);
+    (void)sched_setaffinity(0, sizeof one, &one);
+
+    /* One warm-up set and one set per repetition: every event the chain sees is new to it. */
+    dataset *sets = calloc((size_t)reps + 1, sizeof(dataset));
+    int rc = sets == NULL ? 1 : 0;
+    for (int r = 0; rc == 0 && r <= reps; r++)
+        if (make_dataset(examples, (size_t)r * rounds, rounds, &sets[r]) != 0)
+            rc = 1;
+    if (rc == 0)
+        rc = measure(sets, reps, events, only, instructions, out);
+    for (int r = 0; sets != NULL && r <= reps; r++)
+        dataset_free(&sets[r]);
+    free(sets);
+    return rc;
 }

@@ -125,7 +125,7 @@ if(TARGET eventc_bench_delivery)
                    --out ${CMAKE_CURRENT_BINARY_DIR})
   set_tests_properties(bench.delivery PROPERTIES LABELS "bench;typed" TIMEOUT 120)
   find_program(EVENTC_VALGRIND valgrind)
-  if(EVENTC_VALGRIND AND EVENTC_HAVE_CALLGRIND_H)
+  if(EVENTC_VALGRIND AND EVENTC_HAVE_CALLGRIND_H AND NOT EVENTC_SANITIZE AND NOT EVENTC_TSAN)
     set(_bd ${CMAKE_CURRENT_BINARY_DIR}/bench-delivery-instructions)
     file(MAKE_DIRECTORY ${_bd})
     add_test(NAME bench.delivery_instructions
