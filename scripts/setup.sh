@@ -7,6 +7,7 @@ packages=(
   libyaml-dev libjson-c-dev libcjson-dev libyajl-dev libsimdjson-dev libsqlite3-dev libssl-dev
   librdkafka-dev
   libcurl4-openssl-dev libmicrohttpd-dev curl
+  libpq-dev postgresql
   nodejs npm python3 python3-jsonschema chromium locales
   nats-server libnats-dev
 )

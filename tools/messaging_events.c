@@ -9,6 +9,9 @@
 #ifdef ME_HAVE_HTTP
 #include "messaging_events_serve.h"
 #endif
+#ifdef EVENTC_HAVE_STORE
+#include "messaging_events_store.h"
+#endif
 
 #include <errno.h>
 #include <stdio.h>
@@ -32,6 +35,9 @@ static const char usage_text[] =
     "                                [--timeout SECONDS] [--dedupe sqlite:PATH]\n"
     "       messaging-events serve --listen ADDRESS:PORT [--path /events] [--token T]\n"
     "                              [--allowed-origin ORIGIN] [--max N] [--timeout SECONDS]\n"
+    "       messaging-events store append --db URL FILE...\n"
+    "       messaging-events store load --db URL AGGREGATE_TYPE AGGREGATE_ID\n"
+    "       messaging-events outbox relay --db URL --to URL [--once]\n"
     "\n"
     "Checks messaging events (JSON, one event per file) against the messaging catalog, with the\n"
     "C bindings eventc generates from it. `-` reads standard input.\n"
@@ -60,6 +66,11 @@ static const char usage_text[] =
     "                         (see messaging-events consume --help)\n"
     "  serve                  receive events as CloudEvents over HTTP (webhooks) and print each\n"
     "                         one's canonical JSON (see messaging-events serve --help)\n"
+    "  store append FILE...   append the events to their aggregates' streams in the event\n"
+    "                         store at URL (sqlite:PATH or postgresql://...), checking the\n"
+    "                         lifecycles (see messaging-events store --help)\n"
+    "  store load TYPE ID     print a stream's events and its state\n"
+    "  outbox relay           forward the store's outbox to a destination\n"
     "\n"
     "options:\n"
     "  --strict           refuse members the catalog does not declare, even where it allows them\n"
@@ -376,6 +387,12 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
 #endif
     }
+#ifdef EVENTC_HAVE_STORE
+    if (argc > 1 && strcmp(argv[1], "store") == 0)
+        return me_store(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "outbox") == 0)
+        return me_outbox(argc - 1, argv + 1);
+#endif
     const char *command = NULL;
     char **files = malloc(sizeof(char *) * (size_t)(argc > 0 ? argc : 1));
     if (!files) {
@@ -435,4 +452,26 @@ int main(int argc, char **argv)
     }
     free(files);
     return status;
+}
+
+/* For the other commands' files (messaging_events_store.h). */
+int me_decode_file(const char *path, const eventc_decode_options *opts, msg_event *ev,
+                   eventc_error *err)
+{
+    return decode_file(path, opts, ev, err);
+}
+
+void me_print_error(FILE *out, const char *path, const eventc_error *err)
+{
+    print_error(out, path, err);
+}
+
+void me_print_read_error(FILE *out, const char *path, int errnum)
+{
+    print_read_error(out, path, errnum);
+}
+
+int me_finish_output(int status)
+{
+    return finish_output(status);
 }

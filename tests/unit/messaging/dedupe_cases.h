@@ -5,6 +5,10 @@
 
 #include <eventc/dedupe.h>
 
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
 static void dedupe_store_cases(eventc_dedupe_store *s, eventc_manual_clock *mc)
 {
     eventc_dedupe_result r;
@@ -61,6 +65,66 @@ static void dedupe_store_cases(eventc_dedupe_store *s, eventc_manual_clock *mc)
     CHECK_STR(eventc_buf_cstr(&b), "k:42");
     eventc_buf_free(&b);
     eventc_ce_clear(&ev);
+}
+
+/* Concurrent claimers of stores shared through a file or a server: DEDUPE_THREADS threads, each
+ * with a store of its own from `open`, claim the same DEDUPE_KEYS keys. */
+enum { DEDUPE_KEYS = 200, DEDUPE_THREADS = 4 };
+
+typedef eventc_dedupe_store *(*dedupe_opener)(void *ctx);
+
+typedef struct dedupe_claimer {
+    dedupe_opener open;
+    void *ctx;
+    int claimed[DEDUPE_KEYS];
+    int errors;
+} dedupe_claimer;
+
+static inline void *dedupe_claim_all(void *arg)
+{
+    dedupe_claimer *c = arg;
+    eventc_dedupe_store *s = c->open(c->ctx);
+    if (s == NULL) {
+        c->errors++;
+        return NULL;
+    }
+    for (int i = 0; i < DEDUPE_KEYS; i++) {
+        char key[16];
+        snprintf(key, sizeof(key), "key-%d", i);
+        eventc_dedupe_result r;
+        uint64_t token;
+        if (eventc_dedupe_claim(s, key, strlen(key), 600000, &r, &token, NULL) != EVENTC_OK)
+            c->errors++;
+        else if (r == EVENTC_DEDUPE_CLAIMED)
+            c->claimed[i]++;
+    }
+    eventc_dedupe_close(s);
+    return NULL;
+}
+
+/** Every key is claimed by exactly one of the concurrent claimers, without errors. */
+static inline void dedupe_concurrent_claims(dedupe_opener open, void *ctx)
+{
+    static dedupe_claimer c[DEDUPE_THREADS];
+    pthread_t th[DEDUPE_THREADS];
+    for (int i = 0; i < DEDUPE_THREADS; i++) {
+        memset(&c[i], 0, sizeof(c[i]));
+        c[i].open = open;
+        c[i].ctx = ctx;
+        CHECK(pthread_create(&th[i], NULL, dedupe_claim_all, &c[i]) == 0);
+    }
+    for (int i = 0; i < DEDUPE_THREADS; i++) {
+        pthread_join(th[i], NULL);
+        CHECK(c[i].errors == 0);
+    }
+    int once = 0;
+    for (int k = 0; k < DEDUPE_KEYS; k++) {
+        int n = 0;
+        for (int i = 0; i < DEDUPE_THREADS; i++)
+            n += c[i].claimed[k];
+        once += n == 1;
+    }
+    CHECK(once == DEDUPE_KEYS);
 }
 
 #endif

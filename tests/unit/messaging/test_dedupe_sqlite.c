@@ -14,36 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { KEYS = 200, THREADS = 4 };
-
-typedef struct claimer {
-    const char *path;
-    int claimed[KEYS];
-    int errors;
-} claimer;
-
-static void *claim_all(void *arg)
+static eventc_dedupe_store *open_racy(void *path)
 {
-    claimer *c = arg;
-    eventc_sqlite_dedupe_config cfg = {c->path, 0, 30000, NULL};
-    eventc_dedupe_store *s = eventc_sqlite_dedupe_open(&cfg, NULL);
-    if (s == NULL) {
-        c->errors++;
-        return NULL;
-    }
-    for (int i = 0; i < KEYS; i++) {
-        char key[16];
-        snprintf(key, sizeof(key), "key-%d", i);
-        eventc_dedupe_result r;
-        uint64_t token;
-        if (eventc_dedupe_claim(s, key, strlen(key), 600000, &r, &token, NULL) != EVENTC_OK) {
-            c->errors++;
-        } else if (r == EVENTC_DEDUPE_CLAIMED) {
-            c->claimed[i]++;
-        }
-    }
-    eventc_dedupe_close(s);
-    return NULL;
+    eventc_sqlite_dedupe_config cfg = {path, 0, 30000, NULL};
+    return eventc_sqlite_dedupe_open(&cfg, NULL);
 }
 
 int main(void)
@@ -99,26 +73,7 @@ int main(void)
     }
 
     /* Concurrent claimers: every key claimed by exactly one of them. */
-    claimer c[THREADS];
-    pthread_t th[THREADS];
-    for (int i = 0; i < THREADS; i++) {
-        memset(&c[i], 0, sizeof(c[i]));
-        c[i].path = racy;
-        CHECK(pthread_create(&th[i], NULL, claim_all, &c[i]) == 0);
-    }
-    for (int i = 0; i < THREADS; i++) {
-        pthread_join(th[i], NULL);
-        CHECK(c[i].errors == 0);
-    }
-    int once = 0;
-    for (int k = 0; k < KEYS; k++) {
-        int n = 0;
-        for (int i = 0; i < THREADS; i++) {
-            n += c[i].claimed[k];
-        }
-        once += n == 1;
-    }
-    CHECK(once == KEYS);
+    dedupe_concurrent_claims(open_racy, racy);
 
     /* A path that cannot be opened is reported. */
     cfg.path = "/nonexistent-dir/x/y.db";
