@@ -149,8 +149,8 @@ typedef struct transport_pub {
 } transport_pub;
 
 static eventc_status tr_publish(eventc_publisher *pub, const char *topic,
-                                const eventc_message *const *msgs, size_t n,
-                                eventc_error *outcomes, eventc_error *err)
+                                const eventc_message *const *msgs, size_t n, eventc_error *outcomes,
+                                eventc_error *err)
 {
     transport_pub *t = (transport_pub *)pub;
     return eventc_publisher_publish(t->inner, topic, msgs, n, outcomes, err);
@@ -169,8 +169,8 @@ static void tr_close(eventc_publisher *pub)
     free(t);
 }
 
-static const eventc_publisher_methods transport_methods = {
-    EVENTC_PUBLISHER_VERSION, "transport", tr_publish, tr_flush, tr_close};
+static const eventc_publisher_methods transport_methods = {EVENTC_PUBLISHER_VERSION, "transport",
+                                                           tr_publish, tr_flush, tr_close};
 
 static eventc_publisher *open_transport(const char *url, eventc_error *err)
 {
