@@ -82,7 +82,9 @@ static int pg_server_start(pg_server *s)
     snprintf(s->bin, sizeof(s->bin), "%s", g.gl_pathv[g.gl_pathc - 1]);
     globfree(&g);
     *strrchr(s->bin, '/') = '\0';
-    const char *tmp = getenv("TMPDIR");
+    /* As root the server runs as nobody, who must reach the folder: /tmp, whatever TMPDIR says
+     * (it may be under a home folder only root can enter). */
+    const char *tmp = geteuid() == 0 ? NULL : getenv("TMPDIR");
     snprintf(s->dir, sizeof(s->dir), "%s/eventc-pg-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
     if (mkdtemp(s->dir) == NULL) {
         perror("mkdtemp");
