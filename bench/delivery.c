@@ -17,6 +17,7 @@
  * Usage: eventc_bench_delivery --examples DIR [--events N] [--reps N] [--out DIR] [--smoke]
  *                              [--instructions CALLGRIND_OUT] [--only PATH] */
 #define _GNU_SOURCE
+#include "callgrind_dump.h"
 #include "messaging_messaging.h"
 
 #include <eventc/bus.h>
@@ -347,21 +348,6 @@ static int cmp_double(const void *a, const void *b)
 
 #ifdef BENCH_HAVE_CALLGRIND
 static unsigned dumps;
-
-static double read_dump(const char *base, unsigned n)
-{
-    char path[4096], line[512];
-    double total = -1;
-    snprintf(path, sizeof(path), "%s.%u", base, n);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, "totals:", 7) == 0 || (total < 0 && strncmp(line, "summary:", 8) == 0))
-            total = strtod(strchr(line, ':') + 1, NULL);
-    fclose(f);
-    return total;
-}
 #endif
 
 enum { DELIVERY, KAFKA, JSON, CONVERT, N_RUNS };
@@ -416,7 +402,7 @@ static int measure(dataset *sets, int reps, size_t events, const char *only,
             if (instructions) {
                 CALLGRIND_TOGGLE_COLLECT;
                 CALLGRIND_DUMP_STATS_AT(run_ids[run]);
-                instr[run] = read_dump(instructions, ++dumps) / (double)events;
+                instr[run] = bench_callgrind_total(instructions, ++dumps) / (double)events;
             }
 #endif
             ns[run][r] = (double)(t1 - t0) / (double)events;

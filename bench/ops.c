@@ -1,6 +1,7 @@
 /* The timed operations and the loops that measure them: wall or CPU time in rounds, or
  * instructions under callgrind. */
 #define _GNU_SOURCE
+#include "callgrind_dump.h"
 #include "harness.h"
 
 #include <stdlib.h>
@@ -334,24 +335,6 @@ int run_only(bench_ctx *c, const options *o, const bench_set *small, const bench
 
 /* ---- instructions --------------------------------------------------------------------------- */
 
-#ifdef BENCH_HAVE_CALLGRIND
-/* The total of the callgrind dump number @p n ("<base>.<n>"), or -1. */
-static double read_dump(const char *base, unsigned n)
-{
-    char path[4096], line[512];
-    double total = -1;
-    snprintf(path, sizeof(path), "%s.%u", base, n);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, "totals:", 7) == 0 || (total < 0 && strncmp(line, "summary:", 8) == 0))
-            total = strtod(strchr(line, ':') + 1, NULL);
-    fclose(f);
-    return total;
-}
-#endif
-
 int run_instructions(bench_ctx *c, const options *o, measure out[MAX_CONTENDERS])
 {
 #ifdef BENCH_HAVE_CALLGRIND
@@ -370,7 +353,7 @@ int run_instructions(bench_ctx *c, const options *o, measure out[MAX_CONTENDERS]
         contenders[j].op(c, 0, o->instr_events, &bytes);
         CALLGRIND_TOGGLE_COLLECT;
         CALLGRIND_DUMP_STATS_AT(contenders[j].id);
-        double total = read_dump(o->instructions, ++c->dumps);
+        double total = bench_callgrind_total(o->instructions, ++c->dumps);
         if (total < 0) {
             fprintf(stderr, "bench: cannot read callgrind's dump %s.%u\n", o->instructions,
                     c->dumps);
