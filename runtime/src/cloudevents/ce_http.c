@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-static const char structured_ct[] = EVENTC_CE_JSON_MEDIA_TYPE "; charset=utf-8";
 static const char batch_ct[] = EVENTC_CE_BATCH_MEDIA_TYPE "; charset=utf-8";
 
 eventc_ce_mode eventc_ce_http_mode(const eventc_header *headers, size_t n)
@@ -22,49 +21,12 @@ eventc_ce_mode eventc_ce_http_mode(const eventc_header *headers, size_t n)
     return EVENTC_CE_MODE_BINARY;
 }
 
-/* Encodes the JSON body (single event or batch) with its content type. */
-static eventc_status encode_body(eventc_ce_message *msg, const char *ct, const eventc_buf *json)
-{
-    size_t cap = 0;
-    eventc_status st = ce_msg_header(msg, &cap, "content-type", 12, ct, strlen(ct));
-    if (st == EVENTC_OK)
-        st = ce_msg_body(msg, json->data ? json->data : "", json->len);
-    return st;
-}
-
 eventc_status eventc_ce_http_encode(const eventc_ce_event *ev, eventc_ce_mode mode,
                                     eventc_ce_message *msg, eventc_error *err)
 {
-    eventc_status st;
-    eventc_buf json;
-    if (ev == NULL || msg == NULL)
-        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "NULL argument");
-    eventc_ce_message_clear(msg);
-    if (mode != EVENTC_CE_MODE_BINARY && mode != EVENTC_CE_MODE_STRUCTURED)
-        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL,
-                                "mode must be binary or structured (batches have their own "
-                                "function)");
-    if (mode == EVENTC_CE_MODE_BINARY) {
-        if ((st = eventc_ce_validate(ev, err)) != EVENTC_OK ||
-            (st = ce_binary_mode_check(ev, err)) != EVENTC_OK)
-            return st;
-        st = ce_binary_encode(ev, CE_AT_HTTP, msg);
-    } else {
-        eventc_buf_init(&json, msg->alloc_);
-        st = eventc_ce_to_json(ev, &json, err);
-        if (st == EVENTC_OK)
-            st = encode_body(msg, structured_ct, &json);
-        else
-            json.failed = 0;
-        eventc_buf_free(&json);
-        if (st != EVENTC_OK && err != NULL && err->code == st)
-            return st; /* a validation error, already described */
-    }
-    if (st != EVENTC_OK) {
-        eventc_ce_message_clear(msg);
-        return eventc_error_set(err, st, NULL, "%s", eventc_strerror(st));
-    }
-    return EVENTC_OK;
+    return ce_encode_event(ev, mode, CE_AT_HTTP,
+                           "mode must be binary or structured (batches have their own function)",
+                           msg, err);
 }
 
 eventc_status eventc_ce_http_encode_batch(const eventc_ce_event *events, size_t n,
@@ -77,7 +39,7 @@ eventc_status eventc_ce_http_encode_batch(const eventc_ce_event *events, size_t 
     eventc_ce_message_clear(msg);
     eventc_buf_init(&json, msg->alloc_);
     st = eventc_ce_batch_to_json(events, n, &json, err);
-    if (st == EVENTC_OK && (st = encode_body(msg, batch_ct, &json)) != EVENTC_OK) {
+    if (st == EVENTC_OK && (st = ce_msg_json_body(msg, batch_ct, &json)) != EVENTC_OK) {
         eventc_ce_message_clear(msg);
         eventc_error_set(err, st, NULL, "%s", eventc_strerror(st));
     }
@@ -101,15 +63,11 @@ eventc_status eventc_ce_http_decode(eventc_ce_event *ev, const eventc_header *he
                                     const eventc_ce_options *opts, eventc_error *err)
 {
     eventc_ce_options defaults;
-    eventc_status st;
-    eventc_error_clear(err);
-    if (opts == NULL) {
-        defaults = eventc_ce_options_default();
-        opts = &defaults;
-    }
-    if (ev == NULL || (headers == NULL && n_headers > 0) || (body == NULL && body_len > 0))
-        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "NULL argument");
-    ce_event_reset(ev, opts->alloc);
+    eventc_status st =
+        ce_decode_begin(ev, (headers == NULL && n_headers > 0) || (body == NULL && body_len > 0),
+                        &opts, &defaults, err);
+    if (st != EVENTC_OK)
+        return st;
     switch (eventc_ce_http_mode(headers, n_headers)) {
     case EVENTC_CE_MODE_BATCH:
         st = eventc_error_set(err, EVENTC_E_UNSUPPORTED, "content-type",

@@ -78,5 +78,20 @@ eventc_status ce_binary_mode_check(const eventc_ce_event *ev, eventc_error *err)
 eventc_status ce_binary_encode(const eventc_ce_event *ev, ce_where where, eventc_ce_message *m);
 /* True when the media type ct is exactly media (case-insensitive), parameters aside. */
 bool ce_media_is(const char *ct, const char *media);
+/* Sets a JSON body (an event or a batch) and its content-type header ct. */
+eventc_status ce_msg_json_body(eventc_ce_message *m, const char *ct, const eventc_buf *json);
+/* One event in binary mode (validated, then ce_binary_encode) or structured mode (the JSON event
+ * format as the body), as the HTTP, Kafka and NATS bindings encode it; mode_error is the message
+ * for any other mode. On failure m is empty and err says why. */
+eventc_status ce_encode_event(const eventc_ce_event *ev, eventc_ce_mode mode, ce_where where,
+                              const char *mode_error, eventc_ce_message *m, eventc_error *err);
+/* The start of every binding's decode: clears err, points *opts at defaults when it is NULL,
+ * refuses a NULL ev or bad_args (a NULL buffer with a length) and resets ev. */
+eventc_status ce_decode_begin(eventc_ce_event *ev, bool bad_args, const eventc_ce_options **opts,
+                              eventc_ce_options *defaults, eventc_error *err);
+/* Checks the content type ct (spaces skipped, starting with application/cloudevents) of a
+ * structured-mode message for a binding without batches: refuses a batch (saying that binding
+ * has no batched mode) and formats other than JSON. */
+eventc_status ce_structured_check(const char *ct, const char *binding, eventc_error *err);
 
 #endif

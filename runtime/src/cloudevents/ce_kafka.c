@@ -5,8 +5,6 @@
 
 #include <string.h>
 
-static const char structured_ct[] = EVENTC_CE_JSON_MEDIA_TYPE "; charset=utf-8";
-
 /* Sets the message key from the partitionkey extension, if any. */
 static eventc_status put_key(const eventc_ce_event *ev, eventc_ce_message *msg)
 {
@@ -32,38 +30,13 @@ static eventc_status put_key(const eventc_ce_event *ev, eventc_ce_message *msg)
 eventc_status eventc_ce_kafka_encode(const eventc_ce_event *ev, eventc_ce_mode mode,
                                      eventc_ce_message *msg, eventc_error *err)
 {
-    eventc_status st;
-    if (ev == NULL || msg == NULL)
-        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "NULL argument");
-    eventc_ce_message_clear(msg);
-    if (mode != EVENTC_CE_MODE_BINARY && mode != EVENTC_CE_MODE_STRUCTURED)
-        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL,
-                                "the Kafka binding has binary and structured modes only");
-    if (mode == EVENTC_CE_MODE_BINARY) {
-        if ((st = eventc_ce_validate(ev, err)) != EVENTC_OK ||
-            (st = ce_binary_mode_check(ev, err)) != EVENTC_OK)
-            return st;
-        st = ce_binary_encode(ev, CE_AT_KAFKA, msg);
-    } else {
-        eventc_buf json;
-        size_t cap = 0;
-        eventc_buf_init(&json, msg->alloc_);
-        if ((st = eventc_ce_to_json(ev, &json, err)) != EVENTC_OK) {
-            eventc_buf_free(&json);
-            return st;
-        }
-        st = ce_msg_header(msg, &cap, "content-type", 12, structured_ct, strlen(structured_ct));
-        if (st == EVENTC_OK)
-            st = ce_msg_body(msg, json.data ? json.data : "", json.len);
-        eventc_buf_free(&json);
-    }
-    if (st == EVENTC_OK)
-        st = put_key(ev, msg);
-    if (st != EVENTC_OK) {
+    eventc_status st = ce_encode_event(
+        ev, mode, CE_AT_KAFKA, "the Kafka binding has binary and structured modes only", msg, err);
+    if (st == EVENTC_OK && (st = put_key(ev, msg)) != EVENTC_OK) {
         eventc_ce_message_clear(msg);
         return eventc_error_set(err, st, NULL, "%s", eventc_strerror(st));
     }
-    return EVENTC_OK;
+    return st;
 }
 
 eventc_status eventc_ce_kafka_decode(eventc_ce_event *ev, const eventc_header *headers,
@@ -72,32 +45,23 @@ eventc_status eventc_ce_kafka_decode(eventc_ce_event *ev, const eventc_header *h
                                      const eventc_ce_options *opts, eventc_error *err)
 {
     eventc_ce_options defaults;
-    eventc_status st;
     const char *ct;
-    eventc_error_clear(err);
-    if (opts == NULL) {
-        defaults = eventc_ce_options_default();
-        opts = &defaults;
-    }
-    if (ev == NULL || (headers == NULL && n_headers > 0) || (key == NULL && key_len > 0) ||
-        (value == NULL && value_len > 0))
-        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "NULL argument");
-    ce_event_reset(ev, opts->alloc);
+    eventc_status st =
+        ce_decode_begin(ev,
+                        (headers == NULL && n_headers > 0) || (key == NULL && key_len > 0) ||
+                            (value == NULL && value_len > 0),
+                        &opts, &defaults, err);
+    if (st != EVENTC_OK)
+        return st;
     ct = eventc_header_find(headers, n_headers, "content-type");
     while (ct != NULL && (*ct == ' ' || *ct == '\t'))
         ct++;
     if (ct != NULL && ce_ascii_prefix(ct, "application/cloudevents")) {
-        if (ce_ascii_prefix(ct, "application/cloudevents-batch"))
-            st = eventc_error_set(err, EVENTC_E_UNSUPPORTED, "content-type",
-                                  "the Kafka binding has no batched mode");
-        else if (!ce_media_is(ct, EVENTC_CE_JSON_MEDIA_TYPE))
-            st = eventc_error_set(err, EVENTC_E_UNSUPPORTED, "content-type",
-                                  "unsupported event format \"%s\" (only %s is implemented)", ct,
-                                  EVENTC_CE_JSON_MEDIA_TYPE);
-        else if (value == NULL)
+        st = ce_structured_check(ct, "Kafka", err);
+        if (st == EVENTC_OK && value == NULL)
             st = eventc_error_set(err, EVENTC_E_REQUIRED, "value",
                                   "a structured-mode record needs a value");
-        else
+        else if (st == EVENTC_OK)
             st = eventc_ce_from_json(ev, value, value_len, opts, err);
     } else {
         st = ce_binary_decode(ev, CE_AT_KAFKA, headers, n_headers, value, value ? value_len : 0,

@@ -99,6 +99,73 @@ bool ce_media_is(const char *ct, const char *media)
     return next == '\0' || next == ';' || next == ' ' || next == '\t';
 }
 
+eventc_status ce_msg_json_body(eventc_ce_message *m, const char *ct, const eventc_buf *json)
+{
+    size_t cap = 0;
+    eventc_status st = ce_msg_header(m, &cap, "content-type", 12, ct, strlen(ct));
+    if (st == EVENTC_OK)
+        st = ce_msg_body(m, json->data ? json->data : "", json->len);
+    return st;
+}
+
+eventc_status ce_encode_event(const eventc_ce_event *ev, eventc_ce_mode mode, ce_where where,
+                              const char *mode_error, eventc_ce_message *m, eventc_error *err)
+{
+    static const char structured_ct[] = EVENTC_CE_JSON_MEDIA_TYPE "; charset=utf-8";
+    eventc_status st;
+    if (ev == NULL || m == NULL)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "NULL argument");
+    eventc_ce_message_clear(m);
+    if (mode != EVENTC_CE_MODE_BINARY && mode != EVENTC_CE_MODE_STRUCTURED)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "%s", mode_error);
+    if (mode == EVENTC_CE_MODE_BINARY) {
+        if ((st = eventc_ce_validate(ev, err)) != EVENTC_OK ||
+            (st = ce_binary_mode_check(ev, err)) != EVENTC_OK)
+            return st;
+        st = ce_binary_encode(ev, where, m);
+    } else {
+        eventc_buf json;
+        eventc_buf_init(&json, m->alloc_);
+        if ((st = eventc_ce_to_json(ev, &json, err)) != EVENTC_OK) {
+            eventc_buf_free(&json);
+            return st; /* a validation error, already described */
+        }
+        st = ce_msg_json_body(m, structured_ct, &json);
+        eventc_buf_free(&json);
+    }
+    if (st != EVENTC_OK) {
+        eventc_ce_message_clear(m);
+        return eventc_error_set(err, st, NULL, "%s", eventc_strerror(st));
+    }
+    return EVENTC_OK;
+}
+
+eventc_status ce_decode_begin(eventc_ce_event *ev, bool bad_args, const eventc_ce_options **opts,
+                              eventc_ce_options *defaults, eventc_error *err)
+{
+    eventc_error_clear(err);
+    if (*opts == NULL) {
+        *defaults = eventc_ce_options_default();
+        *opts = defaults;
+    }
+    if (ev == NULL || bad_args)
+        return eventc_error_set(err, EVENTC_E_INVALID_ARGUMENT, NULL, "NULL argument");
+    ce_event_reset(ev, (*opts)->alloc);
+    return EVENTC_OK;
+}
+
+eventc_status ce_structured_check(const char *ct, const char *binding, eventc_error *err)
+{
+    if (ce_ascii_prefix(ct, "application/cloudevents-batch"))
+        return eventc_error_set(err, EVENTC_E_UNSUPPORTED, "content-type",
+                                "the %s binding has no batched mode", binding);
+    if (!ce_media_is(ct, EVENTC_CE_JSON_MEDIA_TYPE))
+        return eventc_error_set(err, EVENTC_E_UNSUPPORTED, "content-type",
+                                "unsupported event format \"%s\" (only %s is implemented)", ct,
+                                EVENTC_CE_JSON_MEDIA_TYPE);
+    return EVENTC_OK;
+}
+
 /* ---- binary mode: encoding ---- */
 
 static const char *header_prefix(ce_where where)
