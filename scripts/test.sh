@@ -30,7 +30,7 @@ cmake -S . -B build-release -DEVENTC_WERROR=ON -DCMAKE_BUILD_TYPE=Release -DCMAK
 cmake --build build-release -j"$jobs"
 # The Kafka tests (label kafka) run on a mock broker and do not depend on optimisation or on the
 # vector code: the gcc, sanitizer and ThreadSanitizer stages run them, not this one nor the scalar.
-(cd build-release && ctest -j"$jobs" --output-on-failure -LE 'memcheck|referee|work|kafka')
+(cd build-release && ctest -j"$jobs" --output-on-failure -LE 'memcheck|referee|work|kafka|nats')
 cmake -S . -B build-release-clang -DEVENTC_WERROR=ON -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_C_COMPILER=clang >/dev/null
 cmake --build build-release-clang -j"$jobs"
@@ -66,7 +66,7 @@ stage "scalar build (EVENTC_SCALAR=ON): the tests on the portable code paths, no
 cmake -S . -B build-scalar -DEVENTC_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=gcc \
   -DEVENTC_SCALAR=ON >/dev/null
 cmake --build build-scalar -j"$jobs"
-(cd build-scalar && ctest -j"$jobs" --output-on-failure -LE 'memcheck|referee|kafka')
+(cd build-scalar && ctest -j"$jobs" --output-on-failure -LE 'memcheck|referee|kafka|nats')
 
 stage "fuzzing smoke (libFuzzer: decoder, catalog loader, pattern engine, CloudEvents readers, generator, CESQL, vector vs scalar paths)"
 cmake -S . -B build-fuzz -DEVENTC_WERROR=ON -DCMAKE_C_COMPILER=clang -DEVENTC_FUZZ=ON -DEVENTC_BUILD_BENCH=OFF \

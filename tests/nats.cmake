@@ -10,6 +10,8 @@
 #                                  middle of a stream: every acknowledged event handled, once
 #   memcheck.conformance.nats      the quick suite under valgrind (label memcheck)
 #   bench.nats_smoke               eventc_bench_nats --smoke (label bench; no speed asserted)
+#   nats.cli                       messaging-events publish / consume with nats://, one process each
+#   nats.scaling_doc               the NATS worked example of docs/scaling.md, run as written
 #
 # eventc_test_nats_server (tests/support/nats_server.c) is built whenever the tests are: other
 # suites (the event store's relay crash test) start their own servers with it.
@@ -17,7 +19,8 @@ add_library(eventc_test_nats_server STATIC ${CMAKE_CURRENT_SOURCE_DIR}/support/n
 target_include_directories(eventc_test_nats_server PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/support)
 target_compile_options(eventc_test_nats_server PRIVATE ${EVENTC_WARNINGS})
 
-set(_nats_tests conformance.nats conformance.nats_unpartitioned unit.test_nats fault.nats_kill)
+set(_nats_tests conformance.nats conformance.nats_unpartitioned unit.test_nats fault.nats_kill
+                nats.cli nats.scaling_doc)
 if(NOT TARGET eventc_nats)
   foreach(_t IN LISTS _nats_tests)
     add_test(NAME ${_t} COMMAND ${CMAKE_COMMAND} -E echo "SKIPPED: no NATS C client (libnats-dev)")
@@ -78,3 +81,17 @@ if(TARGET eventc_bench_nats)
   set_tests_properties(bench.nats_smoke PROPERTIES LABELS "bench;nats" TIMEOUT 300
                        SKIP_REGULAR_EXPRESSION "SKIPPED")
 endif()
+
+# messaging-events publish / consume with nats://, and the worked example of docs/scaling.md.
+add_test(NAME nats.cli
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/support/with_nats_server.sh
+                 bash ${CMAKE_CURRENT_SOURCE_DIR}/nats/test_cli.sh
+                 $<TARGET_FILE_DIR:messaging-events> ${CMAKE_SOURCE_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/nats-cli)
+add_test(NAME nats.scaling_doc
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/nats/test_scaling_doc.sh
+                 $<TARGET_FILE_DIR:messaging-events> ${CMAKE_SOURCE_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/nats-scaling-doc)
+set_tests_properties(nats.cli nats.scaling_doc PROPERTIES LABELS "nats;tools" TIMEOUT 600
+                     SKIP_REGULAR_EXPRESSION "SKIPPED")
+set_tests_properties(nats.scaling_doc PROPERTIES LABELS "nats;tools;docs")

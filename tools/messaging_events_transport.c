@@ -12,6 +12,9 @@ extern const me_transport me_kafka_transport;
 extern const me_transport me_http_transport;
 extern const me_transport me_https_transport;
 #endif
+#ifdef ME_HAVE_NATS
+extern const me_transport me_nats_transport;
+#endif
 
 static const me_transport *const transports[] = {
 #ifdef ME_HAVE_KAFKA
@@ -21,11 +24,14 @@ static const me_transport *const transports[] = {
     &me_http_transport,
     &me_https_transport,
 #endif
+#ifdef ME_HAVE_NATS
+    &me_nats_transport,
+#endif
     NULL,
 };
 
 /* Every scheme the tool knows, built or not, for a helpful message. */
-static const char *const known[] = {"kafka", "http", "https"};
+static const char *const known[] = {"kafka", "http", "https", "nats"};
 
 const me_transport *me_transport_find(const char *command, const char *url, const char **rest)
 {
