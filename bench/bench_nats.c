@@ -58,13 +58,25 @@ typedef struct bench {
 
 typedef struct result {
     double publish_s, consume_s;
+    double publish_cpu, consume_cpu; /* CPU seconds of this process (all its threads) */
 } result;
+
+static double clock_s(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return clock_s(CLOCK_MONOTONIC);
+}
+
+/* The CPU time of the process, the client's threads included (not the server's). */
+static double cpu_s(void)
+{
+    return clock_s(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 static void die(const char *what, const eventc_error *err)
@@ -240,7 +252,7 @@ static result run_typed(bench *b, int rep)
     if (msgs == NULL || ptrs == NULL || ids == NULL) {
         die("out of memory", NULL);
     }
-    double t0 = now_s();
+    double t0 = now_s(), c0 = cpu_s();
     for (size_t first = 0; first < b->events; first += b->batch) {
         size_t n = b->events - first < b->batch ? b->events - first : b->batch;
         for (size_t i = 0; i < n; i++) {
@@ -261,7 +273,7 @@ static result run_typed(bench *b, int rep)
             eventc_message_clear(&msgs[i]);
         }
     }
-    double t1 = now_s();
+    double t1 = now_s(), c1 = cpu_s();
     int idle = 0;
     while (atomic_load(&count.n) < b->events && idle < 20000) {
         size_t n = 0;
@@ -270,7 +282,7 @@ static result run_typed(bench *b, int rep)
         }
         idle = n > 0 ? 0 : idle + 100;
     }
-    double t2 = now_s();
+    double t2 = now_s(), c2 = cpu_s();
     if (atomic_load(&count.n) != b->events) {
         fprintf(stderr, "bench_nats: typed: %zu of %zu events consumed\n", atomic_load(&count.n),
                 b->events);
@@ -289,6 +301,8 @@ static result run_typed(bench *b, int rep)
     free(ids);
     r.publish_s = t1 - t0;
     r.consume_s = t2 - t1;
+    r.publish_cpu = c1 - c0;
+    r.consume_cpu = c2 - c1;
     return r;
 }
 
@@ -346,7 +360,7 @@ static result run_bare(bench *b, int rep)
     check(js_PullSubscribe(&sub, js, topic, "bare", NULL, &so, NULL), "pull subscribe");
 
     atomic_store(&bare_failures, 0);
-    double t0 = now_s();
+    double t0 = now_s(), c0 = cpu_s();
     for (size_t i = 0; i < b->events; i++) {
         example *x = &b->ex[i % b->n_ex];
         char id[64];
@@ -361,7 +375,7 @@ static result run_bare(bench *b, int rep)
         natsMsg_Destroy(m);
     }
     check(js_PublishAsyncComplete(js, NULL), "publish complete");
-    double t1 = now_s();
+    double t1 = now_s(), c1 = cpu_s();
     if (atomic_load(&bare_failures) != 0) {
         die("bare: publishes failed", NULL);
     }
@@ -382,12 +396,14 @@ static result run_bare(bench *b, int rep)
         got += (size_t)list.Count;
         natsMsgList_Destroy(&list);
     }
-    double t2 = now_s();
+    double t2 = now_s(), c2 = cpu_s();
     natsSubscription_Destroy(sub);
     jsCtx_Destroy(js);
     natsConnection_Destroy(nc);
     r.publish_s = t1 - t0;
     r.consume_s = t2 - t1;
+    r.publish_cpu = c1 - c0;
+    r.consume_cpu = c2 - c1;
     return r;
 }
 
@@ -476,50 +492,65 @@ int main(int argc, char **argv)
     printf("NATS JetStream at %s: %zu events per run (%zu examples cycled), batches of %zu, "
            "%s storage, %u partitions on the typed side, %d run(s) each\n",
            b.url, b.events, b.n_ex, b.batch, b.memory ? "memory" : "file", b.partitions, b.reps);
-    double *bp = calloc((size_t)b.reps, sizeof(double)),
-           *bc = calloc((size_t)b.reps, sizeof(double));
-    double *tp = calloc((size_t)b.reps, sizeof(double)),
-           *tcs = calloc((size_t)b.reps, sizeof(double));
-    double *be = calloc((size_t)b.reps, sizeof(double)),
-           *te = calloc((size_t)b.reps, sizeof(double));
+    /* Per side (bare, typed) and run: the rates of publish, consume and both, and the CPU
+     * microseconds per event of publish and consume. */
+    enum { PUB, CON, TOTAL, PUB_CPU, CON_CPU, N_METRICS };
+    double *v = calloc((size_t)(2 * N_METRICS * b.reps), sizeof(double));
+    double med[2][N_METRICS];
+    if (v == NULL) {
+        die("out of memory", NULL);
+    }
+#define AT(side, metric, rep) v[((side)*N_METRICS + (metric)) * b.reps + (rep)]
     for (int rep = 0; rep < b.reps; rep++) {
-        result rb, rt;
+        result r[2];
         if (rep % 2 == 0) {
-            rb = run_bare(&b, rep);
-            rt = run_typed(&b, rep);
+            r[0] = run_bare(&b, rep);
+            r[1] = run_typed(&b, rep);
         } else {
-            rt = run_typed(&b, rep);
-            rb = run_bare(&b, rep);
+            r[1] = run_typed(&b, rep);
+            r[0] = run_bare(&b, rep);
         }
         double n = (double)b.events;
-        bp[rep] = n / rb.publish_s;
-        bc[rep] = n / rb.consume_s;
-        be[rep] = n / (rb.publish_s + rb.consume_s);
-        tp[rep] = n / rt.publish_s;
-        tcs[rep] = n / rt.consume_s;
-        te[rep] = n / (rt.publish_s + rt.consume_s);
+        for (int side = 0; side < 2; side++) {
+            AT(side, PUB, rep) = n / r[side].publish_s;
+            AT(side, CON, rep) = n / r[side].consume_s;
+            AT(side, TOTAL, rep) = n / (r[side].publish_s + r[side].consume_s);
+            AT(side, PUB_CPU, rep) = r[side].publish_cpu * 1e6 / n;
+            AT(side, CON_CPU, rep) = r[side].consume_cpu * 1e6 / n;
+        }
         printf("run %d: bare %.0f / %.0f events/s, typed %.0f / %.0f events/s (publish / "
                "consume)\n",
-               rep + 1, bp[rep], bc[rep], tp[rep], tcs[rep]);
+               rep + 1, AT(0, PUB, rep), AT(0, CON, rep), AT(1, PUB, rep), AT(1, CON, rep));
         fflush(stdout);
     }
-    double mbp = median(bp, b.reps), mbc = median(bc, b.reps), mbe = median(be, b.reps);
-    double mtp = median(tp, b.reps), mtc = median(tcs, b.reps), mte = median(te, b.reps);
-    printf("\n| phase | bare client (events/s) | typed through the adapter (events/s) | ratio |\n"
-           "|---|---:|---:|---:|\n"
-           "| publish (acknowledged) | %.0f | %.0f | %.2f |\n"
-           "| consume (acknowledged) | %.0f | %.0f | %.2f |\n"
-           "| publish + consume | %.0f | %.0f | %.2f |\n",
-           mbp, mtp, mtp / mbp, mbc, mtc, mtc / mbc, mbe, mte, mte / mbe);
+    for (int side = 0; side < 2; side++) {
+        for (int metric = 0; metric < N_METRICS; metric++) {
+            med[side][metric] = median(&AT(side, metric, 0), b.reps);
+        }
+    }
+#undef AT
+    printf("\n| phase | bare client (events/s) | typed through the adapter (events/s) | ratio | "
+           "client CPU, bare (µs/event) | client CPU, typed (µs/event) |\n"
+           "|---|---:|---:|---:|---:|---:|\n"
+           "| publish (acknowledged) | %.0f | %.0f | %.2f | %.1f | %.1f |\n"
+           "| consume (acknowledged) | %.0f | %.0f | %.2f | %.1f | %.1f |\n"
+           "| publish + consume | %.0f | %.0f | %.2f | %.1f | %.1f |\n",
+           med[0][PUB], med[1][PUB], med[1][PUB] / med[0][PUB], med[0][PUB_CPU], med[1][PUB_CPU],
+           med[0][CON], med[1][CON], med[1][CON] / med[0][CON], med[0][CON_CPU], med[1][CON_CPU],
+           med[0][TOTAL], med[1][TOTAL], med[1][TOTAL] / med[0][TOTAL],
+           med[0][PUB_CPU] + med[0][CON_CPU], med[1][PUB_CPU] + med[1][CON_CPU]);
     if (b.json != NULL) {
         FILE *f = fopen(b.json, "w");
         if (f != NULL) {
             fprintf(f,
                     "{\"events\":%zu,\"reps\":%d,\"batch\":%zu,\"partitions\":%u,\"storage\":"
-                    "\"%s\",\"bare\":{\"publish\":%.0f,\"consume\":%.0f,\"total\":%.0f},"
-                    "\"typed\":{\"publish\":%.0f,\"consume\":%.0f,\"total\":%.0f}}\n",
-                    b.events, b.reps, b.batch, b.partitions, b.memory ? "memory" : "file", mbp, mbc,
-                    mbe, mtp, mtc, mte);
+                    "\"%s\",\"bare\":{\"publish\":%.0f,\"consume\":%.0f,\"total\":%.0f,"
+                    "\"publish_cpu_us\":%.2f,\"consume_cpu_us\":%.2f},"
+                    "\"typed\":{\"publish\":%.0f,\"consume\":%.0f,\"total\":%.0f,"
+                    "\"publish_cpu_us\":%.2f,\"consume_cpu_us\":%.2f}}\n",
+                    b.events, b.reps, b.batch, b.partitions, b.memory ? "memory" : "file",
+                    med[0][PUB], med[0][CON], med[0][TOTAL], med[0][PUB_CPU], med[0][CON_CPU],
+                    med[1][PUB], med[1][CON], med[1][TOTAL], med[1][PUB_CPU], med[1][CON_CPU]);
             fclose(f);
         }
     }
@@ -529,11 +560,6 @@ int main(int argc, char **argv)
         free(b.ex[i].name);
         eventc_ce_message_clear(&b.ex[i].enc);
     }
-    free(bp);
-    free(bc);
-    free(be);
-    free(tp);
-    free(tcs);
-    free(te);
+    free(v);
     return 0;
 }
