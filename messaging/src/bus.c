@@ -11,6 +11,7 @@
  * entries, the consumers' deliveries and the payloads' counts. Nothing takes two at once. */
 #define _POSIX_C_SOURCE 200809L
 #include "eventc/bus.h"
+#include "shared/keyq.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -30,29 +31,20 @@ typedef struct delivery delivery;
 
 typedef struct entry {
     struct entry *prev, *next; /* the group's list, publish order */
-    struct entry *key_next;    /* the next entry with the same key */
+    eventc_keyq_item kq;       /* its place in the FIFO of its key */
     payload *p;
     uint32_t attempt;   /* deliveries so far */
     int64_t visible_at; /* pending: earliest delivery; in flight: visibility deadline */
     bool in_flight;
-    bool head;   /* first of its key (always true without a key) */
     delivery *d; /* the delivery holding it while in flight */
 } entry;
-
-typedef struct keynode {
-    struct keynode *next;
-    const char *key; /* the payload's */
-    size_t hash;
-    entry *head, *tail;
-} keynode;
 
 typedef struct group {
     struct group *next;
     char *name;
     entry *first, *last;
     size_t count;
-    keynode **buckets;
-    size_t n_buckets, n_keys;
+    eventc_keyq keys;
     pthread_cond_t ready;
 } group;
 
@@ -152,68 +144,6 @@ static void payload_unref(payload *p)
     }
 }
 
-static size_t hash_key(const char *s)
-{
-    size_t h = (size_t)14695981039346656037ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= (size_t)1099511628211ULL;
-    }
-    return h;
-}
-
-static keynode *key_find(group *g, const char *key, size_t h)
-{
-    if (g->n_buckets == 0) {
-        return NULL;
-    }
-    for (keynode *k = g->buckets[h & (g->n_buckets - 1)]; k != NULL; k = k->next) {
-        if (k->hash == h && strcmp(k->key, key) == 0) {
-            return k;
-        }
-    }
-    return NULL;
-}
-
-static bool key_grow(group *g)
-{
-    size_t n = g->n_buckets ? g->n_buckets * 2 : 64;
-    keynode **b = calloc(n, sizeof(*b));
-    if (b == NULL) {
-        return false;
-    }
-    for (size_t i = 0; i < g->n_buckets; i++) {
-        keynode *k = g->buckets[i];
-        while (k != NULL) {
-            keynode *next = k->next;
-            k->next = b[k->hash & (n - 1)];
-            b[k->hash & (n - 1)] = k;
-            k = next;
-        }
-    }
-    free(g->buckets);
-    g->buckets = b;
-    g->n_buckets = n;
-    return true;
-}
-
-/* Removes the key node of `key` (whose FIFO became empty). */
-static void key_remove(group *g, const char *key)
-{
-    size_t h = hash_key(key);
-    keynode **link = &g->buckets[h & (g->n_buckets - 1)];
-    while (*link != NULL) {
-        keynode *k = *link;
-        if (k->hash == h && strcmp(k->key, key) == 0) {
-            *link = k->next;
-            free(k);
-            g->n_keys--;
-            return;
-        }
-        link = &k->next;
-    }
-}
-
 /* ---- groups and topics ---- */
 
 static void group_unlink(group *g, entry *e)
@@ -235,18 +165,7 @@ static void group_unlink(group *g, entry *e)
 static void entry_remove(group *g, entry *e)
 {
     group_unlink(g, e);
-    if (e->p->key != NULL) {
-        keynode *k = key_find(g, e->p->key, hash_key(e->p->key));
-        if (k != NULL) {
-            k->head = e->key_next;
-            if (k->head == NULL) {
-                key_remove(g, e->p->key);
-            } else {
-                k->head->head = true;
-                k->key = k->head->p->key; /* the removed entry's copy may go now */
-            }
-        }
-    }
+    eventc_keyq_remove(&g->keys, &e->kq);
     payload_unref(e->p);
     free(e);
 }
@@ -260,15 +179,7 @@ static void group_free(group *g)
         free(e);
         e = next;
     }
-    for (size_t i = 0; i < g->n_buckets; i++) {
-        keynode *k = g->buckets[i];
-        while (k != NULL) {
-            keynode *next = k->next;
-            free(k);
-            k = next;
-        }
-    }
-    free(g->buckets);
+    eventc_keyq_free(&g->keys);
     pthread_cond_destroy(&g->ready);
     free(g->name);
     free(g);
@@ -440,18 +351,12 @@ static eventc_status enqueue(topic *t, payload *p, eventc_error *err)
         ok = es[i] != NULL;
     }
     /* Make sure each group can index the key before changing anything. */
-    keynode **nodes = ok ? calloc(n, sizeof(*nodes)) : NULL;
+    eventc_keyq_node **nodes = ok ? calloc(n, sizeof(*nodes)) : NULL;
     ok = ok && nodes != NULL;
-    size_t h = p->key != NULL ? hash_key(p->key) : 0;
+    size_t h = p->key != NULL ? eventc_keyq_hash(p->key) : 0;
     size_t i = 0;
     for (group *g = t->groups; ok && g != NULL; g = g->next, i++) {
-        if (p->key == NULL || key_find(g, p->key, h) != NULL) {
-            continue;
-        }
-        if ((g->n_keys + 1 > g->n_buckets * 2 && !key_grow(g)) ||
-            (nodes[i] = calloc(1, sizeof(keynode))) == NULL) {
-            ok = false;
-        }
+        ok = eventc_keyq_prepare(&g->keys, p->key, h, 1, &nodes[i]);
     }
     if (!ok) {
         for (size_t j = 0; es != NULL && j < n; j++) {
@@ -477,24 +382,7 @@ static eventc_status enqueue(topic *t, payload *p, eventc_error *err)
         }
         g->last = e;
         g->count++;
-        e->head = true;
-        if (p->key != NULL) {
-            keynode *k = key_find(g, p->key, h);
-            if (k == NULL) {
-                k = nodes[i];
-                nodes[i] = NULL;
-                k->key = p->key;
-                k->hash = h;
-                k->next = g->buckets[h & (g->n_buckets - 1)];
-                g->buckets[h & (g->n_buckets - 1)] = k;
-                g->n_keys++;
-                k->head = k->tail = e;
-            } else {
-                k->tail->key_next = e;
-                k->tail = e;
-                e->head = false;
-            }
-        }
+        eventc_keyq_push(&g->keys, &e->kq, p->key, h, &nodes[i]);
         pthread_cond_broadcast(&g->ready);
     }
     for (size_t j = 0; j < n; j++) {
@@ -741,7 +629,7 @@ static eventc_status bus_fetch(eventc_subscriber *sub, size_t max, int timeout_m
                 release_entry(e, now); /* visibility timeout: redeliver */
                 freed = true;
             }
-            if (!e->head) {
+            if (!e->kq.head) {
                 continue;
             }
             if (e->visible_at > now) {

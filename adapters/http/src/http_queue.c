@@ -12,6 +12,7 @@
  * the count lives in a bounded table per topic, forgotten on ack (oldest first when full). */
 #define _POSIX_C_SOURCE 200809L
 #include "http_rx.h"
+#include "keyq.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,21 +30,13 @@ typedef struct rx_delivery rx_delivery;
 
 struct rx_entry {
     rx_entry *prev, *next; /* the topic's list, arrival order */
-    rx_entry *key_next;    /* the next entry with the same key */
+    eventc_keyq_item kq;   /* its place in the FIFO of its key */
     rx_payload *p;
     rx_request *req;
     uint32_t attempt;
     bool in_flight;
-    bool head; /* first of its key (always true without a key) */
     rx_delivery *d;
 };
-
-typedef struct keynode {
-    struct keynode *next;
-    const char *key;
-    size_t hash;
-    rx_entry *head, *tail;
-} keynode;
 
 typedef struct seen {
     struct seen *next; /* bucket chain */
@@ -60,8 +53,7 @@ struct rx_topic {
     rx_entry *first, *last;
     size_t count;
     size_t consumers; /* subscribed and not destroyed */
-    keynode **buckets;
-    size_t n_buckets, n_keys;
+    eventc_keyq keys;
     pthread_cond_t ready;
     /* attempts of events delivered and not acked */
     seen **seen_buckets;
@@ -87,18 +79,6 @@ struct rx_consumer {
     rx_delivery *live;
 };
 
-/* ---- hashing ---- */
-
-static size_t hash_str(const char *s)
-{
-    size_t h = (size_t)14695981039346656037ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= (size_t)1099511628211ULL;
-    }
-    return h;
-}
-
 static void payload_unref(rx_payload *p)
 {
     if (--p->refs == 0) {
@@ -107,43 +87,6 @@ static void payload_unref(rx_payload *p)
         free(p->ident);
         free(p);
     }
-}
-
-/* ---- keys ---- */
-
-static keynode *key_find(rx_topic *t, const char *key, size_t h)
-{
-    if (t->n_buckets == 0) {
-        return NULL;
-    }
-    for (keynode *k = t->buckets[h & (t->n_buckets - 1)]; k != NULL; k = k->next) {
-        if (k->hash == h && strcmp(k->key, key) == 0) {
-            return k;
-        }
-    }
-    return NULL;
-}
-
-static bool key_grow(rx_topic *t)
-{
-    size_t n = t->n_buckets ? t->n_buckets * 2 : 64;
-    keynode **b = calloc(n, sizeof(*b));
-    if (b == NULL) {
-        return false;
-    }
-    for (size_t i = 0; i < t->n_buckets; i++) {
-        keynode *k = t->buckets[i];
-        while (k != NULL) {
-            keynode *next = k->next;
-            k->next = b[k->hash & (n - 1)];
-            b[k->hash & (n - 1)] = k;
-            k = next;
-        }
-    }
-    free(t->buckets);
-    t->buckets = b;
-    t->n_buckets = n;
-    return true;
 }
 
 /* ---- attempts of earlier deliveries ---- */
@@ -185,7 +128,7 @@ static void seen_remove(rx_topic *t, seen *s)
 
 static uint32_t seen_attempts(rx_topic *t, const char *ident)
 {
-    seen *s = seen_find(t, ident, hash_str(ident));
+    seen *s = seen_find(t, ident, eventc_keyq_hash(ident));
     return s != NULL ? s->attempts : 0;
 }
 
@@ -194,7 +137,7 @@ static uint32_t seen_attempts(rx_topic *t, const char *ident)
 static void seen_set(const eventc_http_receiver *r, rx_topic *t, const char *ident,
                      uint32_t attempts)
 {
-    size_t h = hash_str(ident);
+    size_t h = eventc_keyq_hash(ident);
     seen *s = seen_find(t, ident, h);
     if (s != NULL) {
         s->attempts = attempts;
@@ -235,7 +178,7 @@ static void seen_set(const eventc_http_receiver *r, rx_topic *t, const char *ide
 
 static void seen_forget(rx_topic *t, const char *ident)
 {
-    seen *s = seen_find(t, ident, hash_str(ident));
+    seen *s = seen_find(t, ident, eventc_keyq_hash(ident));
     if (s != NULL) {
         seen_remove(t, s);
     }
@@ -272,15 +215,7 @@ static void topic_free(rx_topic *t)
         free(e);
         e = next;
     }
-    for (size_t i = 0; i < t->n_buckets; i++) {
-        keynode *k = t->buckets[i];
-        while (k != NULL) {
-            keynode *next = k->next;
-            free(k);
-            k = next;
-        }
-    }
-    free(t->buckets);
+    eventc_keyq_free(&t->keys);
     while (t->oldest != NULL) {
         seen_remove(t, t->oldest);
     }
@@ -327,36 +262,7 @@ static void entry_remove(eventc_http_receiver *r, rx_topic *t, rx_entry *e)
     }
     t->count--;
     r->events_now--;
-    if (e->p->key != NULL) {
-        keynode *k = key_find(t, e->p->key, e->p->hash);
-        if (k != NULL) {
-            /* unlink e from its key's FIFO (usually its head) */
-            rx_entry **link = &k->head;
-            rx_entry *prev = NULL;
-            while (*link != NULL && *link != e) {
-                prev = *link;
-                link = &(*link)->key_next;
-            }
-            if (*link == e) {
-                *link = e->key_next;
-                if (k->tail == e) {
-                    k->tail = prev;
-                }
-            }
-            if (k->head == NULL) {
-                keynode **kl = &t->buckets[k->hash & (t->n_buckets - 1)];
-                while (*kl != k) {
-                    kl = &(*kl)->next;
-                }
-                *kl = k->next;
-                free(k);
-                t->n_keys--;
-            } else {
-                k->head->head = true;
-                k->key = k->head->p->key; /* the removed entry's copy may go now */
-            }
-        }
-    }
+    eventc_keyq_remove(&t->keys, &e->kq);
     if (e->d != NULL) {
         e->d->e = NULL;
     }
@@ -401,7 +307,7 @@ eventc_status rx_queue_events(eventc_http_receiver *r, rx_request *req, eventc_c
     rx_topic *t = req->topic;
     size_t n = b->n_events;
     rx_entry **es = calloc(n > 0 ? n : 1, sizeof(*es));
-    keynode **nodes = calloc(n > 0 ? n : 1, sizeof(*nodes));
+    eventc_keyq_node **nodes = calloc(n > 0 ? n : 1, sizeof(*nodes));
     bool ok = es != NULL && nodes != NULL;
     /* Everything that can fail first, so that a failure queues nothing. */
     for (size_t i = 0; ok && i < n; i++) {
@@ -416,13 +322,8 @@ eventc_status rx_queue_events(eventc_http_receiver *r, rx_request *req, eventc_c
         ok = event_key(&b->events[i], &p->key) == EVENTC_OK &&
              (p->ident = event_ident(&b->events[i])) != NULL;
         if (ok && p->key != NULL) {
-            p->hash = hash_str(p->key);
-            if (key_find(t, p->key, p->hash) == NULL) {
-                while (ok && t->n_keys + n + 1 > t->n_buckets * 2) {
-                    ok = key_grow(t);
-                }
-                ok = ok && (nodes[i] = calloc(1, sizeof(keynode))) != NULL;
-            }
+            p->hash = eventc_keyq_hash(p->key);
+            ok = eventc_keyq_prepare(&t->keys, p->key, p->hash, n + 1, &nodes[i]);
         }
     }
     if (!ok) {
@@ -455,24 +356,7 @@ eventc_status rx_queue_events(eventc_http_receiver *r, rx_request *req, eventc_c
         }
         t->last = e;
         t->count++;
-        e->head = true;
-        if (p->key != NULL) {
-            keynode *k = key_find(t, p->key, p->hash);
-            if (k == NULL) {
-                k = nodes[i];
-                nodes[i] = NULL;
-                k->key = p->key;
-                k->hash = p->hash;
-                k->next = t->buckets[p->hash & (t->n_buckets - 1)];
-                t->buckets[p->hash & (t->n_buckets - 1)] = k;
-                t->n_keys++;
-                k->head = k->tail = e;
-            } else {
-                k->tail->key_next = e;
-                k->tail = e;
-                e->head = false;
-            }
-        }
+        eventc_keyq_push(&t->keys, &e->kq, p->key, p->hash, &nodes[i]);
     }
     for (size_t i = 0; i < n; i++) {
         free(nodes[i]);
@@ -737,7 +621,7 @@ static eventc_status rx_fetch(eventc_subscriber *sub, size_t max, int timeout_ms
         }
         bool nomem = false;
         for (rx_entry *e = t->first; e != NULL && got < max; e = e->next) {
-            if (e->in_flight || !e->head) {
+            if (e->in_flight || !e->kq.head) {
                 continue;
             }
             rx_delivery *d = deliver(c, e);
