@@ -14,8 +14,11 @@
  * - bare consume: rd_kafka_consumer_poll in a new group, offsets committed in the background.
  *
  * Rates are events per second of wall time: publish from the first record to the last
- * acknowledgement, consume from the first record received to the last. Each rep runs bare then
- * typed on fresh topics; the median of the reps is reported. */
+ * acknowledgement, consume from the first record received to the last. Each path also reports
+ * the CPU time of the thread that publishes or consumes, over the same span, per event: on a
+ * loaded machine that thread waits for a core most of the wall time, and its CPU time is what
+ * the path costs. Each rep runs bare then typed on fresh topics; the median of the reps is
+ * reported. */
 #define _POSIX_C_SOURCE 200809L
 #include "messaging_messaging.h"
 
@@ -57,6 +60,14 @@ static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds of the calling thread. */
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -254,12 +265,12 @@ static rd_kafka_t *bare_client(rd_kafka_type_t type, rd_kafka_conf_t *conf)
 }
 
 static double bare_publish(const options *o, const pool *p, const char *topic,
-                           const eventc_kafka_property *props, size_t n_props)
+                           const eventc_kafka_property *props, size_t n_props, double *cpu)
 {
     rd_kafka_t *rk =
         bare_client(RD_KAFKA_PRODUCER, bare_conf(o->brokers, props, n_props, true, NULL));
     bare_delivered = bare_failed = 0;
-    double t0 = now_s();
+    double t0 = now_s(), c0 = cpu_s();
     for (size_t i = 0; i < o->events; i++) {
         const eventc_ce_message *r = &p->records[i % p->n].msg;
         rd_kafka_headers_t *h = rd_kafka_headers_new(r->n_headers);
@@ -291,6 +302,7 @@ static double bare_publish(const options *o, const pool *p, const char *topic,
     }
     rd_kafka_flush(rk, 60000);
     double t = now_s() - t0;
+    *cpu = cpu_s() - c0;
     if (bare_delivered != o->events || bare_failed != 0) {
         die("the bare producer lost records", NULL);
     }
@@ -299,7 +311,7 @@ static double bare_publish(const options *o, const pool *p, const char *topic,
 }
 
 static double bare_consume(const options *o, const char *topic, const char *group,
-                           const eventc_kafka_property *props, size_t n_props)
+                           const eventc_kafka_property *props, size_t n_props, double *cpu)
 {
     rd_kafka_t *rk =
         bare_client(RD_KAFKA_CONSUMER, bare_conf(o->brokers, props, n_props, false, group));
@@ -309,7 +321,7 @@ static double bare_consume(const options *o, const char *topic, const char *grou
     rd_kafka_subscribe(rk, l);
     rd_kafka_topic_partition_list_destroy(l);
     size_t got = 0;
-    double t0 = 0, last_commit = 0, deadline = now_s() + 120;
+    double t0 = 0, c0 = 0, last_commit = 0, deadline = now_s() + 120;
     while (got < o->events && now_s() < deadline) {
         rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
         if (m == NULL) {
@@ -320,6 +332,7 @@ static double bare_consume(const options *o, const char *topic, const char *grou
              * with the next commit, as the adapter commits what was acknowledged. */
             if (got++ == 0) {
                 t0 = last_commit = now_s();
+                c0 = cpu_s();
             }
         }
         rd_kafka_message_destroy(m);
@@ -329,6 +342,7 @@ static double bare_consume(const options *o, const char *topic, const char *grou
         }
     }
     double t = now_s() - t0;
+    *cpu = cpu_s() - c0;
     if (got != o->events) {
         fprintf(stderr, "eventc_kafka_bench: the bare consumer got %zu of %zu records\n", got,
                 o->events);
@@ -357,7 +371,7 @@ static eventc_kafka_config typed_config(const options *o, const eventc_kafka_pro
 }
 
 static double typed_publish(const options *o, const pool *p, const char *topic,
-                            const eventc_kafka_property *props, size_t n_props)
+                            const eventc_kafka_property *props, size_t n_props, double *cpu)
 {
     eventc_kafka_config c = typed_config(o, props, n_props);
     eventc_error err;
@@ -367,7 +381,7 @@ static double typed_publish(const options *o, const pool *p, const char *topic,
     }
     eventc_message *msgs = calloc(o->batch, sizeof(*msgs));
     const eventc_message **ptrs = calloc(o->batch, sizeof(*ptrs));
-    double t0 = now_s();
+    double t0 = now_s(), c0 = cpu_s();
     for (size_t done = 0; done < o->events;) {
         size_t n = o->events - done < o->batch ? o->events - done : o->batch;
         for (size_t i = 0; i < n; i++) {
@@ -389,6 +403,7 @@ static double typed_publish(const options *o, const pool *p, const char *topic,
         done += n;
     }
     double t = now_s() - t0;
+    *cpu = cpu_s() - c0;
     eventc_publisher_close(pub);
     free(msgs);
     free(ptrs);
@@ -397,7 +412,7 @@ static double typed_publish(const options *o, const pool *p, const char *topic,
 
 typedef struct counter {
     size_t handled;
-    double first;
+    double first, first_cpu;
 } counter;
 
 static int count_event(const void *handlers, int kind, const void *event, const eventc_message *m,
@@ -407,6 +422,7 @@ static int count_event(const void *handlers, int kind, const void *event, const 
     counter *c = ctx;
     if (c->handled++ == 0) {
         c->first = now_s();
+        c->first_cpu = cpu_s();
     }
     return 0;
 }
@@ -418,7 +434,7 @@ static bool handles_all(const void *handlers, int kind)
 }
 
 static double typed_consume(const options *o, const char *topic, const char *group,
-                            const eventc_kafka_property *props, size_t n_props)
+                            const eventc_kafka_property *props, size_t n_props, double *cpu)
 {
     eventc_kafka_config c = typed_config(o, props, n_props);
     eventc_error err;
@@ -429,7 +445,7 @@ static double typed_consume(const options *o, const char *topic, const char *gro
         die("routing", &err);
     }
     eventc_router *r = eventc_router_new(NULL, &err);
-    counter cnt = {0, 0};
+    counter cnt = {0, 0, 0};
     eventc_typed_table table = {&msg_catalog_desc, count_event, handles_all, NULL, &cnt};
     eventc_typed_config tc = eventc_typed_config_default();
     tc.name = "bench";
@@ -451,6 +467,7 @@ static double typed_consume(const options *o, const char *topic, const char *gro
         }
     }
     double t = now_s() - cnt.first;
+    *cpu = cpu_s() - cnt.first_cpu;
     if (cnt.handled != o->events) {
         die("the typed consumer did not get every event", NULL);
     }
@@ -555,6 +572,7 @@ int main(int argc, char **argv)
     fflush(stdout);
 
     double bp[99], bc[99], bt[99], tp[99], tcs[99], tt[99];
+    double bpu[99], bcu[99], tpu[99], tcu[99]; /* thread CPU microseconds per event */
     for (int rep = 0; rep < o.reps; rep++) {
         char bare_topic[64], typed_topic[64], group[64];
         snprintf(bare_topic, sizeof(bare_topic), "bench-bare-%d", rep);
@@ -563,34 +581,49 @@ int main(int argc, char **argv)
             rd_kafka_mock_topic_create(mock, bare_topic, o.partitions, 3);
             rd_kafka_mock_topic_create(mock, typed_topic, o.partitions, 3);
         }
-        double pub = bare_publish(&o, &p, bare_topic, props, n_props);
+        double pub_cpu, cons_cpu;
+        double pub = bare_publish(&o, &p, bare_topic, props, n_props, &pub_cpu);
         snprintf(group, sizeof(group), "bench-bare-%d", rep);
-        double cons = bare_consume(&o, bare_topic, group, props, n_props);
+        double cons = bare_consume(&o, bare_topic, group, props, n_props, &cons_cpu);
+        bpu[rep] = pub_cpu * 1e6 / (double)o.events;
+        bcu[rep] = cons_cpu * 1e6 / (double)o.events;
         bp[rep] = (double)o.events / pub;
         bc[rep] = (double)o.events / cons;
         bt[rep] = (double)o.events / (pub + cons);
-        pub = typed_publish(&o, &p, typed_topic, props, n_props);
+        pub = typed_publish(&o, &p, typed_topic, props, n_props, &pub_cpu);
         snprintf(group, sizeof(group), "bench-typed-%d", rep);
-        cons = typed_consume(&o, typed_topic, group, props, n_props);
+        cons = typed_consume(&o, typed_topic, group, props, n_props, &cons_cpu);
+        tpu[rep] = pub_cpu * 1e6 / (double)o.events;
+        tcu[rep] = cons_cpu * 1e6 / (double)o.events;
         tp[rep] = (double)o.events / pub;
         tcs[rep] = (double)o.events / cons;
         tt[rep] = (double)o.events / (pub + cons);
         printf("rep %d: bare %.0f / %.0f events/s, typed %.0f / %.0f events/s (publish / "
-               "consume)\n",
-               rep + 1, bp[rep], bc[rep], tp[rep], tcs[rep]);
+               "consume); thread CPU bare %.2f / %.2f us, typed %.2f / %.2f us per event\n",
+               rep + 1, bp[rep], bc[rep], tp[rep], tcs[rep], bpu[rep], bcu[rep], tpu[rep],
+               tcu[rep]);
         fflush(stdout);
     }
     rates bare = {median(bp, o.reps), median(bc, o.reps), median(bt, o.reps)};
     rates typed = {median(tp, o.reps), median(tcs, o.reps), median(tt, o.reps)};
-    char table[2048];
+    double bpc = median(bpu, o.reps), bcc = median(bcu, o.reps);
+    double tpc = median(tpu, o.reps), tcc = median(tcu, o.reps);
+    char table[4096];
     snprintf(table, sizeof(table),
              "| path | publish (events/s) | consume (events/s) | publish + consume (events/s) |\n"
              "|---|---:|---:|---:|\n"
              "| bare librdkafka, pre-encoded records | %.0f | %.0f | %.0f |\n"
              "| typed layer through eventc::kafka | %.0f | %.0f | %.0f |\n"
-             "| typed / bare | %.2f | %.2f | %.2f |\n",
+             "| typed / bare | %.2f | %.2f | %.2f |\n"
+             "\n"
+             "| path | publish (thread CPU, us / event) | consume (thread CPU, us / event) |\n"
+             "|---|---:|---:|\n"
+             "| bare librdkafka, pre-encoded records | %.2f | %.2f |\n"
+             "| typed layer through eventc::kafka | %.2f | %.2f |\n"
+             "| bare / typed | %.2f | %.2f |\n",
              bare.pub, bare.cons, bare.total, typed.pub, typed.cons, typed.total,
-             typed.pub / bare.pub, typed.cons / bare.cons, typed.total / bare.total);
+             typed.pub / bare.pub, typed.cons / bare.cons, typed.total / bare.total, bpc, bcc, tpc,
+             tcc, bpc / tpc, bcc / tcc);
     printf("\nmedians of %d reps, %zu events each:\n\n%s", o.reps, o.events, table);
     if (o.markdown != NULL) {
         FILE *f = fopen(o.markdown, "w");
