@@ -1,6 +1,7 @@
 /* Walkers over values built in C: validation (the decoder's rules, applied to C storage) and
  * canonical encoding. */
 #include "codec_internal.h"
+#include "core/text_internal.h"
 #include "eventc/utf8.h"
 
 #include <math.h>
@@ -302,25 +303,22 @@ static eventc_status put_json_string(eventc_buf *out, const char *s, size_t len,
             n_chars++;
             continue;
         }
-        /* Two-byte sequences (Latin, Greek, Cyrillic...) are checked inline; the rest goes
-         * through the full decoder. */
-        if (c >= 0xC2 && c <= 0xDF && e - p >= 2 && ((unsigned char)p[1] & 0xC0) == 0x80) {
-            w[0] = (char)c;
-            w[1] = p[1];
-            w += 2;
-            p += 2;
-            n_chars++;
-            continue;
-        }
-        uint32_t cp;
-        int k = eventc_utf8_decode(p, (size_t)(e - p), &cp);
+        /* Validated inline, as the reader does; U+2028 and U+2029 (E2 80 A8/A9) are escaped
+         * for JavaScript readers. */
+        int k = text_utf8_sequence(p, e);
         if (k <= 0)
             return EVENTC_E_UTF8; /* nothing was committed: out->len is unchanged */
-        if (cp == 0x2028 || cp == 0x2029) {
-            memcpy(w, cp == 0x2028 ? "\\u2028" : "\\u2029", 6);
+        if (k == 3 && c == 0xE2 && (unsigned char)p[1] == 0x80 &&
+            ((unsigned char)p[2] == 0xA8 || (unsigned char)p[2] == 0xA9)) {
+            memcpy(w, p[2] == (char)0xA8 ? "\\u2028" : "\\u2029", 6);
             w += 6;
         } else {
-            memcpy(w, p, (size_t)k);
+            w[0] = p[0];
+            w[1] = p[1];
+            if (k > 2)
+                w[2] = p[2];
+            if (k > 3)
+                w[3] = p[3];
             w += k;
         }
         p += k;
@@ -373,22 +371,27 @@ static eventc_status enc_value(const eventc_value_desc *v, const void *src, even
             return out_of_memory(p, err);
         return trusted ? EVENTC_OK : codec_check_double(v, x, p, err, 0);
     }
-    case EVENTC_FT_BOOL:
-        if (*(const bool *)src)
-            eventc_buf_append(out, "true", 4);
-        else
-            eventc_buf_append(out, "false", 5);
+    case EVENTC_FT_BOOL: {
+        bool b = *(const bool *)src;
+        if (room(out, 5) != EVENTC_OK)
+            return out_of_memory(p, err);
+        memcpy(out->data + out->len, b ? "true" : "false", 5);
+        out->len += b ? 4 : 5;
         return EVENTC_OK;
+    }
     case EVENTC_FT_TIMESTAMP: {
         const eventc_timestamp *ts = src;
         eventc_status st = check_timestamp(ts, p, err);
         if (st)
             return st;
-        char buf[EVENTC_TIMESTAMP_MAX + 2];
-        buf[0] = '"';
-        size_t n = eventc_timestamp_format(*ts, buf + 1);
-        buf[n + 1] = '"';
-        eventc_buf_append(out, buf, n + 2);
+        /* Formatted in place: the quotes around, its terminating NUL overwritten. */
+        if (room(out, EVENTC_TIMESTAMP_MAX + 2) != EVENTC_OK)
+            return out_of_memory(p, err);
+        char *w = out->data + out->len;
+        w[0] = '"';
+        size_t n = eventc_timestamp_format(*ts, w + 1);
+        w[n + 1] = '"';
+        out->len += n + 2;
         return EVENTC_OK;
     }
     case EVENTC_FT_ENUM: {
@@ -468,19 +471,26 @@ static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *
         *w++ = '"';
         *w++ = ':';
         out->len = (size_t)(w - out->data);
-        json_path_push_key(p, f->name, f->name_len);
-        eventc_status st;
         if (!present) {
             eventc_buf_append(out, "null", 4); /* a required nullable member without value */
-            st = EVENTC_OK;
-        } else if (f->value->type == EVENTC_FT_ARRAY) {
-            st = enc_array(f, base, out, p, err, trusted, simd);
-        } else {
-            st = enc_value(f->value, base + f->offset, out, p, err, trusted, simd);
+            continue;
         }
-        if (st)
-            return st;
-        json_path_pop(p);
+        eventc_status st;
+        if (f->value->type == EVENTC_FT_ARRAY || f->value->type == EVENTC_FT_OBJECT) {
+            json_path_push_key(p, f->name, f->name_len);
+            st = f->value->type == EVENTC_FT_ARRAY
+                     ? enc_array(f, base, out, p, err, trusted, simd)
+                     : enc_value(f->value, base + f->offset, out, p, err, trusted, simd);
+            if (st)
+                return st;
+            json_path_pop(p);
+        } else if (enc_value(f->value, base + f->offset, out, p, NULL, trusted, simd) !=
+                   EVENTC_OK) {
+            /* The path of a plain value is built only on error: the value is written again,
+             * under its member name, to report it (the output is discarded on error). */
+            json_path_push_key(p, f->name, f->name_len);
+            return enc_value(f->value, base + f->offset, out, p, err, trusted, simd);
+        }
     }
     put1(out, '}');
     return EVENTC_OK;

@@ -47,30 +47,20 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return days_before_year(y) + days_before_month(y, m) + (d - 1) - DAYS_0000_TO_1970;
 }
 
-/* Inverse of days_from_civil for days in the range of years 0 to 9999. */
+/* Inverse of days_from_civil for days in the range of years 0 to 9999, in constant time: years
+ * counted from March 1st (so that the leap day ends a year), 400-year cycles of 146097 days, and
+ * the month from the day of that year by the linear formula (153 * m + 2) / 5 of days before
+ * month m (March = 0). One cycle is added first so that every number stays positive. */
 static void civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d)
 {
-    int64_t z = days + DAYS_0000_TO_1970; /* days since 0000-01-01, >= 0 */
-    int64_t year = z / DAYS_PER_400Y * 400;
-    int64_t rem = z % DAYS_PER_400Y;
-    unsigned month = 1;
-    int64_t doy;
-
-    /* 400 years have 146097 days; the estimate is at most one year off either way. */
-    year += rem * 400 / DAYS_PER_400Y;
-    while (days_before_year(year) > z) {
-        year--;
-    }
-    while (days_before_year(year + 1) <= z) {
-        year++;
-    }
-    doy = z - days_before_year(year);
-    while (month < 12 && days_before_month(year, month + 1) <= doy) {
-        month++;
-    }
-    *y = year;
-    *m = month;
-    *d = (unsigned)(doy - days_before_month(year, month)) + 1;
+    uint32_t z = (uint32_t)(days + 719468 + DAYS_PER_400Y); /* days since 0000-03-01 - 400 y */
+    uint32_t era = z / DAYS_PER_400Y, doe = z - era * DAYS_PER_400Y;      /* [0, 146096] */
+    uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+    uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
+    uint32_t mp = (5 * doy + 2) / 153;                                    /* [0, 11] */
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + (int64_t)era * 400 - 400 + (*m <= 2);
 }
 
 /* Reads `count` ASCII digits at s; false if any is not a digit. */
@@ -130,12 +120,14 @@ eventc_status eventc_timestamp_parse(const char *s, size_t n, eventc_timestamp *
     return EVENTC_OK;
 }
 
-static void put_digits(char *out, unsigned v, unsigned count)
+/* Two decimal digits of v (below 100), from a table. */
+static inline void put2(char *out, unsigned v)
 {
-    while (count-- > 0) {
-        out[count] = (char)('0' + v % 10);
-        v /= 10;
-    }
+    static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                   "25262728293031323334353637383940414243444546474849"
+                                   "50515253545556575859606162636465666768697071727374"
+                                   "75767778798081828384858687888990919293949596979899";
+    memcpy(out, pairs + 2 * v, 2);
 }
 
 size_t eventc_timestamp_format(eventc_timestamp ts, char out[EVENTC_TIMESTAMP_MAX])
@@ -160,27 +152,31 @@ size_t eventc_timestamp_format(eventc_timestamp ts, char out[EVENTC_TIMESTAMP_MA
         days--;
     }
     civil_from_days(days, &year, &month, &day);
-    put_digits(out, (unsigned)year, 4);
+    unsigned sec = (unsigned)secs;
+    put2(out, (unsigned)year / 100);
+    put2(out + 2, (unsigned)year % 100);
     out[4] = '-';
-    put_digits(out + 5, month, 2);
+    put2(out + 5, month);
     out[7] = '-';
-    put_digits(out + 8, day, 2);
+    put2(out + 8, day);
     out[10] = 'T';
-    put_digits(out + 11, (unsigned)(secs / 3600), 2);
+    put2(out + 11, sec / 3600);
     out[13] = ':';
-    put_digits(out + 14, (unsigned)(secs / 60 % 60), 2);
+    put2(out + 14, sec / 60 % 60);
     out[16] = ':';
-    put_digits(out + 17, (unsigned)(secs % 60), 2);
+    put2(out + 17, sec % 60);
     if (ts.nanos != 0) {
-        unsigned digits = 9;
+        /* Nine digits, then the trailing zeros dropped (there is at least one non-zero digit). */
         uint32_t frac = ts.nanos;
-        while (frac % 10 == 0) {
-            frac /= 10;
-            digits--;
-        }
         out[len++] = '.';
-        put_digits(out + len, frac, digits);
-        len += digits;
+        put2(out + len, frac / 10000000);
+        put2(out + len + 2, frac / 100000 % 100);
+        put2(out + len + 4, frac / 1000 % 100);
+        put2(out + len + 6, frac / 10 % 100);
+        out[len + 8] = (char)('0' + frac % 10);
+        len += 9;
+        while (out[len - 1] == '0')
+            len--;
     }
     out[len++] = 'Z';
     out[len] = '\0';

@@ -78,33 +78,6 @@ static inline int32_t hex4(const char *p, const char *e)
     return (int32_t)(a << 12 | b << 8 | c << 4 | d);
 }
 
-/* The length of the valid UTF-8 sequence at p (its first byte is above 0x7F), or -1: strict
- * (no overlong forms, no surrogates, nothing above U+10FFFF, nothing truncated), as
- * eventc_utf8_decode, with the two- and three-byte forms of most text inline. */
-static inline int utf8_sequence(const char *s, const char *e)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = (size_t)(e - s);
-    unsigned c = p[0];
-    if (c >= 0xC2 && c <= 0xDF)
-        return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : -1;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
-            return -1;
-        if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0))
-            return -1;
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
-            return -1;
-        if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90))
-            return -1;
-        return 4;
-    }
-    return -1;
-}
-
 /* ---- finding the end of a plain run, per level ---- */
 
 /* Whether any of 8 bytes is '"', '\\', below 0x20 or above 0x7F. False positives (from the

@@ -67,7 +67,7 @@ JSON_TMPL(scan_string_rest)(json_reader *r, size_t max, json_string *s, const ch
             return json_fail(r, EVENTC_E_SYNTAX,
                              "control character 0x%02X in a string must be escaped", c);
         }
-        int k = utf8_sequence(p, e);
+        int k = text_utf8_sequence(p, e);
         if (k <= 0) {
             r->p = p;
             return json_fail(r, EVENTC_E_UTF8, "invalid UTF-8 in a string");

@@ -141,15 +141,23 @@ eventc_status eventc_buf_append_uint64(eventc_buf *buf, uint64_t v)
 
 eventc_status eventc_buf_append_int64(eventc_buf *buf, int64_t v)
 {
-    char tmp[24];
-    char *end = tmp + sizeof tmp;
+    /* Straight into the buffer: the digits counted first, then written backwards in place. */
+    if (buf->failed || (buf->cap - buf->len <= 21 && eventc_buf_reserve(buf, 21) != EVENTC_OK)) {
+        return EVENTC_E_NOMEM;
+    }
     /* Negate in unsigned arithmetic: -INT64_MIN does not fit in int64_t. */
     uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    char *p = format_u64(mag, end);
-    if (v < 0) {
-        *--p = '-';
+    size_t n = v < 0 ? 2 : 1;
+    for (uint64_t t = mag; t >= 10; t /= 10) {
+        n++;
     }
-    return eventc_buf_append(buf, p, (size_t)(end - p));
+    char *w = buf->data + buf->len;
+    format_u64(mag, w + n);
+    if (v < 0) {
+        w[0] = '-';
+    }
+    buf->len += n;
+    return EVENTC_OK;
 }
 
 eventc_status eventc_buf_append_double(eventc_buf *buf, double v)
