@@ -97,6 +97,8 @@ PRIVATE = {"runtime/src": "runtime"}
 PRIVATE_USERS = {
     "fuzz/fuzz_simd.c": "white-box differential harness: runs the reader, decoder and encoder at "
                         "each vector level and compares them with the scalar code",
+    "tests/simd/test_simd_scan.c": "white-box test of the vector scanners against the scalar one, "
+                                   "natively and, for NEON, built for arm64 and run under emulation",
 }
 
 # Include roots besides the including file's own folder, in search order (relative to the root).

@@ -10,6 +10,7 @@ packages=(
   libpq-dev postgresql
   nodejs npm python3 python3-jsonschema chromium locales
   nats-server libnats-dev
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )
 
 missing=()

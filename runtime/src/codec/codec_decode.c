@@ -803,9 +803,14 @@ eventc_status eventc_decode_any(const eventc_event_entry *types, size_t n_types,
         }
         json_reader_free(&r);
     }
-    for (size_t i = 0; i < n_types && !e && !memchr(key, '\0', key_len); i++)
-        if (name_is(types[i].name, key, key_len))
+    /* Only an escaped name can hold U+0000 (raw text holds no control character); no event
+     * has such a name. */
+    bool nul = escaped && memchr(key, '\0', key_len) != NULL;
+    for (size_t i = 0; i < n_types && !nul; i++)
+        if (name_is(types[i].name, key, key_len)) {
             e = &types[i];
+            break;
+        }
     /* An earlier name of an event (renamed_from) selects it; its decoder upcasts. */
     for (size_t i = 0; i < n_types && !e; i++) {
         const eventc_upcast_desc *u = types[i].desc->upcast;

@@ -117,42 +117,55 @@ const char *json_find_special_scalar(const char *p, const char *e)
 #define JSON_TMPL(name) name##_scalar
 #define JSON_TMPL_ATTR
 #define JSON_TMPL_FIND find_scalar
+#define JSON_TMPL_WIDTH 0
 #include "json/json_scan_tmpl.h"
 #undef JSON_TMPL
 #undef JSON_TMPL_ATTR
 #undef JSON_TMPL_FIND
+#undef JSON_TMPL_WIDTH
 
 #if defined(JSON_X86)
 /* A byte is special when it is '"' or '\\', or below 0x20 as a signed byte: that is 0x00-0x1F
- * and 0x80-0xFF at once. */
-static inline const char *find_sse2(const char *p, const char *e)
+ * and 0x80-0xFF at once. One bit per byte of the 16 at p. */
+static inline uint64_t mask_sse2(const char *p)
 {
     const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
                   space = _mm_set1_epi8(0x20);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                             _mm_cmpgt_epi8(space, v));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+
+static inline const char *find_sse2(const char *p, const char *e)
+{
     while (e - p >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-                                 _mm_cmpgt_epi8(space, v));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        uint64_t bits = mask_sse2(p);
         if (bits)
-            return p + __builtin_ctz(bits);
+            return p + __builtin_ctzll(bits);
         p += 16;
     }
     return find_scalar(p, e);
 }
 
-__attribute__((target("avx2"))) static inline const char *find_avx2(const char *p, const char *e)
+/* The same for the 32 bytes at p. */
+__attribute__((target("avx2"))) static inline uint64_t mask_avx2(const char *p)
 {
     const __m256i quote = _mm256_set1_epi8('"'), bslash = _mm256_set1_epi8('\\'),
                   space = _mm256_set1_epi8(0x20);
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    __m256i m =
+        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, bslash)),
+                        _mm256_cmpgt_epi8(space, v));
+    return (unsigned)_mm256_movemask_epi8(m);
+}
+
+__attribute__((target("avx2"))) static inline const char *find_avx2(const char *p, const char *e)
+{
     while (e - p >= 32) {
-        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
-        __m256i m = _mm256_or_si256(
-            _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, bslash)),
-            _mm256_cmpgt_epi8(space, v));
-        unsigned bits = (unsigned)_mm256_movemask_epi8(m);
+        uint64_t bits = mask_avx2(p);
         if (bits)
-            return p + __builtin_ctz(bits);
+            return p + __builtin_ctzll(bits);
         p += 32;
     }
     return find_sse2(p, e);
@@ -171,32 +184,49 @@ __attribute__((target("avx2"))) const char *json_find_special_avx2(const char *p
 #define JSON_TMPL(name) name##_sse2
 #define JSON_TMPL_ATTR
 #define JSON_TMPL_FIND find_sse2
+#define JSON_TMPL_WIDTH 16
+#define JSON_TMPL_MASK mask_sse2
+#define JSON_TMPL_BPB 1
 #include "json/json_scan_tmpl.h"
 #undef JSON_TMPL
 #undef JSON_TMPL_ATTR
 #undef JSON_TMPL_FIND
+#undef JSON_TMPL_WIDTH
+#undef JSON_TMPL_MASK
+#undef JSON_TMPL_BPB
 
 #define JSON_TMPL(name) name##_avx2
 #define JSON_TMPL_ATTR __attribute__((target("avx2")))
 #define JSON_TMPL_FIND find_avx2
+#define JSON_TMPL_WIDTH 32
+#define JSON_TMPL_MASK mask_avx2
+#define JSON_TMPL_BPB 1
 #include "json/json_scan_tmpl.h"
 #undef JSON_TMPL
 #undef JSON_TMPL_ATTR
 #undef JSON_TMPL_FIND
+#undef JSON_TMPL_WIDTH
+#undef JSON_TMPL_MASK
+#undef JSON_TMPL_BPB
 #endif
 
 #if defined(JSON_NEON)
-static inline const char *find_neon(const char *p, const char *e)
+/* Four bits per byte of the 16 at p: the narrowing shift packs the 16 comparison bytes in 64
+ * bits. */
+static inline uint64_t mask_neon(const char *p)
 {
     const uint8x16_t quote = vdupq_n_u8('"'), bslash = vdupq_n_u8('\\'), space = vdupq_n_u8(0x20),
                      high = vdupq_n_u8(0x80);
+    uint8x16_t v = vld1q_u8((const uint8_t *)p);
+    uint8x16_t m = vorrq_u8(vorrq_u8(vceqq_u8(v, quote), vceqq_u8(v, bslash)),
+                            vorrq_u8(vcltq_u8(v, space), vcgeq_u8(v, high)));
+    return vget_lane_u64(vreinterpret_u64_u8(vshrn_n_u16(vreinterpretq_u16_u8(m), 4)), 0);
+}
+
+static inline const char *find_neon(const char *p, const char *e)
+{
     while (e - p >= 16) {
-        uint8x16_t v = vld1q_u8((const uint8_t *)p);
-        uint8x16_t m = vorrq_u8(vorrq_u8(vceqq_u8(v, quote), vceqq_u8(v, bslash)),
-                                vorrq_u8(vcltq_u8(v, space), vcgeq_u8(v, high)));
-        /* Four bits per byte: the narrowing shift packs the 16 comparison bytes in 64 bits. */
-        uint64_t bits =
-            vget_lane_u64(vreinterpret_u64_u8(vshrn_n_u16(vreinterpretq_u16_u8(m), 4)), 0);
+        uint64_t bits = mask_neon(p);
         if (bits)
             return p + (__builtin_ctzll(bits) >> 2);
         p += 16;
@@ -212,8 +242,14 @@ const char *json_find_special_neon(const char *p, const char *e)
 #define JSON_TMPL(name) name##_neon
 #define JSON_TMPL_ATTR
 #define JSON_TMPL_FIND find_neon
+#define JSON_TMPL_WIDTH 16
+#define JSON_TMPL_MASK mask_neon
+#define JSON_TMPL_BPB 4
 #include "json/json_scan_tmpl.h"
 #undef JSON_TMPL
 #undef JSON_TMPL_ATTR
 #undef JSON_TMPL_FIND
+#undef JSON_TMPL_WIDTH
+#undef JSON_TMPL_MASK
+#undef JSON_TMPL_BPB
 #endif

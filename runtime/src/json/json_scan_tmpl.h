@@ -4,6 +4,10 @@
  * It defines json_scan_string_<level> (json_reader.h), with a cold part of its own.
  *   JSON_TMPL_FIND    const char *find(const char *p, const char *e): the first byte of [p, e)
  *                     that is '"', '\\', below 0x20 or above 0x7F, or e
+ *   JSON_TMPL_WIDTH   bytes in one vector, or 0 for the scalar level (which keeps no masks)
+ *   JSON_TMPL_MASK    uint64_t mask(const char *p): for the JSON_TMPL_WIDTH bytes at p, the
+ *                     bits (JSON_TMPL_BPB per byte, the first byte lowest) set for the bytes
+ *                     find stops at
  * so that every level runs exactly the same logic around its one vector loop. No include guard. */
 
 /* Everything but a plain string: escapes, UTF-8, errors, from @p p (where the first run ended)
@@ -14,6 +18,10 @@ JSON_TMPL(scan_string_rest)(json_reader *r, size_t max, json_string *s, const ch
     const char *q = r->p, *e = r->end;
     size_t chars = (size_t)(p - (q + 1)), saved = 0; /* saved: bytes that decode to nothing */
     bool esc = false, nul = false;
+#if JSON_TMPL_WIDTH
+    const char *mp = p, *end_v = p;
+    uint64_t mask = 0;
+#endif
     for (;;) {
         if (p >= e) {
             r->p = p;
@@ -75,7 +83,36 @@ JSON_TMPL(scan_string_rest)(json_reader *r, size_t max, json_string *s, const ch
         p += k;
         chars++;
     next : {
-        const char *stop = JSON_TMPL_FIND(p, e);
+        const char *stop;
+#if JSON_TMPL_WIDTH
+        /* The special bytes of the last vector read are kept as a mask: in text full of escapes
+         * and non-ASCII characters the next one is often in the same vector. mask's bit 0 (or
+         * first JSON_TMPL_BPB bits) is the byte at mp; the vector ends at end_v. */
+        if (p < end_v) {
+            mask >>= (size_t)(p - mp) * JSON_TMPL_BPB;
+            mp = p;
+            if (mask) {
+                stop = p + __builtin_ctzll(mask) / JSON_TMPL_BPB;
+                goto found;
+            }
+        }
+        for (const char *v = p < end_v ? end_v : p;; v += JSON_TMPL_WIDTH) {
+            if (e - v < JSON_TMPL_WIDTH) {
+                stop = JSON_TMPL_FIND(v, e);
+                break;
+            }
+            mask = JSON_TMPL_MASK(v);
+            mp = v;
+            end_v = v + JSON_TMPL_WIDTH;
+            if (mask) {
+                stop = v + __builtin_ctzll(mask) / JSON_TMPL_BPB;
+                break;
+            }
+        }
+    found:
+#else
+        stop = JSON_TMPL_FIND(p, e);
+#endif
         chars += (size_t)(stop - p);
         p = stop;
     }
