@@ -173,6 +173,41 @@ eventc_status json_literal(json_reader *r, const char *lit, size_t n)
 
 /* ---- any value ---- */
 
+/* White space, with the common case (none: minified text) in one test. */
+static inline void skip_ws(json_reader *r)
+{
+    if (r->p < r->end && (unsigned char)*r->p <= ' ')
+        json_skip_ws(r);
+}
+
+static eventc_status skip_container(json_reader *r, char close);
+
+/* Any value at the cursor (no white space before it), with every rule. */
+static inline eventc_status skip_any(json_reader *r)
+{
+    if (r->p >= r->end)
+        return json_syntax(r, "a value");
+    json_string s;
+    switch (*r->p) {
+    case '"':
+        return json_scan_string(r, r->lim->max_string, &s);
+    case '{':
+        return skip_container(r, '}');
+    case '[':
+        return skip_container(r, ']');
+    case 't':
+        return json_literal(r, "true", 4);
+    case 'f':
+        return json_literal(r, "false", 5);
+    case 'n':
+        return json_literal(r, "null", 4);
+    default:
+        if (*r->p == '-' || (*r->p >= '0' && *r->p <= '9'))
+            return json_scan_number(r, NULL, NULL, NULL);
+        return json_syntax(r, "a value");
+    }
+}
+
 static eventc_status skip_container(json_reader *r, char close)
 {
     json_names names;
@@ -181,7 +216,7 @@ static eventc_status skip_container(json_reader *r, char close)
     if (++r->depth > r->lim->max_depth)
         return json_fail(r, EVENTC_E_LIMIT, "nesting deeper than %u", r->lim->max_depth);
     r->p++;
-    json_skip_ws(r);
+    skip_ws(r);
     if (r->p < r->end && *r->p == close) {
         r->p++;
         r->depth--;
@@ -195,7 +230,7 @@ static eventc_status skip_container(json_reader *r, char close)
         }
         if (close == '}') {
             json_string name;
-            json_skip_ws(r);
+            skip_ws(r);
             if (r->p >= r->end || *r->p != '"') {
                 st = json_syntax(r, "a member name");
                 break;
@@ -207,7 +242,7 @@ static eventc_status skip_container(json_reader *r, char close)
                 json_path_push_key(r->path, name.raw, name.raw_len);
             st = json_names_check(r, &names, &name, name_at);
             if (st == EVENTC_OK) {
-                json_skip_ws(r);
+                skip_ws(r);
                 if (r->p >= r->end || *r->p != ':') {
                     if (r->path)
                         json_path_pop(r->path);
@@ -219,13 +254,15 @@ static eventc_status skip_container(json_reader *r, char close)
         } else if (r->path) {
             json_path_push_index(r->path, count - 1);
         }
-        if (st == EVENTC_OK)
-            st = json_skip_value(r);
+        if (st == EVENTC_OK) {
+            skip_ws(r);
+            st = skip_any(r);
+        }
         if (st != EVENTC_OK)
             break; /* the path is left pointing at the problem */
         if (r->path)
             json_path_pop(r->path);
-        json_skip_ws(r);
+        skip_ws(r);
         if (r->p < r->end && *r->p == ',') {
             r->p++;
             continue;
@@ -244,29 +281,26 @@ static eventc_status skip_container(json_reader *r, char close)
 
 eventc_status json_skip_value(json_reader *r)
 {
-    json_skip_ws(r);
-    if (r->p >= r->end)
-        return json_syntax(r, "a value");
-    switch (*r->p) {
-    case '"': {
-        json_string s;
-        return json_scan_string(r, r->lim->max_string, &s);
-    }
-    case '{':
-        return skip_container(r, '}');
-    case '[':
-        return skip_container(r, ']');
-    case 't':
-        return json_literal(r, "true", 4);
-    case 'f':
-        return json_literal(r, "false", 5);
-    case 'n':
-        return json_literal(r, "null", 4);
-    default:
-        if (*r->p == '-' || (*r->p >= '0' && *r->p <= '9'))
-            return json_scan_number(r, NULL, NULL, NULL);
-        return json_syntax(r, "a value");
-    }
+    skip_ws(r);
+    if (r->p >= r->end || (*r->p != '{' && *r->p != '['))
+        return skip_any(r);
+    /* A container is walked first without a path and without messages (a failure there costs
+     * nothing but its code); only when it fails is it walked again, from where it began, to
+     * report the problem where it is. */
+    const char *at = r->p;
+    unsigned depth = r->depth;
+    eventc_error *err = r->err;
+    json_path *path = r->path;
+    r->err = NULL;
+    r->path = NULL;
+    eventc_status st = skip_container(r, *at == '{' ? '}' : ']');
+    r->err = err;
+    r->path = path;
+    if (st == EVENTC_OK || (!err && !path))
+        return st;
+    r->p = at;
+    r->depth = depth;
+    return skip_container(r, *at == '{' ? '}' : ']');
 }
 
 eventc_status json_check(const char *s, size_t n, const eventc_limits *lim,
