@@ -143,7 +143,7 @@ static eventc_status read_string(dec *d, const eventc_value_desc *v, const char 
     if (s.escaped)
         json_unescape(s.raw, s.raw_len, copy);
     else
-        memcpy(copy, s.raw, s.len);
+        codec_copy(copy, s.raw, s.len);
     copy[s.len] = '\0';
     *out = copy;
     /* Most strings have no rule but lengths, which the scan's count settles; the rest, and every
@@ -220,11 +220,11 @@ static eventc_status decode_array(dec *d, const eventc_value_desc *v, void **ite
                     return fail(d, EVENTC_E_NOMEM, "out of memory");
                 if (n)
                     memcpy(nb, buf, n * isz);
+                memset(nb + n * isz, 0, (ncap - n) * isz); /* every item starts zeroed */
                 buf = nb;
                 cap = ncap;
             }
             json_path_set_index(&d->path, n);
-            memset(buf + n * isz, 0, isz);
             skip_ws(d);
             eventc_status st = decode_value(d, iv, buf + n * isz);
             if (st)

@@ -187,26 +187,6 @@ static inline bool copy_plain(char *w, const char *s, size_t n)
     return (acc & high) == 0;
 }
 
-/* memcpy for short runs (member names), inline: overlapping word copies inside the bounds. */
-static inline void copy_bytes(char *w, const char *s, size_t n)
-{
-    uint64_t x, y;
-    uint32_t u, v;
-    if (n >= 8 && n <= 16) {
-        memcpy(&x, s, 8);
-        memcpy(&y, s + n - 8, 8);
-        memcpy(w, &x, 8);
-        memcpy(w + n - 8, &y, 8);
-    } else if (n >= 4 && n < 8) {
-        memcpy(&u, s, 4);
-        memcpy(&v, s + n - 4, 4);
-        memcpy(w, &u, 4);
-        memcpy(w + n - 4, &v, 4);
-    } else {
-        memcpy(w, s, n);
-    }
-}
-
 #if defined(JSON_SIMD_X86)
 /* copy_plain with SSE2 (the x86-64 baseline) for 16 to 64 bytes: 16-byte loads and stores inside
  * the bounds, the last one overlapping; a byte is special when it is '"' or '\\', or below 0x20
@@ -466,7 +446,7 @@ static eventc_status enc_object(const eventc_type_desc *t, const unsigned char *
             *w++ = ',';
         first = 0;
         *w++ = '"';
-        copy_bytes(w, f->name, f->name_len);
+        codec_copy(w, f->name, f->name_len);
         w += f->name_len;
         *w++ = '"';
         *w++ = ':';

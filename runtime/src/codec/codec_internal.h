@@ -7,6 +7,34 @@
 #include "json/json_path.h"
 #include "json/json_simd.h"
 
+#include <stdint.h>
+#include <string.h>
+
+/* memcpy for the short strings of events (member names, ids, codes), inline: two overlapping
+ * words inside the bounds, or three bytes that cover one to three; a call only above 16. */
+static inline void codec_copy(char *w, const char *s, size_t n)
+{
+    if (n > 16) {
+        memcpy(w, s, n);
+    } else if (n >= 8) {
+        uint64_t x, y;
+        memcpy(&x, s, 8);
+        memcpy(&y, s + n - 8, 8);
+        memcpy(w, &x, 8);
+        memcpy(w + n - 8, &y, 8);
+    } else if (n >= 4) {
+        uint32_t u, v;
+        memcpy(&u, s, 4);
+        memcpy(&v, s + n - 4, 4);
+        memcpy(w, &u, 4);
+        memcpy(w + n - 4, &v, 4);
+    } else if (n) {
+        w[0] = s[0];
+        w[n / 2] = s[n / 2];
+        w[n - 1] = s[n - 1];
+    }
+}
+
 /** Records @p code with the current path and a formatted message; returns @p code. */
 eventc_status codec_fail(const json_path *p, eventc_error *err, size_t offset, eventc_status code,
                          const char *fmt, ...) EVENTC_PRINTF(5, 6);
