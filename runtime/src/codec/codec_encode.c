@@ -322,9 +322,10 @@ static eventc_status enc_value(const eventc_value_desc *v, const void *src, even
             return codec_fail(p, err, 0, EVENTC_E_UTF8, "invalid UTF-8");
         if (st)
             return out_of_memory(p, err);
-        /* Strings with no rule but lengths are settled by the count; the rest, and every
+        /* Strings with no rule but lengths are settled by the count, and so is the constant
+         * itself (a member that points at it, as the decoder leaves it); the rest, and every
          * failure, go to the one place every rule lives. */
-        if (trusted || (!v->const_value && !v->pattern &&
+        if (trusted || ((!v->const_value || s == v->const_value) && !v->pattern &&
                         (!(v->flags & EVENTC_VF_MIN_LENGTH) || chars >= v->min_length) &&
                         (!(v->flags & EVENTC_VF_MAX_LENGTH) || chars <= v->max_length)))
             return EVENTC_OK;
