@@ -827,23 +827,25 @@ eventc_status eventc_decode_any(const eventc_event_entry *types, size_t n_types,
             err->offset = (size_t)(name - json);
         goto fail;
     }
-    size_t common = codec_any_arena_offset(types, n_types);
-    if (common != SIZE_MAX && old != e) {
-        /* Every event keeps its arena in one place: whatever the union held (its kind set or
-         * not), its arena is already where the new event's decoder looks for one, and is
-         * reused. Only the members' other bytes go. */
-        eventc_arena *arena = *(eventc_arena **)(base + common);
-        memset(base + e->union_offset, 0, e->desc->size);
-        if (old)
-            memset(base + old->union_offset, 0, old->desc->size);
-        *(eventc_arena **)(base + common) = arena;
-    } else if (old && old != e) {
+    if (old && old != e) {
         /* A stream mixes kinds: hand the arena of the previous event to the new one rather
-         * than freeing it, so decoding keeps reusing its memory. */
-        eventc_arena **from = (eventc_arena **)(base + old->union_offset + old->desc->arena_offset);
-        eventc_arena *arena = *from;
+         * than freeing it, so decoding keeps reusing its memory. Both events' other bytes go. */
+        eventc_arena *arena =
+            *(eventc_arena **)(base + old->union_offset + old->desc->arena_offset);
         memset(base + old->union_offset, 0, old->desc->size);
+        memset(base + e->union_offset, 0, e->desc->size);
         *(eventc_arena **)(base + e->union_offset + e->desc->arena_offset) = arena;
+    } else if (!old) {
+        /* No kind: when every event keeps its arena in one place, whatever the union held is
+         * already where the new event's decoder looks for one, and is reused (only the
+         * members' other bytes go). The tables are walked for that only here, not on every
+         * event of a stream. */
+        size_t common = codec_any_arena_offset(types, n_types);
+        if (common != SIZE_MAX) {
+            eventc_arena *arena = *(eventc_arena **)(base + common);
+            memset(base + e->union_offset, 0, e->desc->size);
+            *(eventc_arena **)(base + common) = arena;
+        }
     }
     *kind = 0;
     st = eventc_decode(e->desc, base + e->union_offset, json, len, opts, err);
