@@ -1,39 +1,30 @@
 /* The docs back end: everything it prints comes from the docs view model through the templates,
  * so this file only names the pages. */
 #include "emit_docs.h"
+#include "base/lazy_list.h"
 #include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 int gen_emit_docs(json_object *vm, gen_template_set *templates, const char *out_dir,
-                  gen_output **outs, size_t *n_outs, char *errbuf, size_t errlen)
+                  const gen_sink *sink, char *errbuf, size_t errlen)
 {
-    json_object *pages = json_object_object_get(vm, "pages");
-    size_t n_pages = pages ? json_object_array_length(pages) : 0;
-    gen_output *o = gen_xcalloc(n_pages + 1, sizeof(*o));
-    size_t n = 0;
-    size_t len = 0;
-    char *text = gen_templates_render(templates, "docs/index.mustache",
-                                      json_object_object_get(vm, "index"), &len, errbuf, errlen);
-    if (!text) {
-        gen_outputs_free(o, n);
+    if (gen_sink_render(sink, gen_format("%s/docs/index.md", out_dir), templates,
+                        "docs/index.mustache", json_object_object_get(vm, "index"), errbuf,
+                        errlen) != 0)
         return -1;
-    }
-    o[n++] = (gen_output){gen_format("%s/docs/index.md", out_dir), text, len};
+    json_object *pages = json_object_object_get(vm, "pages");
+    size_t n_pages = gen_lazy_list_length(pages);
     for (size_t i = 0; i < n_pages; i++) {
-        json_object *page = json_object_array_get_idx(pages, i);
-        json_object *file = json_object_object_get(page, "file");
-        text = gen_templates_render(templates, "docs/aggregate.mustache",
-                                    json_object_object_get(page, "data"), &len, errbuf, errlen);
-        if (!text) {
-            gen_outputs_free(o, n);
+        json_object *page = gen_lazy_list_get(pages, i);
+        const char *file = json_object_get_string(json_object_object_get(page, "file"));
+        int rc = gen_sink_render(sink, gen_format("%s/docs/%s", out_dir, file), templates,
+                                 "docs/aggregate.mustache", json_object_object_get(page, "data"),
+                                 errbuf, errlen);
+        json_object_put(page);
+        if (rc != 0)
             return -1;
-        }
-        o[n++] = (gen_output){gen_format("%s/docs/%s", out_dir, json_object_get_string(file)), text,
-                              len};
     }
-    *outs = o;
-    *n_outs = n;
     return 0;
 }

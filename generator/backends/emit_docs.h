@@ -11,15 +11,14 @@
 #include <json-c/json.h>
 
 /**
- * Renders the pages described by the docs view model `vm` (from gen_viewmodel_docs).
+ * Renders the pages described by the docs view model `vm` (from gen_viewmodel_docs), the index
+ * first, then the aggregates in catalog order, into `sink` while they are rendered.
  *
  * @param out_dir the output folder; files go to `out_dir/docs/`
- * @param outs    receives a malloc'd array of outputs (the index first, then the aggregates in
- *                catalog order), freed with gen_outputs_free
  * @param errbuf  receives "file:line:col: error: message" on a template error
- * @return 0, or -1 on a template error (nothing is returned in `outs`)
+ * @return 0; -1 on a template error, or with `errbuf` empty when the sink stopped
  */
 int gen_emit_docs(json_object *vm, gen_template_set *templates, const char *out_dir,
-                  gen_output **outs, size_t *n_outs, char *errbuf, size_t errlen);
+                  const gen_sink *sink, char *errbuf, size_t errlen);
 
 #endif

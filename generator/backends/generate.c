@@ -44,34 +44,21 @@ unsigned gen_target_of(const char *rel)
     return 0;
 }
 
-typedef struct collected {
+/* Hands the files of the schema and AsyncAPI back ends to the run's sink. */
+typedef struct schema_sink {
     const char *out_dir;
-    gen_output *outs;
-    size_t n, cap;
-} collected;
+    const gen_sink *sink;
+    bool stopped;
+} schema_sink;
 
-static void push_output(collected *c, gen_output o)
+static int emit_schema_file(void *ctx, const char *relpath, const char *data, size_t len)
 {
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 64;
-        c->outs = gen_xrealloc(c->outs, c->cap * sizeof(*c->outs));
-    }
-    c->outs[c->n++] = o;
-}
-
-static void push_all(collected *c, gen_output *outs, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        push_output(c, outs[i]);
-    free(outs);
-}
-
-static int collect_schema(void *ctx, const char *relpath, const char *data, size_t len)
-{
-    collected *c = ctx;
+    schema_sink *s = ctx;
     /* `relpath` starts with the target's folder (`schemas/...`). */
-    push_output(
-        c, (gen_output){gen_format("%s/%s", c->out_dir, relpath), gen_xstrndup(data, len), len});
+    if (gen_sink_put(s->sink, gen_format("%s/%s", s->out_dir, relpath), data, len) != 0) {
+        s->stopped = true;
+        return -1;
+    }
     return 0;
 }
 
@@ -88,73 +75,84 @@ static void put_diags(gen_diags *d, gen_str *err)
     }
 }
 
-int gen_generate(const gen_model *m, const char *source, const char *version, unsigned targets,
-                 gen_template_set *templates, const char *out_dir, gen_output **outs,
-                 size_t *n_outs, gen_str *err)
+/* A back end's failure: its message, unless the sink stopped it (the sink said why). */
+static void put_failure(gen_str *err, const char *buf)
 {
-    collected all = {out_dir, NULL, 0, 0};
-    gen_vm_options opt = {source, version};
+    if (buf[0])
+        gen_str_printf(err, "%s\n", buf);
+}
+
+int gen_generate_each(const gen_model *m, const char *source, const char *version, unsigned targets,
+                      gen_template_set *templates, const char *out_dir, const gen_sink *sink,
+                      gen_str *err)
+{
+    gen_vm_options opt = {source, version, true};
     gen_diags diags;
     gen_diags_init(&diags);
     char buf[1024];
     int rc = 0;
     if (targets & (GEN_TARGET_C | GEN_TARGET_MESSAGING)) {
         json_object *vm = gen_viewmodel_c(m, &opt, &diags);
-        gen_output *o = NULL;
-        size_t n = 0;
         if (!vm) {
             put_diags(&diags, err);
             rc = -1;
         }
-        if (rc == 0 && (targets & GEN_TARGET_C)) {
-            if (gen_emit_c(vm, templates, out_dir, &o, &n, buf, sizeof buf) != 0) {
-                gen_str_printf(err, "%s\n", buf);
-                rc = -1;
-            }
-            push_all(&all, o, n);
+        if (rc == 0 && (targets & GEN_TARGET_C) &&
+            gen_emit_c(vm, templates, out_dir, sink, buf, sizeof buf) != 0) {
+            put_failure(err, buf);
+            rc = -1;
         }
-        if (rc == 0 && (targets & GEN_TARGET_MESSAGING)) {
-            o = NULL;
-            n = 0;
-            if (gen_emit_c_messaging(vm, templates, out_dir, &o, &n, buf, sizeof buf) != 0) {
-                gen_str_printf(err, "%s\n", buf);
-                rc = -1;
-            }
-            push_all(&all, o, n);
+        if (rc == 0 && (targets & GEN_TARGET_MESSAGING) &&
+            gen_emit_c_messaging(vm, templates, out_dir, sink, buf, sizeof buf) != 0) {
+            put_failure(err, buf);
+            rc = -1;
         }
         json_object_put(vm);
     }
-    if (rc == 0 && (targets & GEN_TARGET_SCHEMA) &&
-        gen_emit_schema(m, NULL, collect_schema, &all) != 0) {
-        gen_str_puts(err, "eventc: error: the schema back end failed\n");
-        rc = -1;
+    if (rc == 0 && (targets & GEN_TARGET_SCHEMA)) {
+        schema_sink s = {out_dir, sink, false};
+        if (gen_emit_schema(m, NULL, emit_schema_file, &s) != 0) {
+            if (!s.stopped)
+                gen_str_puts(err, "eventc: error: the schema back end failed\n");
+            rc = -1;
+        }
     }
     if (rc == 0 && (targets & GEN_TARGET_DOCS)) {
         json_object *vm = gen_viewmodel_docs(m, &opt, &diags);
-        gen_output *o = NULL;
-        size_t n = 0;
         if (!vm) {
             put_diags(&diags, err);
             rc = -1;
-        } else if (gen_emit_docs(vm, templates, out_dir, &o, &n, buf, sizeof buf) != 0) {
-            gen_str_printf(err, "%s\n", buf);
+        } else if (gen_emit_docs(vm, templates, out_dir, sink, buf, sizeof buf) != 0) {
+            put_failure(err, buf);
             rc = -1;
         }
-        push_all(&all, o, n);
         json_object_put(vm);
     }
-    if (rc == 0 && (targets & GEN_TARGET_ASYNCAPI) &&
-        gen_emit_asyncapi(m, source, version, collect_schema, &all) != 0) {
-        gen_str_puts(err, "eventc: error: the AsyncAPI back end failed\n");
-        rc = -1;
+    if (rc == 0 && (targets & GEN_TARGET_ASYNCAPI)) {
+        schema_sink s = {out_dir, sink, false};
+        if (gen_emit_asyncapi(m, source, version, emit_schema_file, &s) != 0) {
+            if (!s.stopped)
+                gen_str_puts(err, "eventc: error: the AsyncAPI back end failed\n");
+            rc = -1;
+        }
     }
     gen_diags_free(&diags);
+    return rc;
+}
+
+int gen_generate(const gen_model *m, const char *source, const char *version, unsigned targets,
+                 gen_template_set *templates, const char *out_dir, gen_output **outs,
+                 size_t *n_outs, gen_str *err)
+{
+    gen_outputs all = {NULL, 0, 0};
+    gen_sink sink = gen_outputs_sink(&all);
+    int rc = gen_generate_each(m, source, version, targets, templates, out_dir, &sink, err);
     if (rc != 0) {
-        gen_outputs_free(all.outs, all.n);
-        all.outs = NULL;
+        gen_outputs_free(all.items, all.n);
+        all.items = NULL;
         all.n = 0;
     }
-    *outs = all.outs;
+    *outs = all.items;
     *n_outs = all.n;
     return rc;
 }

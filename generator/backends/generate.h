@@ -1,5 +1,6 @@
-/* Running the back ends: every requested target of a checked model rendered into files held in
- * memory. `eventc generate` writes them; the fuzz harness and the tests only look at them. */
+/* Running the back ends: every requested target of a checked model rendered into files, handed on
+ * one by one. `eventc generate` writes each as it comes; the fuzz harness and the tests collect
+ * them in memory and look at them. */
 #ifndef EVENTC_GEN_GENERATE_H
 #define EVENTC_GEN_GENERATE_H
 
@@ -31,16 +32,30 @@ unsigned gen_target_bit(const char *name, size_t len);
 unsigned gen_target_of(const char *rel);
 
 /**
- * Renders every target of `targets` for the checked model `m`.
+ * Renders every target of `targets` for the checked model `m` into `sink`, file after file, each
+ * while it is rendered (c, messaging, schema, docs, asyncapi, in that order): the run holds a piece
+ * of one file's text and one event's view at a time, whatever the size of the catalog.
  *
  * @param source    the catalog path as banners print it
  * @param version   the generator's version, for banners
  * @param templates the templates (built-in, or with overrides)
  * @param out_dir   the output folder; output paths are `out_dir/<target folder>/...`
- * @param outs      receives a malloc'd array of outputs in a fixed order (c, messaging, schema,
- *                  docs, asyncapi), freed
- *                  with gen_outputs_free; empty on failure
- * @param err       receives the messages of a failure, one per line, GCC style
+ * @param sink      receives the files; stopping it stops the run
+ * @param err       receives the messages of a failure, one per line, GCC style (nothing when
+ *                  the sink stopped the run)
+ * @return 0, or -1 when a view or a template failed (the file being rendered is closed as
+ *         abandoned) or the sink stopped the run
+ */
+int gen_generate_each(const gen_model *m, const char *source, const char *version, unsigned targets,
+                      gen_template_set *templates, const char *out_dir, const gen_sink *sink,
+                      gen_str *err);
+
+/**
+ * gen_generate_each into memory: every output of the run at once, for the fuzz harness and the
+ * tests (a large catalog's outputs take as much memory as they take disk).
+ *
+ * @param outs receives a malloc'd array of outputs in a fixed order (c, messaging, schema, docs,
+ *             asyncapi), freed with gen_outputs_free; empty on failure
  * @return 0, or -1 when a view or a template failed (a checked model with the built-in templates
  *         never fails: the fuzz harness asserts it).
  */

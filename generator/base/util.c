@@ -57,14 +57,20 @@ char *gen_xstrdup(const char *s)
 
 char *gen_vformat(const char *fmt, va_list ap)
 {
+    /* Most results are short: one formatting pass into a stack buffer, a second only for long
+     * ones. The view models format millions of names. */
+    char buf[256];
     va_list copy;
     va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
+    int n = vsnprintf(buf, sizeof buf, fmt, copy);
     va_end(copy);
     if (n < 0)
         n = 0;
     char *p = gen_xmalloc((size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    if ((size_t)n < sizeof buf)
+        memcpy(p, buf, (size_t)n + 1);
+    else
+        vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
 }
 
@@ -117,17 +123,31 @@ void gen_str_puts(gen_str *s, const char *p)
 
 void gen_str_putc(gen_str *s, char c)
 {
-    gen_str_append(s, &c, 1);
+    if (s->len + 2 > s->cap)
+        str_reserve(s, 1);
+    s->data[s->len++] = c;
+    s->data[s->len] = '\0';
 }
 
 void gen_str_printf(gen_str *s, const char *fmt, ...)
 {
+    /* Straight into the buffer; a second pass only when it had too little room. */
+    str_reserve(s, 64);
     va_list ap;
     va_start(ap, fmt);
-    char *p = gen_vformat(fmt, ap);
+    int n = vsnprintf(s->data + s->len, s->cap - s->len, fmt, ap);
     va_end(ap);
-    gen_str_puts(s, p);
-    free(p);
+    if (n < 0) {
+        s->data[s->len] = '\0';
+        return;
+    }
+    if ((size_t)n >= s->cap - s->len) {
+        str_reserve(s, (size_t)n);
+        va_start(ap, fmt);
+        vsnprintf(s->data + s->len, s->cap - s->len, fmt, ap);
+        va_end(ap);
+    }
+    s->len += (size_t)n;
 }
 
 char *gen_str_detach(gen_str *s)

@@ -57,35 +57,6 @@ int gen_mkdirs(const char *dir)
     return rc;
 }
 
-/* 1 when `path` holds exactly `data`, 0 when it differs or does not exist, -1 on a read error. */
-static int same_content(const char *path, const char *data, size_t len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno == ENOENT ? 0 : -1;
-    char buf[65536];
-    size_t off = 0;
-    int same = 1;
-    for (;;) {
-        size_t n = fread(buf, 1, sizeof buf, f);
-        if (n == 0)
-            break;
-        if (off + n > len || memcmp(buf, data + off, n) != 0) {
-            same = 0;
-            break;
-        }
-        off += n;
-    }
-    if (ferror(f)) {
-        int saved = errno;
-        fclose(f);
-        errno = saved;
-        return -1;
-    }
-    fclose(f);
-    return same && off == len;
-}
-
 static gen_write_status fail(char *errbuf, size_t errlen, const char *path, int err)
 {
     if (errbuf && errlen)
@@ -125,65 +96,175 @@ void gen_writer_init(gen_writer *w, bool check)
     w->check = check;
 }
 
-gen_write_status gen_writer_put(gen_writer *w, const char *path, const char *data, size_t len,
-                                char *errbuf, size_t errlen)
+/* The content differs from the file on disk (or there is none): unless in check mode, the
+ * temporary file starts with the `same` bytes read so far, which the file on disk holds too. */
+static void begin_differ(gen_write_stream *s)
 {
-    int same = same_content(path, data, len);
-    if (same < 0)
-        return fail(errbuf, errlen, path, errno);
-    if (same)
-        return GEN_WRITE_UNCHANGED;
-    if (w->check)
-        return GEN_WRITE_CHANGED;
-
-    char *dir = dir_of(path);
-    if (gen_mkdirs(dir) != 0) {
-        int saved = errno;
-        gen_write_status r = fail(errbuf, errlen, dir, saved);
-        free(dir);
-        return r;
+    s->differs = true;
+    if (s->w->check || s->err) {
+        if (s->old) {
+            fclose(s->old);
+            s->old = NULL;
+        }
+        return;
     }
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    char *tmp = gen_format("%s/.%s.XXXXXX", strcmp(dir, "/") == 0 ? "" : dir, base);
+    char *dir = dir_of(s->path);
+    if (gen_mkdirs(dir) != 0) {
+        s->err = errno;
+        s->err_path = dir;
+        if (s->old) {
+            fclose(s->old);
+            s->old = NULL;
+        }
+        return;
+    }
+    const char *slash = strrchr(s->path, '/');
+    const char *base = slash ? slash + 1 : s->path;
+    s->tmp = gen_format("%s/.%s.XXXXXX", strcmp(dir, "/") == 0 ? "" : dir, base);
     free(dir);
 
     /* Permissions: those of the file being replaced, else what a plain create would give. */
     struct stat st;
-    mode_t mode;
-    if (stat(path, &st) == 0) {
-        mode = st.st_mode & 07777;
+    if (stat(s->path, &st) == 0) {
+        s->mode = st.st_mode & 07777;
     } else {
         mode_t mask = umask(0);
         umask(mask);
-        mode = 0666 & ~mask;
+        s->mode = 0666 & ~mask;
     }
+    s->fd = mkstemp(s->tmp);
+    if (s->fd < 0) {
+        s->err = errno;
+        free(s->tmp);
+        s->tmp = NULL;
+    }
+    /* The equal part, copied from the file on disk. */
+    if (s->old && s->fd >= 0 && s->same > 0) {
+        char buf[65536];
+        rewind(s->old);
+        for (size_t left = s->same; left > 0 && !s->err;) {
+            size_t n = fread(buf, 1, left < sizeof buf ? left : sizeof buf, s->old);
+            if (n == 0)
+                s->err = ferror(s->old) ? errno : EIO;
+            else if (write_all(s->fd, buf, n) != 0)
+                s->err = errno;
+            left -= n;
+        }
+    }
+    if (s->old) {
+        fclose(s->old);
+        s->old = NULL;
+    }
+}
 
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
+void gen_writer_open(gen_writer *w, gen_write_stream *s, const char *path)
+{
+    memset(s, 0, sizeof *s);
+    s->w = w;
+    s->path = gen_xstrdup(path);
+    s->fd = -1;
+    s->old = fopen(path, "rb");
+    if (!s->old) {
+        if (errno != ENOENT)
+            s->err = errno;
+        else
+            begin_differ(s);
+    }
+}
+
+void gen_writer_write(gen_write_stream *s, const char *data, size_t len)
+{
+    /* Compared with the file on disk while they agree. */
+    while (!s->err && !s->differs && len > 0) {
+        char buf[65536];
+        size_t want = len < sizeof buf ? len : sizeof buf;
+        size_t n = fread(buf, 1, want, s->old);
+        if (n < want && ferror(s->old)) {
+            s->err = errno;
+            return;
+        }
+        size_t k = 0;
+        while (k < n && buf[k] == data[k])
+            k++;
+        s->same += k;
+        data += k;
+        len -= k;
+        if (k < want)
+            begin_differ(s);
+    }
+    if (s->err || s->fd < 0 || len == 0)
+        return;
+    if (write_all(s->fd, data, len) != 0)
+        s->err = errno;
+}
+
+static void stream_release(gen_write_stream *s)
+{
+    if (s->old)
+        fclose(s->old);
+    if (s->fd >= 0)
+        close(s->fd);
+    if (s->tmp)
+        unlink(s->tmp);
+    free(s->tmp);
+    free(s->path);
+    free(s->err_path);
+    memset(s, 0, sizeof *s);
+    s->fd = -1;
+}
+
+void gen_writer_abandon(gen_write_stream *s)
+{
+    stream_release(s);
+}
+
+gen_write_status gen_writer_close(gen_write_stream *s, char *errbuf, size_t errlen)
+{
+    /* A file on disk that goes on after the new content differs too. */
+    if (!s->err && !s->differs) {
+        int c = fgetc(s->old);
+        if (c == EOF && ferror(s->old))
+            s->err = errno;
+        else if (c != EOF)
+            begin_differ(s);
+    }
+    gen_write_status r = GEN_WRITE_CHANGED;
+    if (!s->err && !s->differs) {
+        r = GEN_WRITE_UNCHANGED;
+    } else if (!s->err && !s->w->check) {
+        int rc = fchmod(s->fd, s->mode);
         int saved = errno;
-        free(tmp);
-        return fail(errbuf, errlen, path, saved);
+        if (close(s->fd) != 0 && rc == 0) {
+            rc = -1;
+            saved = errno;
+        }
+        s->fd = -1;
+        if (rc != 0) {
+            s->err = saved;
+        } else {
+            gen_writer *w = s->w;
+            if (w->n_staged == w->cap_staged) {
+                w->cap_staged = w->cap_staged ? w->cap_staged * 2 : 16;
+                w->staged = gen_xrealloc(w->staged, w->cap_staged * sizeof(*w->staged));
+            }
+            w->staged[w->n_staged++] = (gen_staged){s->path, s->tmp};
+            s->path = NULL;
+            s->tmp = NULL;
+        }
     }
-    int rc = write_all(fd, data, len);
-    if (rc == 0)
-        rc = fchmod(fd, mode);
-    int saved = errno;
-    if (close(fd) != 0 && rc == 0) {
-        rc = -1;
-        saved = errno;
-    }
-    if (rc != 0) {
-        unlink(tmp);
-        free(tmp);
-        return fail(errbuf, errlen, path, saved);
-    }
-    if (w->n_staged == w->cap_staged) {
-        w->cap_staged = w->cap_staged ? w->cap_staged * 2 : 16;
-        w->staged = gen_xrealloc(w->staged, w->cap_staged * sizeof(*w->staged));
-    }
-    w->staged[w->n_staged++] = (gen_staged){gen_xstrdup(path), tmp};
-    return GEN_WRITE_CHANGED;
+    if (s->err)
+        r = fail(errbuf, errlen, s->err_path ? s->err_path : s->path, s->err);
+    stream_release(s);
+    return r;
+}
+
+gen_write_status gen_writer_put(gen_writer *w, const char *path, const char *data, size_t len,
+                                char *errbuf, size_t errlen)
+{
+    gen_write_stream s;
+    gen_writer_open(w, &s, path);
+    gen_writer_write(&s, data, len);
+    return gen_writer_close(&s, errbuf, errlen);
 }
 
 void gen_writer_remove(gen_writer *w, const char *path)

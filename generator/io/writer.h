@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 /** What putting a file did. */
 typedef enum gen_write_status {
@@ -48,6 +50,38 @@ void gen_writer_init(gen_writer *w, bool check);
  */
 gen_write_status gen_writer_put(gen_writer *w, const char *path, const char *data, size_t len,
                                 char *errbuf, size_t errlen);
+
+/** A file whose content comes in pieces: gen_writer_open, gen_writer_write..., gen_writer_close
+ * (or gen_writer_abandon). The pieces are compared with the file on disk while they agree, and
+ * go to a temporary file from the first difference on, so neither the new content nor the old
+ * is ever held in memory. */
+typedef struct gen_write_stream {
+    gen_writer *w;
+    char *path;
+    FILE *old;    /* the file on disk while the content agrees with it */
+    size_t same;  /* bytes that agree so far */
+    bool differs; /* the content differs (or there was no file) */
+    int fd;       /* the temporary file, once the content differs; -1 before (and in check mode) */
+    char *tmp;    /* its name */
+    mode_t mode;  /* the permissions it gets */
+    int err;      /* errno of the first failure; 0 */
+    char *err_path; /* the folder that could not be made, when that failed; else NULL */
+} gen_write_stream;
+
+/** Starts bringing `path` to a content given in pieces, with gen_writer_put's rules. */
+void gen_writer_open(gen_writer *w, gen_write_stream *s, const char *path);
+
+/** The next `len` bytes of the content. A failure is reported by gen_writer_close. */
+void gen_writer_write(gen_write_stream *s, const char *data, size_t len);
+
+/**
+ * The content is complete: as gen_writer_put, whether the file changes (its new content staged
+ * for gen_writer_commit), or GEN_WRITE_FAILED with "path: reason" in `errbuf`. Releases `s`.
+ */
+gen_write_status gen_writer_close(gen_write_stream *s, char *errbuf, size_t errlen);
+
+/** Drops a content that will not be completed (a rendering failed); releases `s`. */
+void gen_writer_abandon(gen_write_stream *s);
 
 /** Schedules the removal of `path` (a file the run no longer produces) for gen_writer_commit. */
 void gen_writer_remove(gen_writer *w, const char *path);

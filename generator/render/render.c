@@ -3,6 +3,7 @@
  * list with an explicit frame stack instead of recursion: deep data or long partial chains cost
  * heap, never C stack, and the only limits are the documented depth limits. */
 #include "render.h"
+#include "base/lazy_list.h"
 
 #include <float.h>
 #include <inttypes.h>
@@ -551,17 +552,41 @@ static struct tmpl *compile(const char *src, size_t len, size_t col_shift, char 
 
 /* ---- rendering ---- */
 
+/* How much text gen_render_to gathers before handing it on. */
+#define OUT_PIECE 65536
+
 struct out {
     char *buf;
     size_t len;
     size_t cap;
     bool oom;
+    /* gen_render_to: where the text goes, and whether that refused it. */
+    gen_render_write_fn write;
+    void *wctx;
+    bool stopped;
 };
+
+static void out_flush(struct out *o)
+{
+    if (o->len > 0 && !o->oom && !o->stopped && o->write(o->wctx, o->buf, o->len) != 0) {
+        o->stopped = true;
+    }
+    o->len = 0;
+}
 
 static void out_put(struct out *o, const char *s, size_t n)
 {
-    if (o->oom || n == 0) {
+    if (o->oom || o->stopped || n == 0) {
         return;
+    }
+    if (o->write != NULL && o->len + n > OUT_PIECE) {
+        out_flush(o);
+        if (n >= OUT_PIECE) {
+            if (!o->stopped && o->write(o->wctx, s, n) != 0) {
+                o->stopped = true;
+            }
+            return;
+        }
     }
     if (o->cap - o->len <= n) {
         size_t cap = o->cap ? o->cap : 256;
@@ -692,8 +717,10 @@ static bool truthy(struct json_object *v)
         return json_object_get_double(v) != 0.0;
     case json_type_string:
         return json_object_get_string_len(v) > 0;
-    case json_type_array:
-        return json_object_array_length(v) > 0;
+    case json_type_array: {
+        const gen_lazy_list *l = gen_lazy_list_of(v);
+        return l != NULL ? l->count > 0 : json_object_array_length(v) > 0;
+    }
     default:
         return true;
     }
@@ -706,6 +733,9 @@ struct frame {
     size_t end;
     /* A section over a list: the list, the current element and the element count. */
     struct json_object *list;
+    /* Over a lazy list instead: the list and the item built for the current element. */
+    const gen_lazy_list *lazy;
+    struct json_object *item;
     size_t idx;
     size_t count;
     bool pushed_ctx;
@@ -907,17 +937,31 @@ static bool enter_section(struct renderer *r, const struct frame *f, size_t at,
     };
     if (nd->kind == NODE_SECTION) {
         struct json_object *first = v;
-        if (json_object_is_type(v, json_type_array)) {
+        const gen_lazy_list *lazy = gen_lazy_list_of(v);
+        if (lazy != NULL) {
+            first = lazy->item(lazy->ctx, 0);
+            if (first == NULL) {
+                return false;
+            }
+            sub.lazy = lazy;
+            sub.item = first;
+            sub.count = lazy->count;
+        } else if (json_object_is_type(v, json_type_array)) {
             sub.list = v;
             sub.count = json_object_array_length(v);
             first = json_object_array_get_idx(v, 0);
         }
         if (!push_ctx(r, first)) {
+            json_object_put(sub.item);
             return false;
         }
         sub.pushed_ctx = true;
     }
-    return push_frame(r, &sub);
+    if (!push_frame(r, &sub)) {
+        json_object_put(sub.item);
+        return false;
+    }
+    return true;
 }
 
 static bool run(struct renderer *r, struct tmpl *root, struct json_object *data)
@@ -932,7 +976,19 @@ static bool run(struct renderer *r, struct tmpl *root, struct json_object *data)
             if (f->pushed_ctx) {
                 r->depth--;
             }
-            if (f->list != NULL && ++f->idx < f->count) {
+            if (f->lazy != NULL) {
+                json_object_put(f->item);
+                f->item = NULL;
+                if (++f->idx < f->count) {
+                    f->item = f->lazy->item(f->lazy->ctx, f->idx);
+                    if (f->item == NULL) {
+                        return oom(r);
+                    }
+                    r->stack[r->depth++] = f->item;
+                    f->pc = f->body;
+                    continue;
+                }
+            } else if (f->list != NULL && ++f->idx < f->count) {
                 /* The slot just freed is reused, so this push cannot fail. */
                 r->stack[r->depth++] = json_object_array_get_idx(f->list, f->idx);
                 f->pc = f->body;
@@ -1005,8 +1061,50 @@ static bool run(struct renderer *r, struct tmpl *root, struct json_object *data)
         if (r->out.oom) {
             return oom(r);
         }
+        if (r->out.stopped) {
+            set_error(r->err, r->errlen, "%s", "");
+            return false;
+        }
     }
     return true;
+}
+
+/* Renders into r->out (set up by the caller); frees everything but the output buffer. */
+static bool render(struct renderer *r, const char *tmpl, size_t len, struct json_object *data)
+{
+    if (tmpl == NULL) {
+        len = 0;
+        tmpl = "";
+    }
+    struct tmpl *root = compile(tmpl, len, 0, r->err, r->errlen);
+    if (root == NULL) {
+        return false;
+    }
+    /* Generated files come out about as long as their templates; start there. */
+    r->out.cap = len + 1;
+    if (r->out.write != NULL && r->out.cap > OUT_PIECE) {
+        r->out.cap = OUT_PIECE;
+    }
+    r->out.buf = malloc(r->out.cap);
+    if (r->out.buf == NULL) {
+        r->out.cap = 0;
+        r->out.oom = true;
+    }
+    bool ok = !r->out.oom ? run(r, root, data) : oom(r);
+    /* A failed run leaves frames, and maybe the items they built. */
+    for (size_t i = 0; i < r->nframes; i++) {
+        json_object_put(r->frames[i].item);
+    }
+    while (r->cache != NULL) {
+        struct partial_entry *next = r->cache->next;
+        tmpl_free(r->cache->t);
+        free(r->cache);
+        r->cache = next;
+    }
+    free(r->stack);
+    free(r->frames);
+    tmpl_free(root);
+    return ok;
 }
 
 char *gen_render(const char *tmpl, size_t len, struct json_object *data, gen_partial_fn partials,
@@ -1015,46 +1113,42 @@ char *gen_render(const char *tmpl, size_t len, struct json_object *data, gen_par
     if (out_len != NULL) {
         *out_len = 0;
     }
-    if (tmpl == NULL) {
-        len = 0;
-        tmpl = "";
-    }
-    struct tmpl *root = compile(tmpl, len, 0, errbuf, errlen);
-    if (root == NULL) {
-        return NULL;
-    }
     struct renderer r = {
         .partials = partials,
         .ctx = ctx,
         .err = errbuf,
         .errlen = errlen,
     };
-    /* Generated files come out about as long as their templates; start there. */
-    r.out.cap = len + 1;
-    r.out.buf = malloc(r.out.cap);
-    if (r.out.buf == NULL) {
-        r.out.cap = 0;
-        r.out.oom = true;
-    }
-    bool ok = !r.out.oom ? run(&r, root, data) : oom(&r);
-    if (ok) {
-        /* out_put always leaves room for one more byte. */
-        r.out.buf[r.out.len] = '\0';
-        if (out_len != NULL) {
-            *out_len = r.out.len;
-        }
-    } else {
+    if (!render(&r, tmpl, len, data)) {
         free(r.out.buf);
-        r.out.buf = NULL;
+        return NULL;
     }
-    while (r.cache != NULL) {
-        struct partial_entry *next = r.cache->next;
-        tmpl_free(r.cache->t);
-        free(r.cache);
-        r.cache = next;
+    /* out_put always leaves room for one more byte. */
+    r.out.buf[r.out.len] = '\0';
+    if (out_len != NULL) {
+        *out_len = r.out.len;
     }
-    free(r.stack);
-    free(r.frames);
-    tmpl_free(root);
     return r.out.buf;
+}
+
+int gen_render_to(const char *tmpl, size_t len, struct json_object *data, gen_partial_fn partials,
+                  void *ctx, gen_render_write_fn write, void *wctx, char *errbuf, size_t errlen)
+{
+    struct renderer r = {
+        .partials = partials,
+        .ctx = ctx,
+        .err = errbuf,
+        .errlen = errlen,
+        .out = {.write = write, .wctx = wctx},
+    };
+    bool ok = render(&r, tmpl, len, data);
+    if (ok) {
+        out_flush(&r.out);
+        if (r.out.stopped) {
+            set_error(errbuf, errlen, "%s", "");
+            ok = false;
+        }
+    }
+    free(r.out.buf);
+    return ok ? 0 : -1;
 }

@@ -31,7 +31,9 @@ typedef const char *(*gen_partial_fn)(void *ctx, const char *name, size_t *len);
  * variables, sections, inverted sections, comments, partials (indented when standalone), set
  * delimiters, dotted names and the implicit iterator `{{.}}`. Lambdas are not supported.
  *
- * Falsey values: a missing name, null, false, 0, "" and the empty array. Numbers print as JSON
+ * Falsey values: a missing name, null, false, 0, "" and the empty array. A lazy list
+ * (base/lazy_list.h) is a list of its items in sections: each is built when the section reaches it
+ * and released before the next. Numbers print as JSON
  * writes them (integers plainly, doubles in their shortest exact form such as 1.21); objects and
  * arrays interpolate as compact JSON.
  *
@@ -50,6 +52,24 @@ typedef const char *(*gen_partial_fn)(void *ctx, const char *name, size_t *len);
  */
 char *gen_render(const char *tmpl, size_t len, struct json_object *data, gen_partial_fn partials,
                  void *ctx, size_t *out_len, char *errbuf, size_t errlen);
+
+/**
+ * Receives the text of gen_render_to in pieces, in order.
+ *
+ * @return 0, or -1 to stop the rendering
+ */
+typedef int (*gen_render_write_fn)(void *ctx, const char *data, size_t len);
+
+/**
+ * gen_render, with the text handed to `write` in pieces of up to 64 KiB as it is produced instead
+ * of returned whole: rendering a large file holds one piece of it. On a template error the pieces
+ * already written are the beginning of a text that will not be completed.
+ *
+ * @return 0, or -1 on the errors of gen_render (`errbuf` filled) or when `write` stopped the
+ *         rendering (`errbuf` holds the empty string)
+ */
+int gen_render_to(const char *tmpl, size_t len, struct json_object *data, gen_partial_fn partials,
+                  void *ctx, gen_render_write_fn write, void *wctx, char *errbuf, size_t errlen);
 
 /**
  * The `eventc render TEMPLATE DATA.json [--partials DIR]` command. Partials are read from

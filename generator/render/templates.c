@@ -138,8 +138,11 @@ static const char *lookup_partial(void *ctx, const char *name, size_t *len)
     return text;
 }
 
-char *gen_templates_render(gen_template_set *t, const char *name, json_object *data,
-                           size_t *out_len, char *errbuf, size_t errlen)
+/* Renders template `name` into a string (`write` NULL: in *out, its length in *out_len) or
+ * through `write`. False on failure, with the message in `errbuf`. */
+static bool render_template(gen_template_set *t, const char *name, json_object *data,
+                            gen_render_write_fn write, void *wctx, char **out, size_t *out_len,
+                            char *errbuf, size_t errlen)
 {
     size_t len;
     const char *origin;
@@ -152,35 +155,62 @@ char *gen_templates_render(gen_template_set *t, const char *name, json_object *d
             else
                 snprintf(errbuf, errlen, "templates/%s: error: no such template", name);
         }
-        return NULL;
+        return false;
     }
     struct partial_ctx pc = {t, "", ""};
     const char *slash = strrchr(name, '/');
     char *folder = slash ? gen_xstrndup(name, (size_t)(slash - name + 1)) : gen_xstrdup("");
     pc.folder = folder;
-    char rerr[512];
-    char *out = gen_render(text, len, data, lookup_partial, &pc, out_len, rerr, sizeof rerr);
+    char rerr[512] = "";
+    bool ok;
+    if (write) {
+        ok = gen_render_to(text, len, data, lookup_partial, &pc, write, wctx, rerr, sizeof rerr) ==
+             0;
+    } else {
+        *out = gen_render(text, len, data, lookup_partial, &pc, out_len, rerr, sizeof rerr);
+        ok = *out != NULL;
+    }
     free(folder);
-    if (!out) {
+    if (!ok) {
         if (errbuf && errlen) {
-            /* gen_render says "line:col: message". */
+            /* gen_render says "line:col: message"; nothing when `write` stopped it. */
             const char *msg = strstr(rerr, ": ");
-            if (msg)
+            if (!rerr[0])
+                errbuf[0] = '\0';
+            else if (msg)
                 snprintf(errbuf, errlen, "%s:%.*s: error: %s", origin, (int)(msg - rerr), rerr,
                          msg + 2);
             else
                 snprintf(errbuf, errlen, "%s: error: %s", origin, rerr);
         }
-        return NULL;
+        return false;
     }
     if (pc.error[0]) {
         /* A partial exists but could not be read: the output would silently lack it. */
         if (errbuf && errlen)
             snprintf(errbuf, errlen, "%s: error: cannot read the template", pc.error);
-        free(out);
-        return NULL;
+        if (!write) {
+            free(*out);
+            *out = NULL;
+        }
+        return false;
     }
+    return true;
+}
+
+char *gen_templates_render(gen_template_set *t, const char *name, json_object *data,
+                           size_t *out_len, char *errbuf, size_t errlen)
+{
+    char *out = NULL;
+    if (!render_template(t, name, data, NULL, NULL, &out, out_len, errbuf, errlen))
+        return NULL;
     return out;
+}
+
+int gen_templates_render_to(gen_template_set *t, const char *name, json_object *data,
+                            gen_render_write_fn write, void *wctx, char *errbuf, size_t errlen)
+{
+    return render_template(t, name, data, write, wctx, NULL, NULL, errbuf, errlen) ? 0 : -1;
 }
 
 /* ---- overrides that match nothing ------------------------------------------------------------ */

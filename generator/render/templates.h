@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "base/util.h"
+#include "render.h"
 
 /** One built-in template: its path under templates/ and its bytes. */
 typedef struct gen_builtin_template {
@@ -82,5 +83,14 @@ size_t gen_templates_check_overrides(gen_template_set *t, gen_str *report);
  */
 char *gen_templates_render(gen_template_set *t, const char *name, json_object *data,
                            size_t *out_len, char *errbuf, size_t errlen);
+
+/**
+ * gen_templates_render with the text handed to `write` in pieces as it is produced
+ * (gen_render_to).
+ *
+ * @return 0, or -1 with the message in `errbuf` (empty when `write` stopped the rendering)
+ */
+int gen_templates_render_to(gen_template_set *t, const char *name, json_object *data,
+                            gen_render_write_fn write, void *wctx, char *errbuf, size_t errlen);
 
 #endif

@@ -10,6 +10,7 @@
 #include "viewmodel_messaging.h"
 #include "viewmodel_upcast.h"
 #include "base/util.h"
+#include "base/lazy_list.h"
 
 #include <eventc/regex.h>
 #include <eventc/utf8.h>
@@ -615,6 +616,64 @@ static json_object *catalog_json(vm *v, const char *header_name)
     return o;
 }
 
+/* ---- lists built while the templates iterate them ---- */
+
+/* What the lazy lists of the events keep: the view model's state (prefixes, the shared value
+ * descriptors of the envelope, the pattern table), with diagnostics of its own because the
+ * caller's are gone by the time the templates run. */
+typedef struct vm_kept {
+    vm v;
+    gen_diags diags;
+} vm_kept;
+
+static void vm_release(vm *v)
+{
+    gen_vmc_patterns_free(v);
+    free(v->up);
+    for (size_t i = 0; v->env_refs && i < v->m->n_envelope; i++)
+        free(v->env_refs[i]);
+    free(v->env_refs);
+}
+
+static void vm_kept_free(void *ctx)
+{
+    vm_kept *k = ctx;
+    vm_release(&k->v);
+    gen_diags_free(&k->diags);
+    free(k);
+}
+
+static json_object *event_item(void *ctx, size_t i)
+{
+    vm_kept *k = ctx;
+    return event_json(&k->v, k->v.m->events[i]);
+}
+
+typedef struct aggregates_ctx {
+    const gen_model *m;
+    const char *p;
+} aggregates_ctx;
+
+static json_object *aggregate_json(const gen_model *m, const gen_aggregate *a, const char *p)
+{
+    json_object *ao = jobj();
+    jnames(ao, a->name);
+    jtext(ao, "description", a->description, 0);
+    jstr(ao, "id_field", a->id_field);
+    json_object *names = jarr();
+    for (size_t k = 0; k < a->n_events; k++)
+        jpush(names, jstring(a->events[k]->name));
+    jset(ao, "events", names);
+    jset(ao, "lifecycle", gen_vm_lifecycle(m, a, p));
+    return ao;
+}
+
+static json_object *aggregate_item(void *ctx, size_t i)
+{
+    aggregates_ctx *c = ctx;
+    return aggregate_json(c->m, c->m->aggregates[i], c->p);
+}
+
 json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_diags *diags)
 {
     vm v = {m, opt, diags, gen_c_prefix(m), NULL, NULL, false, NULL, NULL, 0, 0};
@@ -666,37 +725,42 @@ json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_
     jset(root, "enums", enums);
     jset(root, "objects", objects);
     jset(root, "envelope", envelope_json(&v));
-    json_object *events = jarr();
-    for (size_t i = 0; i < m->n_events; i++)
-        jpush(events, event_json(&v, m->events[i]));
+    json_object *events = NULL;
+    if (opt->lazy) {
+        /* Each event once now, for its errors and its pattern automata (the source prints them
+         * before the structs), then again whenever a template iterates the events. */
+        for (size_t i = 0; i < m->n_events; i++)
+            json_object_put(event_json(&v, m->events[i]));
+    } else {
+        events = jarr();
+        for (size_t i = 0; i < m->n_events; i++)
+            jpush(events, event_json(&v, m->events[i]));
+    }
     jbool(root, "has_events", m->n_events > 0);
+    /* In place now, filled below: the keys keep their order in `eventc model`. */
     jset(root, "events", events);
-    json_object *aggs = jarr();
+    json_object *aggs = NULL;
     bool has_lifecycles = false;
-    for (size_t i = 0; i < m->n_aggregates; i++) {
-        const gen_aggregate *a = m->aggregates[i];
-        json_object *ao = jobj();
-        jnames(ao, a->name);
-        jtext(ao, "description", a->description, 0);
-        jstr(ao, "id_field", a->id_field);
-        json_object *names = jarr();
-        for (size_t k = 0; k < a->n_events; k++)
-            jpush(names, jstring(a->events[k]->name));
-        jset(ao, "events", names);
-        json_object *lifecycle = gen_vm_lifecycle(m, a, v.p);
-        has_lifecycles = has_lifecycles || lifecycle;
-        jset(ao, "lifecycle", lifecycle);
-        jpush(aggs, ao);
+    for (size_t i = 0; i < m->n_aggregates; i++)
+        has_lifecycles = has_lifecycles || m->aggregates[i]->has_lifecycle;
+    if (opt->lazy) {
+        aggregates_ctx *c = gen_xmalloc(sizeof(*c));
+        *c = (aggregates_ctx){m, v.p};
+        aggs = jcheck(gen_lazy_list_new(m->n_aggregates, aggregate_item, c, free));
+    } else {
+        aggs = jarr();
+        for (size_t i = 0; i < m->n_aggregates; i++)
+            jpush(aggs, aggregate_json(m, m->aggregates[i], v.p));
     }
     jset(root, "aggregates", aggs);
     jbool(root, "has_lifecycles", has_lifecycles);
     jset(root, "event_union", union_json(&v));
-    json_object *ce = gen_viewmodel_cloudevents(m, v.p, v.up, diags);
+    json_object *ce = gen_viewmodel_cloudevents(m, v.p, v.up, opt->lazy, diags);
     if (ce)
         jset(root, "cloudevents", ce);
     else
         v.failed = true;
-    json_object *msg = gen_viewmodel_messaging(m, v.p, v.up, diags);
+    json_object *msg = gen_viewmodel_messaging(m, v.p, v.up, opt->lazy, diags);
     if (msg)
         jset(root, "messaging", msg);
     else
@@ -706,14 +770,22 @@ json_object *gen_viewmodel_c(const gen_model *m, const gen_vm_options *opt, gen_
     /* The automata of every pattern of the file, once each: the source prints them before the
      * structs that point to them. */
     jset(root, "pattern_dfas", v.dfas);
-    gen_vmc_patterns_free(&v);
-    free(v.up);
-    for (size_t i = 0; v.env_refs && i < m->n_envelope; i++)
-        free(v.env_refs[i]);
-    free(v.env_refs);
     if (v.failed) {
+        vm_release(&v);
         json_object_put(root);
         return NULL;
+    }
+    if (opt->lazy) {
+        /* The list keeps the state; its diagnostics stay empty, as every event was built once
+         * above without an error. */
+        vm_kept *k = gen_xmalloc(sizeof(*k));
+        k->v = v;
+        k->v.opt = NULL;
+        gen_diags_init(&k->diags);
+        k->v.diags = &k->diags;
+        jset(root, "events", jcheck(gen_lazy_list_new(m->n_events, event_item, k, vm_kept_free)));
+    } else {
+        vm_release(&v);
     }
     return root;
 }

@@ -20,6 +20,10 @@ typedef struct gen_vm_options {
     const char *source_path;
     /** The generator's version, e.g. "0.1.0". */
     const char *version;
+    /** Whether the lists of events and aggregates are lazy (gen_render_list_new): built one item
+     * at a time while a template iterates them, for rendering with bounded memory. Otherwise
+     * they are complete arrays, as `eventc model` prints them. */
+    bool lazy;
 } gen_vm_options;
 
 /**

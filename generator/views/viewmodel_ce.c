@@ -2,6 +2,7 @@
 #include "viewmodel_ce.h"
 #include "names/names.h"
 #include "base/util.h"
+#include "base/lazy_list.h"
 #include "c_text.h"
 #include "json_build.h"
 
@@ -141,7 +142,31 @@ static json_object *event_json(const gen_model *m, const gen_ce_names *names, si
     return o;
 }
 
-json_object *gen_viewmodel_cloudevents(const gen_model *m, const char *p, const char *up,
+/* What the lazy list of the events keeps to build one. */
+typedef struct events_ctx {
+    const gen_model *m;
+    gen_ce_names names;
+    char *p, *up, *mapping, *table;
+} events_ctx;
+
+static json_object *event_item(void *ctx, size_t i)
+{
+    events_ctx *c = ctx;
+    return event_json(c->m, &c->names, i, c->p, c->up, c->mapping, c->table);
+}
+
+static void events_ctx_free(void *ctx)
+{
+    events_ctx *c = ctx;
+    gen_ce_names_free(&c->names);
+    free(c->p);
+    free(c->up);
+    free(c->mapping);
+    free(c->table);
+    free(c);
+}
+
+json_object *gen_viewmodel_cloudevents(const gen_model *m, const char *p, const char *up, bool lazy,
                                        gen_diags *diags)
 {
     gen_ce_names names;
@@ -215,10 +240,18 @@ json_object *gen_viewmodel_cloudevents(const gen_model *m, const char *p, const 
     }
     jset(o, "fields", flist);
 
-    json_object *elist = jcheck(json_object_new_array());
-    for (size_t i = 0; i < m->n_events; i++)
-        jpush(elist, event_json(m, &names, i, p, up, mapping, table));
-    jset(o, "events", elist);
+    if (lazy) {
+        events_ctx *c = gen_xmalloc(sizeof(*c));
+        *c = (events_ctx){
+            m, names, gen_xstrdup(p), gen_xstrdup(up), gen_xstrdup(mapping), gen_xstrdup(table)};
+        memset(&names, 0, sizeof names); /* the list owns them now */
+        jset(o, "events", jcheck(gen_lazy_list_new(m->n_events, event_item, c, events_ctx_free)));
+    } else {
+        json_object *elist = jcheck(json_object_new_array());
+        for (size_t i = 0; i < m->n_events; i++)
+            jpush(elist, event_json(m, &names, i, p, up, mapping, table));
+        jset(o, "events", elist);
+    }
 
     /* The functions of the event union. */
     char *ev_type = gen_format("%s_event", p);

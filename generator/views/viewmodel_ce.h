@@ -15,9 +15,10 @@
  *
  * @param prefix       the catalog's C prefix (`msg`)
  * @param upper_prefix the same in upper case (`MSG`)
+ * @param lazy         whether `events` is a lazy list (gen_render_list_new) rather than an array
  * @return a new json-c object, or NULL when an error was recorded in `diags`.
  */
 json_object *gen_viewmodel_cloudevents(const gen_model *m, const char *prefix,
-                                       const char *upper_prefix, gen_diags *diags);
+                                       const char *upper_prefix, bool lazy, gen_diags *diags);
 
 #endif

@@ -7,6 +7,7 @@
 #include "names/file_names.h"
 #include "names/names.h"
 #include "base/util.h"
+#include "base/lazy_list.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -868,20 +869,57 @@ static json_object *index_json(const docs *d, json_object *catalog)
     return o;
 }
 
+static json_object *page_json(docs *d, const gen_aggregate *a, json_object *catalog)
+{
+    json_object *p = jobj();
+    jown(p, "file", gen_docs_page_name(a)); /* the checker refused clashes */
+    jset(p, "data", aggregate_json(d, a, catalog));
+    return p;
+}
+
+/* What the lazy list of the pages keeps: diagnostics of its own (the caller's are gone when the
+ * pages are built) and the catalog part every page shares. */
+typedef struct pages_ctx {
+    docs d;
+    gen_diags diags;
+    json_object *catalog;
+} pages_ctx;
+
+static json_object *page_item(void *ctx, size_t i)
+{
+    pages_ctx *c = ctx;
+    return page_json(&c->d, c->d.m->aggregates[i], c->catalog);
+}
+
+static void pages_ctx_free(void *ctx)
+{
+    pages_ctx *c = ctx;
+    gen_diags_free(&c->diags);
+    json_object_put(c->catalog);
+    free(c);
+}
+
 json_object *gen_viewmodel_docs(const gen_model *m, const gen_vm_options *opt, gen_diags *diags)
 {
     docs d = {m, opt, diags, false};
     json_object *catalog = catalog_json(&d);
     json_object *root = jobj();
     jset(root, "index", index_json(&d, catalog));
-    json_object *pages = jarr();
-    for (size_t i = 0; i < m->n_aggregates; i++) {
-        const gen_aggregate *a = m->aggregates[i];
-        char *file = gen_docs_page_name(a); /* the checker refused clashes */
-        json_object *p = jobj();
-        jown(p, "file", file);
-        jset(p, "data", aggregate_json(&d, a, catalog));
-        jpush(pages, p);
+    json_object *pages = NULL;
+    if (opt->lazy) {
+        /* Each page once now for its errors (an example that cannot be read), then again when
+         * it is rendered. */
+        for (size_t i = 0; i < m->n_aggregates; i++)
+            json_object_put(page_json(&d, m->aggregates[i], catalog));
+        pages_ctx *c = gen_xmalloc(sizeof(*c));
+        c->d = (docs){m, NULL, &c->diags, false};
+        gen_diags_init(&c->diags);
+        c->catalog = json_object_get(catalog);
+        pages = jcheck(gen_lazy_list_new(m->n_aggregates, page_item, c, pages_ctx_free));
+    } else {
+        pages = jarr();
+        for (size_t i = 0; i < m->n_aggregates; i++)
+            jpush(pages, page_json(&d, m->aggregates[i], catalog));
     }
     jset(root, "pages", pages);
     json_object_put(catalog);

@@ -16,8 +16,8 @@
 
 /**
  * Builds the docs view model of a checked model: `index` (the data of index.md) and `pages` (one
- * entry per aggregate: its file name `file` and the data of its page). Example files are read to
- * be shown on the pages.
+ * entry per aggregate: its file name `file` and the data of its page; a lazy list, built page by
+ * page, with `opt->lazy`). Example files are read to be shown on the pages.
  *
  * @param m     the model, borrowed
  * @param opt   the source path for the banner and the generator version, borrowed

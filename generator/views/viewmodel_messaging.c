@@ -7,6 +7,7 @@
 #include "names/c_names.h"
 #include "names/names.h"
 #include "base/util.h"
+#include "base/lazy_list.h"
 #include "names/ce_names.h"
 
 #include <stdio.h>
@@ -275,7 +276,29 @@ static json_object *aggregates_json(const gen_model *m, const char *p)
     return list;
 }
 
-json_object *gen_viewmodel_messaging(const gen_model *m, const char *p, const char *up,
+/* What the lazy list of the events keeps to build one. */
+typedef struct events_ctx {
+    const gen_model *m;
+    gen_ce_names names;
+    char *p, *up;
+} events_ctx;
+
+static json_object *event_item(void *ctx, size_t i)
+{
+    events_ctx *c = ctx;
+    return event_json(c->m, &c->names, i, c->p, c->up);
+}
+
+static void events_ctx_free(void *ctx)
+{
+    events_ctx *c = ctx;
+    gen_ce_names_free(&c->names);
+    free(c->p);
+    free(c->up);
+    free(c);
+}
+
+json_object *gen_viewmodel_messaging(const gen_model *m, const char *p, const char *up, bool lazy,
                                      gen_diags *diags)
 {
     gen_ce_names names;
@@ -332,10 +355,17 @@ json_object *gen_viewmodel_messaging(const gen_model *m, const char *p, const ch
     jown(o, "routes_head_c_code", table_head("static const eventc_route", routes_name, true));
     jset(o, "aggregates", aggregates_json(m, p));
 
-    json_object *elist = jcheck(json_object_new_array());
-    for (size_t i = 0; i < m->n_events; i++)
-        jpush(elist, event_json(m, &names, i, p, up));
-    jset(o, "events", elist);
+    if (lazy) {
+        /* The list owns the names from now on; this function still reads them below. */
+        events_ctx *c = gen_xmalloc(sizeof(*c));
+        *c = (events_ctx){m, names, gen_xstrdup(p), gen_xstrdup(up)};
+        jset(o, "events", jcheck(gen_lazy_list_new(m->n_events, event_item, c, events_ctx_free)));
+    } else {
+        json_object *elist = jcheck(json_object_new_array());
+        for (size_t i = 0; i < m->n_events; i++)
+            jpush(elist, event_json(m, &names, i, p, up));
+        jset(o, "events", elist);
+    }
 
     /* Kinds ordered by type, for a binary search. */
     typed_kind *order = gen_xcalloc(m->n_events ? m->n_events : 1, sizeof(*order));
@@ -457,6 +487,7 @@ json_object *gen_viewmodel_messaging(const gen_model *m, const char *p, const ch
     free(header);
     free(source);
     free(ce_header);
-    gen_ce_names_free(&names);
+    if (!lazy)
+        gen_ce_names_free(&names);
     return o;
 }

@@ -14,10 +14,11 @@
  *
  * @param prefix       the catalog's C prefix (`msg`)
  * @param upper_prefix the same in upper case (`MSG`)
+ * @param lazy         whether `events` is a lazy list (gen_render_list_new) rather than an array
  * @return a new json-c object, or NULL when an error was recorded in `diags` (the CloudEvents
  *         mapping it builds on could not be made).
  */
 json_object *gen_viewmodel_messaging(const gen_model *m, const char *prefix,
-                                     const char *upper_prefix, gen_diags *diags);
+                                     const char *upper_prefix, bool lazy, gen_diags *diags);
 
 #endif

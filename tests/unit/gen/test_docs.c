@@ -68,7 +68,7 @@ static void test_pages(const char *src)
         free(path);
         return;
     }
-    gen_vm_options opt = {"workflow.yaml", "9.9.9"};
+    gen_vm_options opt = {"workflow.yaml", "9.9.9", false};
     json_object *vm = gen_viewmodel_docs(m, &opt, &diags);
     CHECK(vm != NULL);
     CHECK(diags.len == 0);
@@ -79,10 +79,12 @@ static void test_pages(const char *src)
 
     gen_template_set t;
     gen_templates_init(&t, NULL);
-    gen_output *outs = NULL;
-    size_t n = 0;
+    gen_outputs all = {NULL, 0, 0};
+    gen_sink sink = gen_outputs_sink(&all);
     char err[512];
-    CHECK(gen_emit_docs(vm, &t, "out", &outs, &n, err, sizeof err) == 0);
+    CHECK(gen_emit_docs(vm, &t, "out", &sink, err, sizeof err) == 0);
+    gen_output *outs = all.items;
+    size_t n = all.n;
     CHECK(n == 4);
     if (n == 4) {
         CHECK_STR(outs[0].path, "out/docs/index.md");
@@ -115,6 +117,18 @@ static void test_pages(const char *src)
         /* The page of an aggregate without a lifecycle has no diagram. */
         CHECK(strstr(outs[3].data, "mermaid") == NULL);
     }
+    /* Pages built one at a time while they are rendered: the same files, byte for byte. */
+    opt.lazy = true;
+    json_object *lazy = gen_viewmodel_docs(m, &opt, &diags);
+    gen_outputs again = {NULL, 0, 0};
+    gen_sink again_sink = gen_outputs_sink(&again);
+    CHECK(lazy != NULL && gen_emit_docs(lazy, &t, "out", &again_sink, err, sizeof err) == 0 &&
+          again.n == n);
+    for (size_t i = 0; i < again.n && i < n; i++)
+        CHECK(again.items[i].len == outs[i].len &&
+              memcmp(again.items[i].data, outs[i].data, outs[i].len) == 0);
+    gen_outputs_free(again.items, again.n);
+    json_object_put(lazy);
     gen_outputs_free(outs, n);
 
     /* A template error names the template and the position. */
@@ -130,11 +144,11 @@ static void test_pages(const char *src)
     }
     gen_template_set broken;
     gen_templates_init(&broken, dir);
-    outs = NULL;
-    n = 0;
-    CHECK(gen_emit_docs(vm, &broken, "out", &outs, &n, err, sizeof err) == -1);
+    all = (gen_outputs){NULL, 0, 0};
+    CHECK(gen_emit_docs(vm, &broken, "out", &sink, err, sizeof err) == -1);
     CHECK(strstr(err, "docs/index.mustache:1:1: error: ") != NULL);
-    CHECK(outs == NULL);
+    CHECK(all.n == 0);
+    gen_outputs_free(all.items, all.n);
     gen_templates_free(&broken);
     remove(file);
     rmdir(sub);

@@ -125,9 +125,73 @@ static void test_writer(void)
     free(dir);
 }
 
+/* Reads a whole small file into `buf`; returns its length, or -1. */
+static long slurp(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, cap, f);
+    fclose(f);
+    return (long)n;
+}
+
+/* A content in pieces is compared with the file on disk piece by piece: equal contents leave the
+ * file untouched; a difference anywhere (a byte in the middle, a longer or a shorter content)
+ * replaces it with exactly the new bytes, the part before the difference copied from the disk. */
+static void test_writer_stream(void)
+{
+    char *dir = gen_format("/tmp/eventc-test-stream-%ld", (long)getpid());
+    char *path = gen_format("%s/f.txt", dir);
+    char err[256];
+    static const char *const contents[] = {"0123456789abcdef",
+                                           "0123456789abcdef",
+                                           "0123456789aBcdef",
+                                           "0123456789aBcdef++",
+                                           "0123",
+                                           "",
+                                           "0123456789abcdef"};
+    static const gen_write_status expect[] = {
+        GEN_WRITE_CHANGED, GEN_WRITE_UNCHANGED, GEN_WRITE_CHANGED, GEN_WRITE_CHANGED,
+        GEN_WRITE_CHANGED, GEN_WRITE_CHANGED,   GEN_WRITE_CHANGED};
+    for (size_t i = 0; i < sizeof contents / sizeof contents[0]; i++) {
+        const char *c = contents[i];
+        size_t len = strlen(c);
+        for (int check = 1; check >= 0; check--) {
+            gen_writer w;
+            gen_writer_init(&w, check);
+            gen_write_stream s;
+            gen_writer_open(&w, &s, path);
+            /* In pieces of 3 bytes, so differences fall inside pieces and between them. */
+            for (size_t at = 0; at < len; at += 3)
+                gen_writer_write(&s, c + at, len - at < 3 ? len - at : 3);
+            CHECK(gen_writer_close(&s, err, sizeof err) == expect[i]);
+            CHECK(gen_writer_commit(&w, err, sizeof err) == 0);
+            gen_writer_free(&w);
+        }
+        char buf[64];
+        CHECK(slurp(path, buf, sizeof buf) == (long)len && memcmp(buf, c, len) == 0);
+    }
+    /* An abandoned content leaves the file as it was, and no temporary file. */
+    gen_writer w;
+    gen_writer_init(&w, false);
+    gen_write_stream s;
+    gen_writer_open(&w, &s, path);
+    gen_writer_write(&s, "XY", 2);
+    gen_writer_abandon(&s);
+    CHECK(gen_writer_commit(&w, err, sizeof err) == 0);
+    gen_writer_free(&w);
+    char buf[64];
+    CHECK(slurp(path, buf, sizeof buf) == 16 && memcmp(buf, "0123456789abcdef", 16) == 0);
+    CHECK(unlink(path) == 0 && rmdir(dir) == 0);
+    free(path);
+    free(dir);
+}
+
 int main(void)
 {
     test_distance();
+    test_writer_stream();
     test_suggest();
     test_read_regular_files_only();
     test_param_names();

@@ -288,7 +288,7 @@ static void test_viewmodel(void)
         free(path);
         return;
     }
-    gen_vm_options opt = {"docs/examples/library.yaml", "9.9.9"};
+    gen_vm_options opt = {"docs/examples/library.yaml", "9.9.9", false};
     json_object *vm = gen_viewmodel_c(m, &opt, &diags);
     CHECK(vm != NULL);
     json_object *v;
@@ -313,10 +313,12 @@ static void test_viewmodel(void)
 
     gen_template_set t;
     gen_templates_init(&t, NULL);
-    gen_output *outs;
-    size_t n_outs;
+    gen_outputs all = {NULL, 0, 0};
+    gen_sink sink = gen_outputs_sink(&all);
     char err[512];
-    CHECK(gen_emit_c(vm, &t, "out", &outs, &n_outs, err, sizeof err) == 0);
+    CHECK(gen_emit_c(vm, &t, "out", &sink, err, sizeof err) == 0);
+    gen_output *outs = all.items;
+    size_t n_outs = all.n;
     CHECK(n_outs == 4);
     CHECK_STR(outs[0].path, "out/c/library.h");
     CHECK_STR(outs[1].path, "out/c/library.c");
@@ -324,6 +326,33 @@ static void test_viewmodel(void)
     CHECK_STR(outs[3].path, "out/c/library_cloudevents.c");
     CHECK(strstr(outs[0].data, "typedef struct lib_book_acquired {") != NULL);
     CHECK(lines_fit(outs[1].data, GEN_C_COLUMNS));
+
+    /* The view model for rendering builds its events and aggregates while the templates iterate
+     * them: the same files, byte for byte, and the messaging files too. */
+    opt.lazy = true;
+    json_object *lazy = gen_viewmodel_c(m, &opt, &diags);
+    CHECK(lazy != NULL && json_object_object_get_ex(lazy, "events", &v) &&
+          json_object_array_length(v) == 0);
+    gen_outputs again = {NULL, 0, 0};
+    gen_sink again_sink = gen_outputs_sink(&again);
+    CHECK(gen_emit_c(lazy, &t, "out", &again_sink, err, sizeof err) == 0);
+    CHECK(again.n == n_outs);
+    for (size_t i = 0; i < again.n && i < n_outs; i++)
+        CHECK(again.items[i].len == outs[i].len &&
+              memcmp(again.items[i].data, outs[i].data, outs[i].len) == 0);
+    gen_outputs_free(again.items, again.n);
+    gen_outputs eager_msg = {NULL, 0, 0}, lazy_msg = {NULL, 0, 0};
+    gen_sink em = gen_outputs_sink(&eager_msg), lm = gen_outputs_sink(&lazy_msg);
+    CHECK(gen_emit_c_messaging(vm, &t, "out", &em, err, sizeof err) == 0);
+    CHECK(gen_emit_c_messaging(lazy, &t, "out", &lm, err, sizeof err) == 0);
+    CHECK(eager_msg.n == 2 && lazy_msg.n == 2);
+    for (size_t i = 0; i < eager_msg.n && i < lazy_msg.n; i++)
+        CHECK(eager_msg.items[i].len == lazy_msg.items[i].len &&
+              memcmp(eager_msg.items[i].data, lazy_msg.items[i].data, lazy_msg.items[i].len) == 0);
+    gen_outputs_free(eager_msg.items, eager_msg.n);
+    gen_outputs_free(lazy_msg.items, lazy_msg.n);
+    json_object_put(lazy);
+
     gen_outputs_free(outs, n_outs);
     gen_templates_free(&t);
     json_object_put(vm);
