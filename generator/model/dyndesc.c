@@ -1,6 +1,7 @@
 #include "dyndesc.h"
 
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +18,78 @@ static size_t align_up(size_t n, size_t a)
 
 static const eventc_type_desc *object_desc(gen_model *m, gen_type *t);
 
+/* ---- caches: descriptors by type or event, automata by pattern text ---- */
+
+static size_t hash_ptr(const void *p)
+{
+    uintptr_t h = (uintptr_t)p;
+    h ^= h >> 17;
+    h *= (uintptr_t)0x9E3779B97F4A7C15u;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static size_t hash_text(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return (size_t)h;
+}
+
+/* The slot of `key` in a table of `cap` slots (a power of 2): where it is, or the empty slot where
+ * it goes. `text` compares keys as strings, else as pointers. */
+static gen_desc_cache_entry *cache_slot(gen_desc_cache_entry *t, size_t cap, const void *key,
+                                        bool text)
+{
+    size_t mask = cap - 1;
+    for (size_t i = (text ? hash_text(key) : hash_ptr(key)) & mask;; i = (i + 1) & mask)
+        if (!t[i].key || (text ? strcmp(t[i].key, key) == 0 : t[i].key == key))
+            return &t[i];
+}
+
+/* Makes room for one more entry: the table stays at most half full. */
+static void cache_grow(gen_desc_cache_entry **t, size_t n, size_t *cap, bool text)
+{
+    if ((n + 1) * 2 <= *cap)
+        return;
+    size_t old_cap = *cap;
+    gen_desc_cache_entry *old = *t;
+    *cap = old_cap ? old_cap * 2 : 64;
+    *t = gen_xcalloc(*cap, sizeof(**t));
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].key)
+            *cache_slot(*t, *cap, old[i].key, text) = old[i];
+    free(old);
+}
+
+static const eventc_type_desc *cached_desc(gen_model *m, const void *key)
+{
+    if (!m->cap_desc_cache)
+        return NULL;
+    return cache_slot(m->desc_cache, m->cap_desc_cache, key, false)->value;
+}
+
+static void cache_desc(gen_model *m, const void *key, const eventc_type_desc *d)
+{
+    cache_grow(&m->desc_cache, m->n_desc_cache, &m->cap_desc_cache, false);
+    *cache_slot(m->desc_cache, m->cap_desc_cache, key, false) = (gen_desc_cache_entry){key, d};
+    m->n_desc_cache++;
+}
+
 /* The automaton of `pattern` in the model's pool, or NULL when it has none. Only the states the
  * automaton uses are kept (a few hundred bytes instead of the 6 KB of a full storage): a catalog
  * of 5,000 events with a pattern each would otherwise hold 30 MB of empty tables. */
 static const eventc_regex_dfa *compact_dfa(gen_model *m, const char *pattern)
 {
+    /* One per distinct pattern: 5,000 events that share a pattern share its automaton. */
+    gen_desc_cache_entry *slot = NULL;
+    if (m->cap_dfa_cache) {
+        slot = cache_slot(m->dfa_cache, m->cap_dfa_cache, pattern, true);
+        if (slot->key)
+            return slot->value;
+    }
+    cache_grow(&m->dfa_cache, m->n_dfa_cache, &m->cap_dfa_cache, true);
+    slot = cache_slot(m->dfa_cache, m->cap_dfa_cache, pattern, true);
     eventc_regex_dfa_storage *st = gen_xmalloc(sizeof(*st));
     eventc_regex_dfa *d = NULL;
     if (eventc_regex_dfa_build(pattern, strlen(pattern), st) == EVENTC_OK) {
@@ -35,6 +103,8 @@ static const eventc_regex_dfa *compact_dfa(gen_model *m, const char *pattern)
                                 bytes + 128 + n_next};
     }
     free(st);
+    *slot = (gen_desc_cache_entry){pattern, d};
+    m->n_dfa_cache++;
     return d;
 }
 
@@ -206,18 +276,15 @@ static eventc_type_desc *finish(builder *b, const char *name, int additional)
 
 static const eventc_type_desc *object_desc(gen_model *m, gen_type *t)
 {
-    /* Object types are few; the model pool keeps a small cache keyed by the type. */
-    for (size_t i = 0; i < m->n_desc_cache; i++)
-        if (m->desc_cache[i].key == t)
-            return m->desc_cache[i].desc;
+    const eventc_type_desc *cached = cached_desc(m, t);
+    if (cached)
+        return cached;
     builder b = {m, gen_pool_alloc(&m->pool, (t->n_fields + 1) * sizeof(eventc_field_desc)), 0, 0,
                  1};
     for (size_t i = 0; i < t->n_fields; i++)
         add_field(&b, &t->fields[i], NULL);
     const eventc_type_desc *d = finish(&b, t->name, m->additional_properties);
-    m->desc_cache = gen_xrealloc(m->desc_cache, (m->n_desc_cache + 1) * sizeof(*m->desc_cache));
-    m->desc_cache[m->n_desc_cache].key = t;
-    m->desc_cache[m->n_desc_cache++].desc = d;
+    cache_desc(m, t, d);
     return d;
 }
 
@@ -268,9 +335,9 @@ static const eventc_upcast_desc *upcast_desc(gen_model *m, const gen_event *e)
 
 const eventc_type_desc *gen_event_desc(gen_model *m, const gen_event *e)
 {
-    for (size_t i = 0; i < m->n_desc_cache; i++)
-        if (m->desc_cache[i].key == e)
-            return m->desc_cache[i].desc;
+    const eventc_type_desc *cached = cached_desc(m, e);
+    if (cached)
+        return cached;
     size_t n = m->n_envelope + e->n_fields;
     builder b = {m, gen_pool_alloc(&m->pool, (n + 1) * sizeof(eventc_field_desc)), 0, 0, 1};
     for (size_t i = 0; i < m->n_envelope; i++) {
@@ -284,9 +351,7 @@ const eventc_type_desc *gen_event_desc(gen_model *m, const gen_event *e)
         add_field(&b, &e->fields[i], NULL);
     eventc_type_desc *d = finish(&b, e->name, m->additional_properties);
     d->upcast = upcast_desc(m, e);
-    m->desc_cache = gen_xrealloc(m->desc_cache, (m->n_desc_cache + 1) * sizeof(*m->desc_cache));
-    m->desc_cache[m->n_desc_cache].key = e;
-    m->desc_cache[m->n_desc_cache++].desc = d;
+    cache_desc(m, e, d);
     return d;
 }
 

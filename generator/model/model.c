@@ -21,6 +21,7 @@ void gen_model_free(gen_model *m)
     free(m->aggregates);
     free(m->events);
     free(m->desc_cache);
+    free(m->dfa_cache);
     gen_pool_free(&m->pool);
     free(m);
 }

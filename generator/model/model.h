@@ -283,17 +283,21 @@ typedef struct gen_server {
     const char *title, *summary, *description; /**< NULL when not given */
 } gen_server;
 
-struct eventc_type_desc;
-/** Codec descriptors built from the model (dyndesc.c), keyed by type or event. */
+/** An entry of dyndesc.c's caches: codec descriptors keyed by type or event, pattern automata
+ * keyed by pattern text. */
 typedef struct gen_desc_cache_entry {
     const void *key;
-    const struct eventc_type_desc *desc;
+    const void *value;
 } gen_desc_cache_entry;
 
 typedef struct gen_model {
     gen_pool pool;
-    gen_desc_cache_entry *desc_cache;
-    size_t n_desc_cache;
+    gen_desc_cache_entry *desc_cache; /**< open addressing, `cap_desc_cache` slots (a power of 2) */
+    size_t n_desc_cache, cap_desc_cache;
+    /** dyndesc.c's pattern automata, one per distinct pattern text (open addressing; the key is
+     * the pattern, the value its automaton or NULL when it has none). */
+    gen_desc_cache_entry *dfa_cache;
+    size_t n_dfa_cache, cap_dfa_cache;
     const struct eventc_event_entry *event_table; /**< dyndesc.c's, built on first use */
     size_t event_table_max;
     bool root_loaded;       /**< the root file was read and is a mapping */
