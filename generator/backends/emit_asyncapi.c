@@ -1,7 +1,8 @@
 /* The AsyncAPI back end: one AsyncAPI 3.0.0 document of the catalog, built as a JSON tree and
- * written as YAML. Channels are the routing topics, messages the events (their payloads refer to
- * the JSON Schemas of the schema target), the CloudEvents binary mode a message trait with its
- * headers, structured mode one alternative message per channel (docs/asyncapi.md). */
+ * written as YAML, its messages (one per event) built and written one at a time. Channels are the
+ * routing topics, messages the events (their payloads refer to the JSON Schemas of the schema
+ * target), the CloudEvents binary mode a message trait with its headers, structured mode one
+ * alternative message per channel (docs/asyncapi.md). */
 #include "emit_asyncapi.h"
 #include "names/ce_names.h"
 #include "names/names.h"
@@ -56,7 +57,7 @@ typedef struct channel {
     const char *topic;
     char *id;
     const gen_event **events;
-    size_t n_events;
+    size_t n_events, cap_events;
     int64_t partitions;
 } channel;
 
@@ -436,7 +437,10 @@ static channel *collect_channels(const gen_model *m, size_t *n_out)
         if (!c) {
             c = &cs[n++];
             c->topic = e->route_topic;
-            c->events = gen_xcalloc(m->n_events, sizeof(*c->events));
+        }
+        if (c->n_events == c->cap_events) {
+            c->cap_events = c->cap_events ? c->cap_events * 2 : 8;
+            c->events = gen_xrealloc(c->events, c->cap_events * sizeof(*c->events));
         }
         c->events[c->n_events++] = e;
         if (e->route_partitions)
@@ -448,73 +452,158 @@ static channel *collect_channels(const gen_model *m, size_t *n_out)
     return cs;
 }
 
-json_object *gen_asyncapi_document(const gen_model *m)
-{
-    gen_diags diags;
-    gen_diags_init(&diags);
-    gen_ce_names names;
-    if (gen_ce_names_build(m, &names, &diags) != 0) {
-        gen_diags_print(&diags, stderr);
-        gen_diags_free(&diags);
-        gen_ce_names_free(&names);
-        return NULL;
-    }
-    gen_diags_free(&diags);
-    size_t n_channels = 0;
-    channel *cs = collect_channels(m, &n_channels);
+/* What the document is made of, beyond its head. */
+typedef struct parts {
+    const gen_model *m;
+    const gen_ce_names *names;
+    const channel *cs;
+    size_t n_channels;
+} parts;
 
+/* The head of the document: the entries before `channels`. */
+static json_object *head_json(const gen_model *m)
+{
     json_object *doc = jobj();
     jstr(doc, "asyncapi", "3.0.0");
     jset(doc, "info", info_json(m));
     jstr(doc, "defaultContentType", "application/json");
     if (m->n_servers > 0)
         jset(doc, "servers", servers_json(m));
-    json_object *channels = jobj(), *operations = jobj();
-    for (size_t k = 0; k < n_channels; k++) {
-        jset(channels, cs[k].id, channel_json(&cs[k]));
-        char *send = gen_format("send_%s", cs[k].id), *receive = gen_format("receive_%s", cs[k].id);
-        jset(operations, send, operation_json(m, &cs[k], true));
-        jset(operations, receive, operation_json(m, &cs[k], false));
-        free(send);
-        free(receive);
-    }
-    jset(doc, "channels", channels);
-    jset(doc, "operations", operations);
-    json_object *components = jobj(), *messages = jobj(), *traits = jobj();
-    for (size_t i = 0; i < m->n_events; i++)
-        jset(messages, m->events[i]->name, event_message(m, m->events[i], names.types[i]));
-    for (size_t k = 0; k < n_channels; k++) {
-        char *id = gen_format("%s_cloudevent", cs[k].id);
-        jset(messages, id, structured_message(&cs[k]));
+    return doc;
+}
+
+/* The long mappings of the document, in order, with where they are and how many entries. */
+enum { PART_CHANNELS, PART_OPERATIONS, PART_MESSAGES, N_PARTS };
+
+static size_t part_size(const parts *p, int part)
+{
+    return part == PART_CHANNELS     ? p->n_channels
+           : part == PART_OPERATIONS ? 2 * p->n_channels
+                                     : p->m->n_events + p->n_channels;
+}
+
+/* Entry `i` of a long mapping, as a mapping of one entry: channels; a send and a receive
+ * operation per channel; the messages of the events, then one structured message per channel. */
+static json_object *part_entry(const parts *p, int part, size_t i)
+{
+    json_object *o = jobj();
+    if (part == PART_CHANNELS) {
+        jset(o, p->cs[i].id, channel_json(&p->cs[i]));
+    } else if (part == PART_OPERATIONS) {
+        const channel *c = &p->cs[i / 2];
+        bool send = i % 2 == 0;
+        char *key = gen_format("%s_%s", send ? "send" : "receive", c->id);
+        jset(o, key, operation_json(p->m, c, send));
+        free(key);
+    } else if (i < p->m->n_events) {
+        jset(o, p->m->events[i]->name, event_message(p->m, p->m->events[i], p->names->types[i]));
+    } else {
+        char *id = gen_format("%s_cloudevent", p->cs[i - p->m->n_events].id);
+        jset(o, id, structured_message(&p->cs[i - p->m->n_events]));
         free(id);
     }
-    jset(traits, BINARY_TRAIT, binary_trait(&names));
-    jset(components, "messages", messages);
-    jset(components, "messageTraits", traits);
-    jset(doc, "components", components);
-    for (size_t k = 0; k < n_channels; k++) {
+    return o;
+}
+
+static void free_channels(channel *cs, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
         free(cs[k].id);
         free(cs[k].events);
     }
     free(cs);
+}
+
+static int names_of(const gen_model *m, gen_ce_names *names)
+{
+    gen_diags diags;
+    gen_diags_init(&diags);
+    int rc = gen_ce_names_build(m, names, &diags);
+    if (rc != 0) {
+        gen_diags_print(&diags, stderr);
+        gen_ce_names_free(names);
+    }
+    gen_diags_free(&diags);
+    return rc;
+}
+
+json_object *gen_asyncapi_document(const gen_model *m)
+{
+    gen_ce_names names;
+    if (names_of(m, &names) != 0)
+        return NULL;
+    size_t n_channels = 0;
+    channel *cs = collect_channels(m, &n_channels);
+    parts p = {m, &names, cs, n_channels};
+    json_object *doc = head_json(m);
+    json_object *maps[N_PARTS];
+    for (int part = 0; part < N_PARTS; part++) {
+        maps[part] = jobj();
+        for (size_t i = 0; i < part_size(&p, part); i++) {
+            json_object *one = part_entry(&p, part, i);
+            json_object_object_foreach(one, key, val) jset(maps[part], key, json_object_get(val));
+            json_object_put(one);
+        }
+    }
+    jset(doc, "channels", maps[PART_CHANNELS]);
+    jset(doc, "operations", maps[PART_OPERATIONS]);
+    json_object *components = jobj(), *traits = jobj();
+    jset(components, "messages", maps[PART_MESSAGES]);
+    jset(traits, BINARY_TRAIT, binary_trait(&names));
+    jset(components, "messageTraits", traits);
+    jset(doc, "components", components);
+    free_channels(cs, n_channels);
     gen_ce_names_free(&names);
     return doc;
 }
 
-int gen_emit_asyncapi(const gen_model *m, const char *source, const char *version, gen_emit_fn emit,
-                      void *ctx)
+int gen_emit_asyncapi(const gen_model *m, const char *source, const char *version,
+                      const char *out_dir, const gen_sink *sink)
 {
-    json_object *doc = gen_asyncapi_document(m);
-    if (doc == NULL)
+    gen_ce_names names;
+    if (names_of(m, &names) != 0)
         return -1;
+    size_t n_channels = 0;
+    channel *cs = collect_channels(m, &n_channels);
+    parts p = {m, &names, cs, n_channels};
+    int rc = sink->open(sink->ctx, gen_format("%s/asyncapi/%s.asyncapi.yaml", out_dir, m->name));
+    bool opened = rc == 0;
+    /* The text gen_yaml_write gives for gen_asyncapi_document, written a piece at a time: the
+     * entries of the long mappings (one per channel, operation, event) are built, written and
+     * released one after the other, and the text goes to the sink every 64 KiB. */
     gen_str out;
     gen_str_init(&out);
     gen_str_printf(&out, "# Generated by eventc %s from %s. DO NOT EDIT.\n", version, source);
-    gen_yaml_write(&out, doc);
-    char *rel = gen_format("asyncapi/%s.asyncapi.yaml", m->name);
-    int rc = emit(ctx, rel, out.data, out.len) ? -1 : 0;
-    free(rel);
+    json_object *head = head_json(m);
+    gen_yaml_write(&out, head);
+    json_object_put(head);
+    static const char *const keys[N_PARTS] = {
+        "channels:", "operations:", "components:\n  messages:"};
+    for (int part = 0; rc == 0 && part < N_PARTS; part++) {
+        size_t n = part_size(&p, part);
+        unsigned indent = part == PART_MESSAGES ? 4 : 2;
+        gen_str_printf(&out, "%s%s\n", keys[part], n ? "" : " {}");
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            json_object *one = part_entry(&p, part, i);
+            gen_yaml_write_entries(&out, one, indent);
+            json_object_put(one);
+            if (out.len >= 65536) {
+                rc = sink->write(sink->ctx, out.data, out.len);
+                out.len = 0;
+            }
+        }
+    }
+    json_object *traits = jobj();
+    jset(traits, BINARY_TRAIT, binary_trait(&names));
+    gen_str_puts(&out, "  messageTraits:\n");
+    gen_yaml_write_entries(&out, traits, 4);
+    json_object_put(traits);
+    if (rc == 0)
+        rc = sink->write(sink->ctx, out.data, out.len);
+    if (opened && sink->close(sink->ctx, rc == 0) != 0)
+        rc = -1;
     gen_str_free(&out);
-    json_object_put(doc);
+    free_channels(cs, n_channels);
+    gen_ce_names_free(&names);
     return rc;
 }

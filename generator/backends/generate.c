@@ -44,7 +44,7 @@ unsigned gen_target_of(const char *rel)
     return 0;
 }
 
-/* Hands the files of the schema and AsyncAPI back ends to the run's sink. */
+/* Hands the schema back end's files to the run's sink. */
 typedef struct schema_sink {
     const char *out_dir;
     const gen_sink *sink;
@@ -128,13 +128,10 @@ int gen_generate_each(const gen_model *m, const char *source, const char *versio
         }
         json_object_put(vm);
     }
-    if (rc == 0 && (targets & GEN_TARGET_ASYNCAPI)) {
-        schema_sink s = {out_dir, sink, false};
-        if (gen_emit_asyncapi(m, source, version, emit_schema_file, &s) != 0) {
-            if (!s.stopped)
-                gen_str_puts(err, "eventc: error: the AsyncAPI back end failed\n");
-            rc = -1;
-        }
+    if (rc == 0 && (targets & GEN_TARGET_ASYNCAPI) &&
+        gen_emit_asyncapi(m, source, version, out_dir, sink) != 0) {
+        gen_str_puts(err, "eventc: error: the AsyncAPI back end failed\n");
+        rc = -1;
     }
     gen_diags_free(&diags);
     return rc;

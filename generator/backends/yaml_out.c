@@ -228,6 +228,11 @@ static void sequence(gen_str *o, json_object *a, unsigned indent)
     }
 }
 
+void gen_yaml_write_entries(gen_str *out, json_object *entries, unsigned indent)
+{
+    mapping(out, entries, indent, false);
+}
+
 void gen_yaml_write(gen_str *out, json_object *doc)
 {
     if (doc != NULL && json_object_is_type(doc, json_type_object))

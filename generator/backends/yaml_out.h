@@ -17,4 +17,10 @@
  */
 void gen_yaml_write(gen_str *out, json_object *doc);
 
+/**
+ * Appends the entries of the mapping `entries` at `indent` columns, as gen_yaml_write writes the
+ * entries of a mapping nested that deep: a long mapping can be written a few entries at a time.
+ */
+void gen_yaml_write_entries(gen_str *out, json_object *entries, unsigned indent);
+
 #endif
