@@ -294,7 +294,10 @@ static void commit_acked(ksub *s, const rd_kafka_topic_partition_list_t *only, b
     rd_kafka_topic_partition_list_destroy(l);
 }
 
-/* A background commit that failed is tried again with the next one. */
+/* A background commit that failed is tried again with the next one. A request-level error
+ * (coordinator unavailable or moved, a timeout) may leave the partitions' own error codes unset,
+ * so any error counts for every partition of the request: committing an offset again is
+ * harmless, believing a lost commit made leaves the partition uncommitted until its next ack. */
 static void commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e,
                       rd_kafka_topic_partition_list_t *offsets, void *opaque)
 {
@@ -307,7 +310,7 @@ static void commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e,
     for (int i = 0; i < offsets->cnt; i++) {
         const rd_kafka_topic_partition_t *t = &offsets->elems[i];
         kpart *p = kheld_find(&s->held, t->topic, t->partition);
-        if (p != NULL && t->err != RD_KAFKA_RESP_ERR_NO_ERROR && p->committed == t->offset) {
+        if (p != NULL && p->committed == t->offset) {
             p->committed = -1;
         }
     }
